@@ -1,0 +1,1 @@
+"""Activity Atlas loaders: parse → extract → geocode → validate → store (no Streamlit here)."""

@@ -1,0 +1,113 @@
+"""The DuckDB store: schema creation, transactional and idempotent ingest of one document's rows."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from loaders.paths import database_path
+from loaders.regions import read_regions
+from loaders.schema import ALL_TABLES, DOCUMENTS, REGIONS, TABLES_BY_NAME, create_table_sql, validate_frame
+
+
+@dataclass
+class Bundle:
+    """Everything read from one file: its documents row and the rows it contributes to other tables."""
+
+    document: dict
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def row_counts(self) -> dict[str, int]:
+        return {name: len(frame) for name, frame in self.tables.items()}
+
+
+def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and on first use create) the store; the schema is ensured on every writable open."""
+    path = Path(path or database_path())
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(str(path))
+    ensure_schema(connection)
+    return connection
+
+
+@contextlib.contextmanager
+def open_store(path: Path | None = None):
+    """Context manager around connect() that always closes the connection."""
+    connection = connect(path)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables and refresh the regions reference, in one transaction."""
+    with transaction(connection):
+        for table in ALL_TABLES:
+            connection.execute(create_table_sql(table))
+        regions = pd.DataFrame([
+            {
+                "region_code": r.code, "name_full": r.name_full, "name_short": r.name_short,
+                "aliases": "|".join(r.aliases), "federal_district": r.federal_district,
+                "admin_centre": r.admin_centre, "centre_lat": r.centre_lat, "centre_lon": r.centre_lon,
+                "population": r.population,
+            }
+            for r in read_regions()
+        ])
+        connection.execute("DELETE FROM regions")
+        _insert(connection, REGIONS.name, validate_frame(REGIONS, regions))
+
+
+@contextlib.contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection):
+    """BEGIN … COMMIT, or ROLLBACK on any exception (which is re-raised)."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        yield connection
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _insert(connection: duckdb.DuckDBPyConnection, table_name: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    view = f"incoming_{table_name}"
+    connection.register(view, frame)
+    try:
+        columns = ", ".join(frame.columns)
+        connection.execute(f"INSERT INTO {table_name} ({columns}) SELECT {columns} FROM {view}")
+    finally:
+        connection.unregister(view)
+
+
+def has_document(connection: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    return connection.execute("SELECT count(*) FROM documents WHERE sha256 = ?", [sha256]).fetchall()[0][0] > 0
+
+
+def store_bundle(connection: duckdb.DuckDBPyConnection, bundle: Bundle) -> bool:
+    """Store one file's rows atomically. False (and nothing written) if the same bytes were stored before."""
+    document = dict(bundle.document)
+    document.setdefault("ingested_at", dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    frames = {DOCUMENTS.name: validate_frame(DOCUMENTS, pd.DataFrame([document]))}
+    for name, frame in bundle.tables.items():
+        frames[name] = validate_frame(TABLES_BY_NAME[name], frame)
+    with transaction(connection):
+        if has_document(connection, document["sha256"]):
+            return False
+        for name, frame in frames.items():
+            _insert(connection, name, frame)
+    return True
+
+
+def table_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row count of every table."""
+    return {t.name: connection.execute(f"SELECT count(*) FROM {t.name}").fetchall()[0][0] for t in ALL_TABLES}
