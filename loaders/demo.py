@@ -14,7 +14,7 @@ def _store_demo_documents(db_path: Path, summary: LoadSummary) -> None:
     with open_store(db_path) as connection:
         for path in expand_paths([DEMO_DOCUMENTS_DIR], TEXT_SUFFIXES):
             stored = store_bundle(connection, load_text_document(path, genres.get(path.name, "other"), is_demo=True))
-            (summary.stored if stored else summary.unchanged).append(str(path))
+            (summary.stored if stored is not None else summary.unchanged).append(str(path))
 
 
 def build_demo_database(db_path: Path | None = None, if_missing: bool = False) -> LoadSummary | None:

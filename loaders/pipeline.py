@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from loaders.store import Bundle, open_store, store_bundle
+from loaders.store import open_store, store_bundle
 from loaders.tables import TABLE_SUFFIXES, TableLoadError, load_table_file
 
 
@@ -20,8 +20,8 @@ class LoadSummary:
     rows: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def add_rows(self, bundle: Bundle) -> None:
-        for name, count in bundle.row_counts().items():
+    def add_rows(self, counts: dict[str, int]) -> None:
+        for name, count in counts.items():
             self.rows[name] = self.rows.get(name, 0) + count
 
     def lines(self) -> list[str]:
@@ -65,9 +65,10 @@ def load_tables(paths: list[Path], db_path: Path | None = None, kind: str | None
             except TableLoadError as error:
                 summary.failed[str(path)] = str(error)
                 continue
-            if store_bundle(connection, bundle):
+            counts = store_bundle(connection, bundle)
+            if counts is not None:
                 summary.stored.append(str(path))
-                summary.add_rows(bundle)
+                summary.add_rows(counts)
                 summary.warnings.extend(bundle.warnings)
             else:
                 summary.unchanged.append(str(path))

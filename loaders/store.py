@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from loaders.merge import merge_into_stored
 from loaders.paths import database_path
 from loaders.regions import read_regions
 from loaders.schema import ALL_TABLES, DOCUMENTS, REGIONS, TABLES_BY_NAME, create_table_sql, validate_frame
@@ -21,9 +22,6 @@ class Bundle:
     document: dict
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-
-    def row_counts(self) -> dict[str, int]:
-        return {name: len(frame) for name, frame in self.tables.items()}
 
 
 def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -93,8 +91,12 @@ def has_document(connection: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     return connection.execute("SELECT count(*) FROM documents WHERE sha256 = ?", [sha256]).fetchall()[0][0] > 0
 
 
-def store_bundle(connection: duckdb.DuckDBPyConnection, bundle: Bundle) -> bool:
-    """Store one file's rows atomically. False (and nothing written) if the same bytes were stored before."""
+def store_bundle(connection: duckdb.DuckDBPyConnection, bundle: Bundle) -> dict[str, int] | None:
+    """Store one file's rows atomically; rows written per table, or None (nothing written) if the same bytes were stored before.
+
+    Incoming events that match stored ones are merged into them (see loaders.merge), so counts may be lower
+    than the bundle's.
+    """
     document = dict(bundle.document)
     document.setdefault("ingested_at", dt.datetime.now(dt.UTC).replace(tzinfo=None))
     frames = {DOCUMENTS.name: validate_frame(DOCUMENTS, pd.DataFrame([document]))}
@@ -102,10 +104,11 @@ def store_bundle(connection: duckdb.DuckDBPyConnection, bundle: Bundle) -> bool:
         frames[name] = validate_frame(TABLES_BY_NAME[name], frame)
     with transaction(connection):
         if has_document(connection, document["sha256"]):
-            return False
+            return None
+        frames = merge_into_stored(connection, frames)
         for name, frame in frames.items():
             _insert(connection, name, frame)
-    return True
+    return {name: len(frame) for name, frame in frames.items() if name != DOCUMENTS.name}
 
 
 def table_counts(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -1,0 +1,136 @@
+"""The only data access of the dashboard: cached reads from the DuckDB store (filtering happens outside)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from loaders.paths import database_path
+
+EVENTS_SQL = """
+WITH first_source AS (
+    SELECT entity_id, min(document_id) AS document_id, count(DISTINCT document_id) AS source_count
+    FROM sources WHERE entity = 'event' GROUP BY entity_id
+)
+SELECT e.event_id, e.title, e.event_type, e.topic, e.date_start, e.date_end, e.date_precision,
+       year(e.date_start) || 'Q' || quarter(e.date_start) AS quarter,
+       e.settlement_name, e.settlement_id, e.region_code, e.lat, e.lon, e.geo_precision,
+       array_to_string(e.organizers, '; ') AS organizers,
+       array_to_string(e.participant_cities, '; ') AS participant_cities,
+       e.participants_count, s.document_id, coalesce(s.source_count, 0) AS source_count
+FROM events e LEFT JOIN first_source s ON s.entity_id = e.event_id
+ORDER BY e.date_start, e.event_id
+"""
+AGREEMENTS_SQL = """
+SELECT a.agreement_id, a.date, year(a.date) || 'Q' || quarter(a.date) AS quarter, a.parties_count,
+       array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon, a.subject,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id
+FROM agreements a ORDER BY a.date, a.agreement_id
+"""
+REPORT_ITEMS_SQL = """
+SELECT r.report_item_id, r.reporting_body, r.period AS quarter, r.item_number, r.date_start, r.date_end, r.title,
+       r.goal, r.region_code, r.event_id,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id
+FROM report_items r ORDER BY r.period, r.reporting_body, r.item_number
+"""
+PRACTICE_LINKS_SQL = """
+SELECT p.link_id, p.from_region, p.to_region, p.practice, p.date_start,
+       year(p.date_start) || 'Q' || quarter(p.date_start) AS quarter, p.evidence_type,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id
+FROM practice_links p ORDER BY p.date_start, p.link_id
+"""
+DOCUMENTS_SQL = """
+SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo, ingested_at,
+       length(full_text) AS text_length
+FROM documents ORDER BY file_name
+"""
+REGIONS_SQL = "SELECT * FROM regions ORDER BY region_code"
+_CATEGORY_COLUMNS = ("event_type", "topic", "region_code", "quarter", "from_region", "to_region", "evidence_type", "genre")
+_DATE_COLUMNS = ("date_start", "date_end", "date", "published_date")
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """All tables the pages draw from; treat as read-only (it is shared by the cache)."""
+
+    events: pd.DataFrame
+    agreements: pd.DataFrame
+    report_items: pd.DataFrame
+    practice_links: pd.DataFrame
+    documents: pd.DataFrame
+    regions: pd.DataFrame
+
+    @property
+    def is_empty(self) -> bool:
+        return self.events.empty and self.agreements.empty and self.practice_links.empty
+
+
+def database_version(path: Path) -> str:
+    """Changes whenever the store file changes, so cached reads refresh after a load."""
+    parts = []
+    for candidate in (path, Path(str(path) + ".wal")):
+        if candidate.exists():
+            stat = candidate.stat()
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+    return "|".join(parts)
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        if column in _CATEGORY_COLUMNS:
+            frame[column] = frame[column].astype("category")
+        elif column in _DATE_COLUMNS:
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+@st.cache_data(show_spinner="Загрузка данных…", max_entries=4)
+def _read_atlas(db_path: str, version: str) -> Atlas:
+    with duckdb.connect(db_path, read_only=True) as connection:
+        def read(sql: str) -> pd.DataFrame:
+            return _tidy(connection.execute(sql).df())
+
+        return Atlas(
+            events=read(EVENTS_SQL), agreements=read(AGREEMENTS_SQL), report_items=read(REPORT_ITEMS_SQL),
+            practice_links=read(PRACTICE_LINKS_SQL), documents=read(DOCUMENTS_SQL), regions=read(REGIONS_SQL),
+        )
+
+
+def store_path() -> Path:
+    return database_path()
+
+
+def load_atlas() -> Atlas | None:
+    """Every table of the configured store, or None when the store file does not exist yet."""
+    path = store_path()
+    if not path.exists():
+        return None
+    return _read_atlas(str(path), database_version(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _read_document(db_path: str, version: str, document_id: str) -> dict | None:
+    with duckdb.connect(db_path, read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT document_id, file_name, title, genre, source, full_text, is_demo FROM documents WHERE document_id = ?",
+            [document_id],
+        ).fetchall()
+        passages = connection.execute(
+            "SELECT entity, entity_id, char_start, char_end, row_number FROM sources WHERE document_id = ? ORDER BY char_start",
+            [document_id],
+        ).df()
+    if not rows:
+        return None
+    keys = ("document_id", "file_name", "title", "genre", "source", "full_text", "is_demo")
+    return {**dict(zip(keys, rows[0])), "passages": passages}
+
+
+def load_document(document_id: str) -> dict | None:
+    """One document with its full text and the passages rows were read from."""
+    path = store_path()
+    if not path.exists():
+        return None
+    return _read_document(str(path), database_version(path), document_id)

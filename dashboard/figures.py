@@ -1,0 +1,66 @@
+"""Pure Plotly figure builders (no Streamlit): data in, go.Figure out."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+DISTRICT_COLOURS = {
+    "Центральный": "#1f77b4", "Северо-Западный": "#17becf", "Южный": "#ff7f0e", "Северо-Кавказский": "#d62728",
+    "Приволжский": "#2ca02c", "Уральский": "#9467bd", "Сибирский": "#8c564b", "Дальневосточный": "#e377c2",
+}
+
+
+def quarter_bar_figure(counts: pd.DataFrame, labels: dict[str, str], title: str) -> go.Figure:
+    """Stacked bars: one trace per group, x = Russian quarter labels in time order."""
+    figure = go.Figure()
+    order = counts.drop_duplicates("quarter").sort_values("quarter")["quarter_label"].tolist() if "quarter_label" in counts else []
+    totals = counts.groupby("group")["events"].sum().sort_values(ascending=False)
+    for group in totals.index:
+        rows = counts[counts["group"] == group].sort_values("quarter")
+        figure.add_bar(x=rows["quarter_label"], y=rows["events"], name=labels.get(group, group))
+    figure.update_layout(
+        barmode="stack", title=title, xaxis={"title": "Квартал", "categoryorder": "array", "categoryarray": order},
+        yaxis={"title": "Событий"}, legend={"title": ""}, margin={"t": 50, "l": 40, "r": 10, "b": 40}, height=420,
+    )
+    return figure
+
+
+def circular_positions(nodes: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Deterministic layout: regions on a circle, grouped by federal district, then by code."""
+    ordered = nodes.sort_values(["federal_district", "region_code"])["region_code"].tolist()
+    count = max(len(ordered), 1)
+    return {
+        code: (math.cos(2 * math.pi * i / count), math.sin(2 * math.pi * i / count)) for i, code in enumerate(ordered)
+    }
+
+
+def network_figure(edges: pd.DataFrame, nodes: pd.DataFrame) -> go.Figure:
+    """Directed network of practice sharing: arrows from the teaching region to the learning one.
+
+    `edges`: from_region, to_region, weight; `nodes`: region_code, name_short, federal_district, activity.
+    """
+    positions = circular_positions(nodes)
+    figure = go.Figure()
+    max_weight = max(edges["weight"].max(), 1) if not edges.empty else 1
+    for edge in edges.itertuples(index=False):
+        (x0, y0), (x1, y1) = positions[edge.from_region], positions[edge.to_region]
+        figure.add_annotation(
+            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+            arrowhead=2, arrowsize=1, arrowwidth=1 + 4 * edge.weight / max_weight, arrowcolor="rgba(90,90,90,0.45)",
+            standoff=8, startstandoff=4, hovertext=f"{edge.from_region} → {edge.to_region}: {edge.weight}",
+        )
+    max_activity = max(nodes["activity"].max(), 1) if not nodes.empty else 1
+    for district, group in nodes.groupby("federal_district", sort=True):
+        figure.add_scatter(
+            x=[positions[c][0] for c in group["region_code"]], y=[positions[c][1] for c in group["region_code"]],
+            mode="markers+text", name=district, text=group["name_short"], textposition="top center",
+            marker={"size": 8 + 30 * group["activity"] / max_activity, "color": DISTRICT_COLOURS.get(district, "#777")},
+            customdata=group[["region_code", "activity"]], hovertemplate="%{text} (%{customdata[0]}): %{customdata[1]}<extra></extra>",
+        )
+    figure.update_layout(
+        height=640, showlegend=True, legend={"title": "Федеральный округ"}, margin={"t": 20, "l": 10, "r": 10, "b": 10},
+        xaxis={"visible": False, "range": [-1.3, 1.3]}, yaxis={"visible": False, "range": [-1.25, 1.25], "scaleanchor": "x"},
+    )
+    return figure

@@ -1,0 +1,159 @@
+"""Shared sidebar filters: kept in st.session_state and mirrored in st.query_params, so a URL reopens a view.
+
+The pure part (ViewFilter, apply_*) has no Streamlit calls and is unit-tested directly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from loaders.quarters import quarter_label, quarter_range, shift_quarter
+from loaders.vocabulary import EVENT_TYPE_LABELS, TOPIC_LABELS
+
+QUARTER_KEY, REGIONS_KEY, TYPES_KEY, TOPICS_KEY = "f_quarters", "f_regions", "f_types", "f_topics"
+PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC = "from", "to", "region", "type", "topic"
+_INITIALISED = "_filters_from_url"
+
+
+@dataclass(frozen=True)
+class ViewFilter:
+    """What the user is looking at: a quarter range and optional region, type and topic selections."""
+
+    quarter_from: str | None = None
+    quarter_to: str | None = None
+    regions: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+    def quarters(self) -> list[str]:
+        if not self.quarter_from or not self.quarter_to:
+            return []
+        return quarter_range(self.quarter_from, self.quarter_to)
+
+    def previous_quarter(self) -> str | None:
+        return shift_quarter(self.quarter_to, -1) if self.quarter_to else None
+
+
+def _in_quarters(quarters: pd.Series, view: ViewFilter) -> pd.Series:
+    if not view.quarter_from:
+        return pd.Series(True, index=quarters.index)
+    keys = quarters.astype("string")
+    return (keys >= view.quarter_from) & (keys <= view.quarter_to)
+
+
+def apply_to_events(events: pd.DataFrame, view: ViewFilter, ignore_period: bool = False) -> pd.DataFrame:
+    """Events in the view: the quarter the event starts in, its host region, type and topic."""
+    mask = pd.Series(True, index=events.index) if ignore_period else _in_quarters(events["quarter"], view)
+    if view.regions:
+        mask &= events["region_code"].isin(view.regions)
+    if view.event_types:
+        mask &= events["event_type"].isin(view.event_types)
+    if view.topics:
+        mask &= events["topic"].isin(view.topics)
+    return events[mask]
+
+
+def apply_to_agreements(agreements: pd.DataFrame, view: ViewFilter, ignore_period: bool = False) -> pd.DataFrame:
+    """Agreements signed in the period and (if regions are chosen) in those regions."""
+    mask = pd.Series(True, index=agreements.index) if ignore_period else _in_quarters(agreements["quarter"], view)
+    if view.regions:
+        mask &= agreements["region_code"].isin(view.regions)
+    return agreements[mask]
+
+
+def apply_to_links(links: pd.DataFrame, view: ViewFilter, ignore_period: bool = False) -> pd.DataFrame:
+    """Practice links dated in the period (undated links are kept) touching a chosen region at either end."""
+    if ignore_period or not view.quarter_from:
+        mask = pd.Series(True, index=links.index)
+    else:
+        mask = _in_quarters(links["quarter"], view) | links["quarter"].isna()
+    if view.regions:
+        mask &= links["from_region"].isin(view.regions) | links["to_region"].isin(view.regions)
+    return links[mask]
+
+
+def apply_to_report_items(items: pd.DataFrame, view: ViewFilter) -> pd.DataFrame:
+    """Report items of reporting periods in the range and of the chosen regions."""
+    mask = _in_quarters(items["quarter"], view)
+    if view.regions:
+        mask &= items["region_code"].isin(view.regions)
+    return items[mask]
+
+
+def available_quarters(events: pd.DataFrame) -> list[str]:
+    """Every quarter from the first to the last event (gaps included, so empty quarters show as zero)."""
+    if events.empty:
+        return []
+    keys = events["quarter"].astype("string").dropna()
+    return quarter_range(keys.min(), keys.max())
+
+
+# ---------------------------------------------------------------- Streamlit side
+
+
+def _valid(values: list[str], options: list[str]) -> list[str]:
+    return [value for value in values if value in options]
+
+
+def _seed_state_from_url(quarters: list[str], regions: list[str]) -> None:
+    """On the first run of a session, copy the URL's filters into the widgets' state."""
+    if st.session_state.get(_INITIALISED):
+        return
+    params = st.query_params
+    first, last = params.get(PARAM_FROM), params.get(PARAM_TO)
+    if quarters:
+        first = first if first in quarters else quarters[0]
+        last = last if last in quarters else quarters[-1]
+        st.session_state[QUARTER_KEY] = (first, last) if first <= last else (last, first)
+    st.session_state[REGIONS_KEY] = _valid(params.get_all(PARAM_REGION), regions)
+    st.session_state[TYPES_KEY] = _valid(params.get_all(PARAM_TYPE), list(EVENT_TYPE_LABELS))
+    st.session_state[TOPICS_KEY] = _valid(params.get_all(PARAM_TOPIC), list(TOPIC_LABELS))
+    st.session_state[_INITIALISED] = True
+
+
+def _mirror_state_to_url(view: ViewFilter, full_range: tuple[str, str] | None) -> None:
+    wanted: dict[str, str | list[str]] = {}
+    if view.quarter_from and (view.quarter_from, view.quarter_to) != full_range:
+        wanted[PARAM_FROM], wanted[PARAM_TO] = view.quarter_from, view.quarter_to
+    for key, values in ((PARAM_REGION, view.regions), (PARAM_TYPE, view.event_types), (PARAM_TOPIC, view.topics)):
+        if values:
+            wanted[key] = list(values)
+    for key in (PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC):
+        current = st.query_params.get_all(key)
+        target = wanted.get(key)
+        target_list = [target] if isinstance(target, str) else (target or [])
+        if current != target_list:
+            if target_list:
+                st.query_params[key] = target
+            else:
+                del st.query_params[key]
+
+
+def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
+    """Draw the shared filters in the sidebar and return the view they define."""
+    quarters = available_quarters(events)
+    region_names = dict(zip(regions["region_code"], regions["name_short"]))
+    region_codes = sorted(region_names, key=lambda code: region_names[code])
+    _seed_state_from_url(quarters, region_codes)
+    chosen = st.session_state.get(QUARTER_KEY)
+    if quarters and (not chosen or not set(chosen) <= set(quarters)):
+        st.session_state[QUARTER_KEY] = (quarters[0], quarters[-1])
+    with st.sidebar:
+        st.header("Фильтры")
+        if len(quarters) > 1:
+            first, last = st.select_slider("Период (кварталы)", options=quarters, key=QUARTER_KEY, format_func=quarter_label)
+        else:
+            first = last = quarters[0] if quarters else None
+        chosen_regions = st.multiselect("Регионы", region_codes, key=REGIONS_KEY, format_func=lambda c: f"{region_names[c]} ({c})", placeholder="Все регионы")
+        chosen_types = st.multiselect("Типы мероприятий", list(EVENT_TYPE_LABELS), key=TYPES_KEY, format_func=EVENT_TYPE_LABELS.get, placeholder="Все типы")
+        chosen_topics = st.multiselect("Тематика", list(TOPIC_LABELS), key=TOPICS_KEY, format_func=TOPIC_LABELS.get, placeholder="Все темы")
+    view = ViewFilter(first, last, tuple(chosen_regions), tuple(chosen_types), tuple(chosen_topics))
+    _mirror_state_to_url(view, (quarters[0], quarters[-1]) if quarters else None)
+    return view
+
+
+def current_view() -> ViewFilter:
+    """The view set by the sidebar in this run (read by pages)."""
+    return st.session_state.get("view", ViewFilter())
