@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) -m benchmarks.pages
+	$(PY) tests/benchmarks/bench_pages.py
 
 clean-db:
 	rm -f data/atlas.duckdb data/atlas.duckdb.wal

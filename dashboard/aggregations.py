@@ -76,31 +76,48 @@ def group_labels(split: str, regions: pd.DataFrame) -> dict[str, str]:
 
 
 def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFrame:
-    """One row per settlement with coordinates: event count, dominant type and escaped popup HTML."""
+    """One row per place with coordinates: event count, dominant type and escaped popup HTML.
+
+    A place is a settlement, or a region's centre for events known only to the region. Vectorised:
+    the national dataset has 100,000 events over 2,000 settlements.
+    """
+    columns = ["place", "lat", "lon", "events", "dominant_type", "popup_html"]
     located = events.dropna(subset=["lat", "lon"])
     if located.empty:
-        return pd.DataFrame(columns=["place", "lat", "lon", "events", "dominant_type", "popup_html"])
-    located = located.assign(place=located["settlement_name"].astype("string").fillna(located["region_code"].astype("string")))
-    rows = []
-    for (place, lat, lon), group in located.groupby(["place", "lat", "lon"], sort=False, observed=True):
-        ordered = group.sort_values("date_start", ascending=False)
-        rows.append({
-            "place": place, "lat": lat, "lon": lon, "events": len(group),
-            "dominant_type": group["event_type"].astype("string").mode().iloc[0],
-            "popup_html": popup_html(place, ordered, max_listed),
-        })
-    return pd.DataFrame(rows).sort_values("events", ascending=False, ignore_index=True)
-
-
-def popup_html(place: str, events: pd.DataFrame, max_listed: int) -> str:
-    """Popup listing events (newest first); every piece of text is HTML-escaped (documents are untrusted)."""
-    items = "".join(
-        f"<li>{row.date_start:%d.%m.%Y} — {html.escape(str(row.title))}</li>"
-        for row in events.head(max_listed).itertuples(index=False)
+        return pd.DataFrame(columns=columns)
+    region_label = located["region_code"].astype("string") + " (регион)"
+    located = located.assign(
+        place=located["settlement_name"].astype("string").fillna(region_label),
+        event_type=located["event_type"].astype("string"),
     )
-    more = len(events) - max_listed
-    tail = f"<li>… и ещё {more}</li>" if more > 0 else ""
-    return f"<b>{html.escape(str(place))}</b>: {len(events)} событ.<ul>{items}{tail}</ul>"
+    keys = ["place", "lat", "lon"]
+    counts = located.groupby(keys, sort=False).size().rename("events")
+    by_type = located.groupby(keys + ["event_type"], sort=False).size().rename("n").reset_index()
+    dominant = by_type.sort_values(["n", "event_type"], ascending=[False, True]).drop_duplicates(keys).set_index(keys)["event_type"]
+    newest = located.sort_values("date_start", ascending=False).groupby(keys, sort=False).head(max_listed)
+    escaped_titles = newest["title"].astype("string").map(escape_cached)
+    lines = "<li>" + newest["date_start"].dt.strftime("%d.%m.%Y") + " — " + escaped_titles + "</li>"
+    listed = lines.groupby([newest[k] for k in keys], sort=False).agg("".join).rename("items")
+    table = pd.concat([counts, dominant.rename("dominant_type"), listed], axis=1).reset_index()
+    tails = (table["events"] - max_listed).map(lambda n: f"<li>… и ещё {n}</li>" if n > 0 else "")
+    table["popup_html"] = (
+        "<b>" + table["place"].map(escape_cached) + "</b>: " + table["events"].astype(str) + " событ.<ul>"
+        + table["items"] + tails + "</ul>"
+    )
+    return table[columns].sort_values(["events", "place"], ascending=[False, True], ignore_index=True)
+
+
+_ESCAPED: dict[str, str] = {}
+
+
+def escape_cached(text) -> str:
+    """html.escape with a memo: titles repeat a lot in large datasets."""
+    key = str(text)
+    if key not in _ESCAPED:
+        if len(_ESCAPED) > 200_000:
+            _ESCAPED.clear()
+        _ESCAPED[key] = html.escape(key)
+    return _ESCAPED[key]
 
 
 def practice_edges(links: pd.DataFrame) -> pd.DataFrame:

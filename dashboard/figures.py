@@ -19,7 +19,7 @@ def quarter_bar_figure(counts: pd.DataFrame, labels: dict[str, str], title: str)
     totals = counts.groupby("group")["events"].sum().sort_values(ascending=False)
     for group in totals.index:
         rows = counts[counts["group"] == group].sort_values("quarter")
-        figure.add_bar(x=rows["quarter_label"], y=rows["events"], name=labels.get(group, group))
+        figure.add_bar(x=rows["quarter_label"].tolist(), y=rows["events"].astype(int).tolist(), name=labels.get(group, group))
     figure.update_layout(
         barmode="stack", title=title, xaxis={"title": "Квартал", "categoryorder": "array", "categoryarray": order},
         yaxis={"title": "Событий"}, legend={"title": ""}, margin={"t": 50, "l": 40, "r": 10, "b": 40}, height=420,

@@ -1,9 +1,13 @@
 """Pure folium map builders (no Streamlit): data in, folium.Map out."""
 from __future__ import annotations
 
+import html
+import json
 import math
 
 import folium
+from branca.element import MacroElement
+from jinja2 import Template
 import pandas as pd
 
 from loaders.vocabulary import EVENT_TYPE_LABELS
@@ -21,31 +25,69 @@ def marker_radius(count: int, largest: int) -> float:
     return 4 + 24 * math.sqrt(count / max(largest, 1))
 
 
+def settlement_features(places: pd.DataFrame) -> dict:
+    """GeoJSON FeatureCollection of the places; properties carry radius, colour, popup and tooltip (escaped)."""
+    largest = int(places["events"].max()) if not places.empty else 1
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(float(p.lon), 5), round(float(p.lat), 5)]},
+            "properties": {
+                "radius": round(marker_radius(int(p.events), largest), 1),
+                "colour": TYPE_COLOURS.get(p.dominant_type, "#555"),
+                "popup": p.popup_html,
+                "tooltip": f"{html.escape(str(p.place))}: {p.events} (чаще всего: {EVENT_TYPE_LABELS.get(p.dominant_type, p.dominant_type)})",
+            },
+        }
+        for p in places.itertuples(index=False)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+class CircleMarkerLayer(MacroElement):
+    """All place markers as one GeoJSON layer drawn by a few lines of Leaflet code.
+
+    folium's own GeoJson with a style_function embeds every feature twice (data and a style lookup);
+    with 2,000 places that is 13 MB. Here the data is embedded once, as UTF-8 JSON.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var data = {{ this.payload }};
+            L.geoJSON(data, {
+                pointToLayer: function (feature, latlng) {
+                    var p = feature.properties;
+                    return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour, fillOpacity: 0.6, weight: 1});
+                },
+                onEachFeature: function (feature, layer) {
+                    layer.bindPopup(feature.properties.popup, {maxWidth: 360});
+                    layer.bindTooltip(feature.properties.tooltip);
+                }
+            }).addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, features: dict, name: str = "Населённые пункты"):
+        super().__init__()
+        self._name = "CircleMarkerLayer"
+        self.layer_name = name
+        # "</" is escaped so no text can close the <script> element the JSON sits in.
+        self.payload = json.dumps(features, ensure_ascii=False).replace("</", "<\\/")
+
+
 def settlement_map(places: pd.DataFrame, tiles: str | None = "OpenStreetMap") -> folium.Map:
-    """One circle marker per settlement, sized by events and coloured by its dominant event type.
+    """One circle marker per place, sized by events and coloured by its dominant event type.
 
     `places`: place, lat, lon, events, dominant_type, popup_html (already escaped).
     """
     activity_map = folium.Map(location=[60, 90], zoom_start=3, tiles=tiles, control_scale=True, prefer_canvas=True)
-    layer = folium.FeatureGroup(name="Населённые пункты")
-    largest = int(places["events"].max()) if not places.empty else 1
-    for place in places.itertuples(index=False):
-        colour = TYPE_COLOURS.get(place.dominant_type, "#555")
-        folium.CircleMarker(
-            location=[place.lat, place.lon], radius=marker_radius(place.events, largest), color=colour,
-            fill=True, fill_color=colour, fill_opacity=0.6, weight=1,
-            popup=folium.Popup(place.popup_html, max_width=360),
-            tooltip=folium.Tooltip(_escaped_tooltip(place.place, place.events, place.dominant_type)),
-        ).add_to(layer)
-    layer.add_to(activity_map)
+    activity_map.add_child(CircleMarkerLayer(settlement_features(places)))
     if not places.empty:
         activity_map.fit_bounds([[places["lat"].min(), places["lon"].min()], [places["lat"].max(), places["lon"].max()]])
     else:
         activity_map.fit_bounds(RUSSIA_BOUNDS)
     return activity_map
-
-
-def _escaped_tooltip(place: str, count: int, dominant_type: str) -> str:
-    import html
-
-    return f"{html.escape(str(place))}: {count} (чаще всего: {EVENT_TYPE_LABELS.get(dominant_type, dominant_type)})"

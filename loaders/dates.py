@@ -145,12 +145,12 @@ def find_dates(text: str, default_year: int | None = None) -> list[tuple[int, in
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):
                 continue
+            taken.append((start, end))  # an impossible date is not re-read by a weaker pattern
             try:
                 span = _from_match(kind, match.groups(), default_year)
             except DateParseError:
                 continue
             found.append((start, end, span))
-            taken.append((start, end))
     return sorted(found, key=lambda item: item[0])
 
 

@@ -55,9 +55,9 @@ visible = rows.drop(columns=[c for c in ("lat", "lon", "settlement_id", "quarter
 st.dataframe(visible.head(MAX_ROWS_SHOWN), width="stretch", hide_index=True)
 if len(rows) > MAX_ROWS_SHOWN:
     st.caption(f"Показаны первые {MAX_ROWS_SHOWN} строк; выгрузка CSV содержит все {len(rows)}.")
-st.download_button(
-    "Скачать CSV", visible.to_csv(index=False).encode("utf-8-sig"), file_name=f"{table_name}.csv", mime="text/csv",
-    key="explore_download",
+st.download_button(  # the CSV is generated only when clicked: building it on every rerun costs ~0.5 s at 100k rows
+    "Скачать CSV", lambda: visible.to_csv(index=False).encode("utf-8-sig"), file_name=f"{table_name}.csv",
+    mime="text/csv", key="explore_download", on_click="ignore",
 )
 
 st.subheader("Источник")

@@ -12,7 +12,7 @@ st.title("Карта активности")
 demo_notice(atlas)
 
 events = filters.apply_to_events(atlas.events, view)
-places = aggregations.settlement_activity(events)
+places = aggregations.settlement_activity(events, max_listed=10)
 unlocated = int(events["lat"].isna().sum())
 
 left, middle, right = st.columns(3)

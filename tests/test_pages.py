@@ -1,0 +1,107 @@
+"""AppTest of every page on the fixture store (7 events: 2 in 2023Q2, 1 in 2023Q3, 4 in 2023Q4)."""
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+
+
+@pytest.fixture()
+def app(fixture_db, use_db):
+    use_db(fixture_db)
+
+    def open_page(page: str | None = None, **params) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page:
+            at.switch_page(page)
+            at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+    return open_page
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_overview_headline_figures_and_quarter_change(app):
+    at = app()
+    figures = metrics(at)
+    assert figures["События"] == "7" and figures["Соглашения"] == "2" and figures["Связи практик"] == "3"
+    assert figures["Регионы"] == "3" and figures["Населённые пункты"] == "4"
+    deltas = {metric.label: metric.proto.delta for metric in at.metric}
+    assert deltas["События"] == "+3 за квартал"  # 4 in 2023Q4 against 1 in 2023Q3
+    assert deltas["Связи практик"] == "+2 за квартал"
+
+
+def test_url_filters_reopen_the_same_view(app):
+    at = app(region="RU-TYU")
+    assert metrics(at)["События"] == "2"
+    assert at.sidebar.multiselect[0].value == ["RU-TYU"]
+    narrowed = app(**{"from": "2023Q4", "to": "2023Q4"})
+    assert metrics(narrowed)["События"] == "4"
+
+
+def test_changing_a_filter_changes_figures_and_url(app):
+    at = app()
+    at.sidebar.multiselect[1].set_value(["forum"]).run()  # event types
+    assert metrics(at)["События"] == "2"
+    assert at.query_params["type"] in ("forum", ["forum"])
+
+
+def test_map_page_counts_places(app):
+    at = app("app_pages/map_view.py")
+    figures = metrics(at)
+    assert figures["Событий"] == "7" and figures["Без координат"] == "0"
+    assert figures["Населённых пунктов на карте"] == "5"  # 4 settlements + the region-only council meeting
+    table = at.dataframe[0].value
+    assert table.iloc[0]["Населённый пункт"] == "Сургут" and table.iloc[0]["Событий"] == 2
+
+
+def test_timeline_page_lists_events_and_draws_quarters(app):
+    at = app("app_pages/timeline.py")
+    assert len(at.dataframe[0].value) == 7
+    assert quarter_totals(at) == {"II кв. 2023": 2, "III кв. 2023": 1, "IV кв. 2023": 4}
+    at.radio[0].set_value("region_code").run()
+    traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert {trace["name"] for trace in traces} == {"Ханты-Мансийский АО", "Тюменская область", "Кемеровская область"}
+    assert quarter_totals(at) == {"II кв. 2023": 2, "III кв. 2023": 1, "IV кв. 2023": 4}
+
+
+def quarter_totals(at: AppTest) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for trace in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]:
+        for label, count in zip(trace["x"], trace["y"]):
+            totals[label] = totals.get(label, 0) + count
+    return totals
+
+
+def test_network_page_tables(app):
+    at = app("app_pages/network.py")
+    assert metrics(at)["Пар регионов"] == "3"
+    edges = at.dataframe[0].value
+    pairs = set(zip(edges["Чью практику перенимают"], edges["Кто перенимает"], edges["Доказательств"]))
+    assert pairs == {
+        ("Ханты-Мансийский АО", "Тюменская область", 1), ("Ханты-Мансийский АО", "Кемеровская область", 1),
+        ("Тюменская область", "Ханты-Мансийский АО", 1),
+    }
+    roles = at.dataframe[1].value.set_index("Код")
+    assert (roles.loc["RU-KHM", "Делится опытом"], roles.loc["RU-KHM", "Перенимает"]) == (2, 1)
+
+
+def test_explore_page_search_export_and_source(app):
+    at = app("app_pages/explore.py")
+    assert metrics(at)["Найдено строк"] == "7"
+    at.text_input[0].set_value("Сургут").run()
+    assert metrics(at)["Найдено строк"] == "2"
+    assert at.query_params["q"] in ("Сургут", ["Сургут"])
+    at.radio[0].set_value("agreements").run()
+    at.text_input[0].set_value("").run()
+    assert metrics(at)["Найдено строк"] == "2"
+    assert at.selectbox[0].value.startswith("doc_")
+    assert len(at.get("download_button")) == 1
