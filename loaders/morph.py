@@ -30,3 +30,12 @@ def lemma(word: str) -> str:
         return lowered
     forms = morph_vocab()(lowered)
     return (forms[0].normal if forms else lowered).replace("ё", "е")
+
+
+@functools.cache
+def analyser():
+    """A plain pymorphy2 analyser (OpenCorpora grammemes), for inflecting phrases into the nominative."""
+    morph_vocab()  # natasha first: it sets up what pymorphy2 needs
+    import pymorphy2
+
+    return pymorphy2.MorphAnalyzer()
