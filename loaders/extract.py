@@ -20,7 +20,7 @@ from loaders.vocabulary import event_type_from_text, topic_from_text
 
 _EVENT_NOUN = re.compile(
     r"(стратегическ\w*\s+сесси\w*|кругл\w*\s+стол\w*|форум\w*|конференци\w*|заседани\w*|совещани\w*|"
-    r"акци[яиюей]\w*|субботник\w*|посадк\w*|высадк\w*|экодесант\w*|семинар\w*|мастер-?класс\w*|стажировк\w*|"
+    r"акци[яиюей]\w*|субботник\w*|посадк\w*|высадк\w*|уборк\w*|экодесант\w*|семинар\w*|мастер-?класс\w*|стажировк\w*|"
     r"школ[аеуы]\b|конкурс\w*|баттл\w*|выставк\w*|показ\w*|ярмарк\w*|квест\w*|фестивал\w*|слет\w*|слёт\w*|марафон\w*)",
     re.I,
 )
@@ -59,8 +59,9 @@ _ADOPTION_TRIGGERS = [
     (re.compile(r"заимству\w*\s+(?:[^,.;]{0,40}?\s)?у\s+(?P<src>[^,.;]{2,60})", re.I), "adoption_statement"),
     (re.compile(r"(?:перенима\w*|перенял\w*|изуча\w*|внедря\w*|внедрил\w*|тиражиру\w*|использу\w*|применя\w*)\s+(?:[^,.;]{0,30}?\s)?(?:опыт\w*|практик\w*)\s+(?P<src>[^,.;]{2,60})", re.I), "adoption_statement"),
     (re.compile(r"по\s+примеру\s+(?P<src>[^,.;]{2,60})", re.I), "adoption_statement"),
-    (re.compile(r"(?:опыт|практик\w*)\s+(?P<src>[^,.;]{2,60}?)\s+(?:[^,.;]{0,40}?\s)?(?:масштабиру\w*|тиражиру\w*|распространя\w*|внедря\w*|применя\w*|использу\w*)\s+(?:[^,.;]{0,30}?\s)?(?:в|во|на)\s+(?P<dst>[^,.;]{2,60})", re.I), "adoption_statement"),
+    (re.compile(r"(?:опыт|практик\w*)\s+(?P<src>[^,.;]{2,60}?)\s+(?:[^,.;]{0,40}?\s)?(?:масштабиру\w*|тиражиру\w*|распространя\w*|внедря\w*|применя\w*|использу\w*)\s+(?:[^,.;]{0,30}?\s)?(?:в|во|на)\s+(?P<dst>[^.;]{2,160})", re.I), "adoption_statement"),
 ]
+_DELEGATES = re.compile(r"представител\w*|делегаци\w*|стаж[её]р\w*|приехал\w*|прибыл\w*", re.I)
 _INTERNSHIP = re.compile(r"стажировк\w*|обмен\w*\s+опытом|обучающ\w+\s+визит\w*|с\s+опытом\s+работы", re.I)
 _ADOPTION_VERB = re.compile(r"(переня\w+|перенима\w+|заимств\w+|равня\w+|масштабир\w+|по\s+примеру|внедр\w+\s+опыт|изуча\w+\s+опыт|стажировк\w+|тиражир\w+)", re.I)
 
@@ -94,6 +95,7 @@ class ExtractedAgreement:
     region_code: str | None
     subject: str | None
     passage: Passage
+    explicit_date: bool = False
 
 
 @dataclass
@@ -294,34 +296,75 @@ def _event_nouns(sentence: Sentence):
         yield start, end, kind if kind != "other" else ("action" if match.group(0).lower().startswith("марафон") else "other")
 
 
+def _dateline_positions(text: str) -> set[int]:
+    """Start offsets of dates on short lines at the top («Иркутск, 25.07.2023»): publication dates, not events."""
+    positions = set()
+    offset = 0
+    for line in text.split("\n")[:8]:
+        if line.strip() and len(line.split()) <= 6:
+            positions.update(offset + start for start, _, _ in find_dates(line))
+        offset += len(line) + 1
+    return positions
+
+
+def _end_by_until(sentence: str, dates: list[tuple[int, int, DateSpan]]) -> DateSpan:
+    """«открылась 6 июня … продлится до 12 июня» → 6–12 June."""
+    first = dates[0][2]
+    for start, _, span in dates[1:]:
+        if re.search(r"\b(до|по)\s*$", sentence[max(0, start - 6):start]) and span.start > first.end:
+            return DateSpan(first.start, span.end, first.precision)
+    return first
+
+
+def _is_plural_noun(word: str) -> bool:
+    from loaders.morph import analyser as morph_analyser
+
+    parses = morph_analyser().parse(word.lower())
+    return bool(parses) and parses[0].tag.number == "plur"
+
+
 def extract_sentence_events(text: str, sentences: list[Sentence], mentions: list[PlaceMention], default_year: int | None, skip: set[int]) -> list[ExtractedEvent]:
-    """Events from sentences with an event noun and a date (its own, or one just before that no event took)."""
+    """Events from sentences with an event noun and a date: its own, one just before that no event took,
+    or one in the next sentence («… квест «Зелёная Пермь». Он состоится 20 апреля …»)."""
+    datelines = _dateline_positions(text)
+    dates_by_sentence = [
+        [d for d in _event_dates(s.text, default_year) if s.start + d[0] not in datelines] for s in sentences
+    ]
+    nouns_by_sentence = [list(_event_nouns(s)) for s in sentences]
     events: list[ExtractedEvent] = []
     pending: tuple[DateSpan, int] | None = None
+    used: set[int] = set()
     for index, sentence in enumerate(sentences):
-        if index in skip:
+        if index in skip or index in used:
             continue
-        dates = _event_dates(sentence.text, default_year)
-        nouns = list(_event_nouns(sentence))
+        dates, nouns = dates_by_sentence[index], nouns_by_sentence[index]
         if not nouns:
-            if dates:
+            if dates and not _AGREEMENT.search(sentence.text):
                 pending = (dates[0][2], index)
             continue
+        noun_start, noun_end, kind = nouns[0]
+        generic = _is_plural_noun(sentence.text[noun_start:noun_end])
         if dates:
-            span = dates[0][2]
+            span = _end_by_until(sentence.text, dates)
+        elif generic:
+            continue
         elif pending and index - pending[1] <= 2:
             span = pending[0]
+        elif index + 1 < len(sentences) and dates_by_sentence[index + 1] and not nouns_by_sentence[index + 1]:
+            span = _end_by_until(sentences[index + 1].text, dates_by_sentence[index + 1])
+            used.add(index + 1)
         else:
             continue
         pending = None
-        noun_start, noun_end, kind = nouns[0]
         host, participants = _host_and_participants(text, sentence, mentions)
+        if host is None and index + 1 in used:
+            host, _ = _host_and_participants(text, sentences[index + 1], mentions)
         region = (host.region_code if host else None) or _region_in(mentions, sentence.start, sentence.end)
         events.append(ExtractedEvent(
             title=_title(sentence.text, noun_start, noun_end, kind), event_type=kind, span=span,
-            passage=Passage(sentence.start, sentence.end), settlement=host, region_code=region,
-            participant_cities=participants, participants_count=_participants_count(sentence.text),
-            organizers=_organizers(sentence.text),
+            passage=Passage(sentence.start, sentences[index + 1].end if index + 1 in used else sentence.end),
+            settlement=host, region_code=region, participant_cities=participants,
+            participants_count=_participants_count(sentence.text), organizers=_organizers(sentence.text),
         ))
     return events
 
@@ -460,7 +503,14 @@ def _parties_count(match_text: str, parties: list[str]) -> int | None:
 
 
 def _parties(sentence: str) -> list[str]:
-    """Organisation names in a sentence: quoted names with an organisational word, or such words' phrases."""
+    """Parties: the organisations listed before «подписали/заключили», or after «между», or quoted names."""
+    verb = re.search(r"\b(подписали|заключили|подписал[аио]?|заключил[аио]?)\b", sentence)
+    if verb:
+        subject = re.sub(r"^.*?\d{4}\s*(года|г\.)?\s*(в\s+[А-ЯЁ][\w-]+\s*)?,?\s*", "", sentence[:verb.start()])
+        listed = [p.strip(" ,") for p in re.split(r",\s*(?![^«»]*»)|\s+и\s+(?![^«»]*»)", subject) if p.strip(" ,")]
+        organisations = [p for p in listed if _ORG_HINT.search(p) or "«" in p]
+        if len(organisations) >= 2:
+            return organisations
     found = re.findall(r"((?:АНО|НКО|ООО|АО|ПАО|МАУ|МБУ|МКУ|ГБУ|ФГБУ)\s+[«\"][^»\"]+(?:[«\"][^»\"]*[»\"])?[^»\"]*[»\"])", sentence)
     between = re.search(r"между\s+(.+?)(?:\s+о\s+|\s+в\s+сфере|[.;]|$)", sentence)
     if between:
@@ -485,7 +535,22 @@ def extract_agreements(text: str, sentences: list[Sentence], mentions, events, d
             region_code=(host.region_code if host else _region_in(mentions, sentence.start, sentence.end)),
             subject=subject.group(1) if subject else None, passage=Passage(sentence.start, sentence.end),
         ))
-    return agreements
+        agreements[-1].explicit_date = bool(dates)
+    return _one_per_agreement(agreements)
+
+
+def _one_per_agreement(agreements: list[ExtractedAgreement]) -> list[ExtractedAgreement]:
+    """A headline and the body often name the same agreement: same or unknown party count, no conflicting dates."""
+    kept: list[ExtractedAgreement] = []
+    for agreement in sorted(agreements, key=lambda a: (not a.explicit_date, a.passage.start)):
+        same = next((k for k in kept if (k.parties_count == agreement.parties_count or not agreement.parties_count or not k.parties_count)
+                     and not (agreement.explicit_date and k.explicit_date and k.date != agreement.date)), None)
+        if same is None:
+            kept.append(agreement)
+        else:
+            same.parties = same.parties or agreement.parties
+            same.parties_count = same.parties_count or agreement.parties_count
+    return sorted(kept, key=lambda a: a.passage.start)
 
 
 # ---------------------------------------------------------------- practice links
@@ -526,16 +591,17 @@ def extract_practice_links(text: str, sentences: list[Sentence], mentions: list[
         for pattern, evidence in _ADOPTION_TRIGGERS:
             for match in pattern.finditer(sentence.text):
                 src_start = sentence.start + match.start("src")
-                sources = _regions_of(mentions, src_start, sentence.start + match.end("src"))
-                if not sources:
+                source_mentions = [m for m in mentions if m.start < sentence.start + match.end("src") and src_start < m.end and m.region_code]
+                if not source_mentions:
                     continue
-                source = sources[0]
+                source, source_end = source_mentions[0].region_code, source_mentions[0].end
                 if "dst" in pattern.groupindex and match.group("dst"):
-                    targets = [c for c in _regions_of(mentions, sentence.start + match.start("dst"), sentence.start + match.end("dst")) if c != source]
-                    target = targets[0] if targets else None
+                    targets = _regions_of(mentions, sentence.start + match.start("dst"), sentence.start + match.end("dst"))
+                elif _DELEGATES.search(sentence.text):  # «изучать опыт Югры приехали представители A, B и C»
+                    targets = _regions_of(mentions, source_end, sentence.end)
                 else:
-                    target = _subject_region(mentions, sentence, source, sentence.start + match.start(), last_region)
-                if target and target != source:
+                    targets = [_subject_region(mentions, sentence, source, sentence.start + match.start(), last_region)]
+                for target in dict.fromkeys(t for t in targets if t and t != source):
                     links.append(ExtractedLink(source, target, _practice_phrase(sentence.text), evidence, span, Passage(sentence.start, sentence.end)))
                     found_in_sentence = True
         if not found_in_sentence and _INTERNSHIP.search(sentence.text) and len(set(regions_here)) >= 2:

@@ -16,7 +16,7 @@ import pandas as pd
 from loaders.paths import CACHE_DIR
 from loaders.regions import RegionIndex, lemma_key, normalize_name, region_index
 
-GAZETTEER_CACHE = CACHE_DIR / "gazetteer-v4.parquet"
+GAZETTEER_CACHE = CACHE_DIR / "gazetteer-v6.parquet"
 _RUSSIAN_ONLY = re.compile(r"^[А-Яа-яЁё][А-Яа-яЁё\- ]*$")
 _TRANSLIT = str.maketrans({
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
@@ -67,7 +67,7 @@ def _latin_similarity(cyrillic: str, latin: str) -> float:
 
 
 def _toponym_score(name: str) -> int:
-    """2 if the Russian dictionary knows the whole name as a toponym in this very form, 1 if its last word, else 0."""
+    """1 if the Russian dictionary knows the name's last word as a toponym in this very form, else 0."""
     from loaders.morph import morph_vocab
 
     analyser = morph_vocab()
@@ -78,7 +78,7 @@ def _toponym_score(name: str) -> int:
         )
 
     lowered = name.lower().replace("ё", "е")
-    return 2 if known(lowered) else int(known(lowered.split()[-1]))
+    return int(known(lowered.split()[-1]))
 
 
 def _russian_names(entry: dict) -> list[str]:
@@ -88,7 +88,41 @@ def _russian_names(entry: dict) -> list[str]:
     dictionary knows as a toponym wins, then the one closest to the Latin name.
     """
     names = sorted({name for name in entry.get("alternatenames", []) if _RUSSIAN_ONLY.match(name)})
-    return sorted(names, key=lambda name: (-_toponym_score(name), "ё" not in name.lower(), -_latin_similarity(name, entry["name"])))
+    return sorted(names, key=lambda name: (
+        -_toponym_score(name), -("-" in name and _toponym_score(name.replace(" ", "-")) and _toponym_score(name)), -round(_latin_similarity(name.replace("-", " "), entry["name"].replace("-", " ")), 2),
+        "-" not in name, "ё" not in name.lower(),
+    ))
+
+
+_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+
+
+def _inflect_word(word: str, case: str) -> str:
+    """One word (or hyphen part) in the given case, keeping its number; unchanged if unknown or not a name part."""
+    from loaders.morph import analyser
+
+    if len(word) < 3 or not word[:1].isupper():
+        return word.lower()
+    parses = analyser().parse(word.lower())
+    parse = next((p for p in parses if "Geox" in p.tag), None) or next((p for p in parses if p.tag.case == "nomn"), parses[0] if parses else None)
+    inflected = parse.inflect({case}) if parse else None
+    return inflected.word if inflected else word.lower()
+
+
+def case_forms(name: str) -> set[str]:
+    """The name in the six cases («Сергиев Посад» → «сергиевом посаде», …), normalized for lookup.
+
+    Hyphenated words are tried both wholly and part by part («Усолье-Сибирское» → «усолья-сибирского»).
+    """
+    forms = set()
+    for case in _CASES:
+        whole = " ".join(_inflect_word(word, case) for word in name.split())
+        by_parts = " ".join("-".join(_inflect_word(part, case) for part in word.split("-")) for word in name.split())
+        last_part = " ".join(
+            "-".join([*(p.lower() for p in word.split("-")[:-1]), _inflect_word(word.split("-")[-1], case)]) for word in name.split()
+        )
+        forms.update(normalize_name(form) for form in (whole, by_parts, last_part))
+    return forms
 
 
 def build_gazetteer_frame(regions: RegionIndex) -> pd.DataFrame:
@@ -111,6 +145,7 @@ def build_gazetteer_frame(regions: RegionIndex) -> pd.DataFrame:
             "lon": float(entry["longitude"]),
             "population": int(entry.get("population") or 0),
             "name_keys": "|".join(sorted({normalize_name(name) for name in names})),
+            "form_keys": "|".join(sorted(case_forms(names[0]))),
             "lemma_keys": "|".join(sorted({lemma_key(name) for name in names})),
         })
     return pd.DataFrame(rows)
@@ -143,6 +178,7 @@ class Gazetteer:
         self.regions = regions
         self._by_name: dict[str, list[Settlement]] = {}
         self._by_lemma: dict[str, list[Settlement]] = {}
+        self._by_form: dict[str, list[Settlement]] = {}
         self.settlements_by_id: dict[str, Settlement] = {}
         for row in frame.itertuples(index=False):
             settlement = Settlement(row.settlement_id, row.name, row.region_code, row.lat, row.lon, int(row.population))
@@ -151,16 +187,20 @@ class Gazetteer:
                 self._by_name.setdefault(key, []).append(settlement)
             for key in row.lemma_keys.split("|"):
                 self._by_lemma.setdefault(key, []).append(settlement)
+            for key in row.form_keys.split("|"):
+                self._by_form.setdefault(key, []).append(settlement)
 
     def candidates(self, name: str) -> list[Settlement]:
         """Settlements a name in any grammatical case may refer to, largest first.
 
-        Tiers, first non-empty wins: the name as written; its normal form as a name
+        Tiers, first non-empty wins: the name as written; one of the name's case forms; its normal form as a name
         («в Советском» → «советский»); same normal form («Набережных Челнах» ~ «Набережные Челны»).
         """
         text = re.sub(r"^(г|город|пгт|пос|поселок|с|село|д|деревня)\s+", "", normalize_name(name))
         normal = lemma_key(text)
-        found = self._by_name.get(text) or self._by_name.get(normal) or self._by_lemma.get(normal) or []
+        found = (
+            self._by_name.get(text) or self._by_form.get(text) or self._by_name.get(normal) or self._by_lemma.get(normal) or []
+        )
         return sorted(found, key=lambda s: -s.population)
 
     def geocode(

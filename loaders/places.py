@@ -154,6 +154,23 @@ def _with_left_adjective(text: str, start: int, end: int) -> list[tuple[int, int
     return []
 
 
+_CAPITALISED_RUN = re.compile(r"[А-ЯЁ][\w-]*(?:\s+(?:[А-ЯЁ][\w-]*|автономн\w+|област\w+|кра[йяюеём]\w*|округ\w*|республик\w+|[—–-]))*")
+
+
+def _region_names(text: str, regions: RegionIndex) -> list[tuple[int, int, str]]:
+    """Federal subjects by dictionary, for what NER misses («Ямал в свою очередь …»): the longest name in each run."""
+    found = []
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", run.group(0)))
+        for i in range(len(words)):
+            for j in range(min(len(words), i + 5), i, -1):
+                start, end = run.start() + words[i].start(), run.start() + words[j - 1].end()
+                if regions.resolve(text[start:end]):
+                    found.append((start, end, text[start:end]))
+                    break
+    return found
+
+
 def find_mentions(text: str, regions: RegionIndex | None = None, places: Gazetteer | None = None) -> list[PlaceMention]:
     """Every place mention, unresolved among same-named settlements (see resolve_mentions)."""
     regions = regions or region_index()
@@ -163,7 +180,8 @@ def find_mentions(text: str, regions: RegionIndex | None = None, places: Gazette
     ner = ner_locations(text)
     cued = [(m.start(1), m.end(1), m.group(1)) for m in _CUED_NAME.finditer(text)]
     listed = [span for span in _listed_names(text) if not any(s < span[1] and span[0] < e for s, e, _ in ner)]
-    for start, end, _ in sorted(ner + cued) + [(s, e, "listed") for s, e, _ in sorted(listed)]:
+    dictionary = [span for span in _region_names(text, regions) if not any(s < span[1] and span[0] < e for s, e, _ in ner)]
+    for start, end, _ in sorted(ner + cued + dictionary) + [(s, e, "listed") for s, e, _ in sorted(listed)]:
         if any(s < end and start < e for s, e in taken) or _is_excluded(text, start, end, ""):
             continue
         is_listed = (start, end) in {(s, e) for s, e, _ in listed}
