@@ -41,6 +41,45 @@ def _cmd_demo(args) -> int:
     return 0
 
 
+def _cmd_extract(args) -> int:
+    import json
+
+    from loaders.extract import to_contract_json
+    from loaders.ingest import extract_file
+
+    results, failed = [], 0
+    for path in args.files:
+        extracted = extract_file(path)
+        if extracted.error:
+            print(extracted.error, file=sys.stderr)
+            failed += 1
+            continue
+        results.append(to_contract_json(extracted.extraction, path))
+    print(json.dumps(results, ensure_ascii=False, indent=1 if args.pretty else None))
+    return 1 if failed else 0
+
+
+def _cmd_ingest(args) -> int:
+    from loaders.ingest import ingest_documents
+
+    summary = ingest_documents([Path(p) for p in args.paths], args.db, workers=args.workers)
+    for message in summary.failed.values():
+        print(message, file=sys.stderr)
+    print(f"Прочитано документов / documents read: {len(summary.stored) + len(summary.unchanged)}")
+    print("\n".join(summary.lines()))
+    return 1 if summary.failed else 0
+
+
+def _cmd_evaluate(args) -> int:
+    from loaders.evaluate import evaluate_folder, format_scores
+
+    scores, differences = evaluate_folder(Path(args.gold), Path(args.folder))
+    print(format_scores(scores))
+    if args.verbose:
+        print("\n".join(differences))
+    return 0
+
+
 def _cmd_info(args) -> int:
     from loaders.store import open_store, table_counts
 
@@ -68,10 +107,27 @@ def build_parser() -> argparse.ArgumentParser:
     synthetic.add_argument("--seed", type=int, default=1)
     synthetic.set_defaults(handler=_cmd_demo)
 
+    extract = commands.add_parser("extract", help="read documents and print what is extracted (writes nothing)")
+    extract.add_argument("--json", action="store_true", required=True, help="print one JSON array, one object per file")
+    extract.add_argument("--pretty", action="store_true", help="indent the JSON")
+    extract.add_argument("files", nargs="+")
+    extract.set_defaults(handler=_cmd_extract)
+
+    ingest = commands.add_parser("ingest", help="extract and store documents (.txt .md .html .docx .pdf), files or folders")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--workers", type=int, default=None, help="extraction processes (default: cores, at most 4)")
+    ingest.set_defaults(handler=_cmd_ingest)
+
+    evaluate = commands.add_parser("evaluate", help="score extraction against a gold file")
+    evaluate.add_argument("gold")
+    evaluate.add_argument("folder")
+    evaluate.add_argument("-v", "--verbose", action="store_true", help="list every difference")
+    evaluate.set_defaults(handler=_cmd_evaluate)
+
     info = commands.add_parser("info", help="row counts of the store")
     info.set_defaults(handler=_cmd_info)
 
-    for sub in (load, demo_db, synthetic, info):
+    for sub in (load, demo_db, synthetic, ingest, info):
         sub.add_argument("--db", type=Path, default=None, help="DuckDB file (default: $ATLAS_DB or data/atlas.duckdb)")
     return parser
 

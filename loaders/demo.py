@@ -3,18 +3,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from loaders.documents import TEXT_SUFFIXES, load_text_document, read_genres
 from loaders.paths import DEMO_DOCUMENTS_DIR, DEMO_TABLES_DIR, database_path
-from loaders.pipeline import LoadSummary, expand_paths, load_tables
-from loaders.store import open_store, store_bundle
+from loaders.pipeline import LoadSummary, load_tables
 
 
 def _store_demo_documents(db_path: Path, summary: LoadSummary) -> None:
-    genres = read_genres(DEMO_DOCUMENTS_DIR / "gold.json")
-    with open_store(db_path) as connection:
-        for path in expand_paths([DEMO_DOCUMENTS_DIR], TEXT_SUFFIXES):
-            stored = store_bundle(connection, load_text_document(path, genres.get(path.name, "other"), is_demo=True))
-            (summary.stored if stored is not None else summary.unchanged).append(str(path))
+    """Demo documents go through the extraction pipeline; their events merge with the tables' ones."""
+    from loaders.ingest import ingest_documents
+
+    documents = ingest_documents([DEMO_DOCUMENTS_DIR], db_path, is_demo=True)
+    if documents.failed:
+        raise RuntimeError("demo documents failed to load:\n" + "\n".join(documents.failed.values()))
+    summary.stored.extend(documents.stored)
+    summary.add_rows(documents.rows)
+    summary.warnings.extend(documents.warnings)
 
 
 def build_demo_database(db_path: Path | None = None, if_missing: bool = False) -> LoadSummary | None:

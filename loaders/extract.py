@@ -43,11 +43,11 @@ _AGREEMENT = re.compile(
 )
 _PARTY_NUMBERS = {"дву": 2, "двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5, "шести": 6, "семи": 7, "восьми": 8, "девяти": 9, "десяти": 10}
 _ORG_HINT = re.compile(r"\b(АНО|НКО|ООО|АО|ПАО|МАУ|МБУ|МКУ|ГБУ|ФГБУ|фонд\w*|центр\w*|министерств\w*|департамент\w*|администраци\w+|управлени\w+|совет\w*|палат\w+|ассоциаци\w+|союз\w*|движени\w+|университет\w*|колледж\w*|служб\w+|агентств\w+|природнадзор\w*)\b", re.I)
-_REPORT_HEAD = re.compile(r"отч[её]т\w*", re.I)
+_REPORT_HEAD = re.compile(r"отч[её]т\w*|информаци\w+\s+о\s+(?:работе|деятельности)|итоги\s+(?:работы|деятельности)", re.I)
 _REPORT_ROW = re.compile(
-    r"^\s*\|?\s*(\d{1,3})\s*[.)]?\s*(?:\||\t|\s{2,}|\s)\s*"
+    r"^\s*\|?\s*(\d{1,3})\s*[.)]?\s*(?:\||/|\t|\s{2,}|\s)\s*"
     r"(\d{1,2}(?:\.\d{1,2})?(?:\.\d{2,4})?(?:\s*[-–—]\s*\d{1,2}\.\d{1,2}\.\d{2,4})?|\d{1,2}\s+[а-яё]+(?:\s+\d{4})?(?:\s*[-–—]\s*\d{1,2}\s+[а-яё]+\s*\d{0,4})?)"
-    r"\s*(?:\||\t|\s{2,}|\s)\s*(.+)$"
+    r"\s*(?:\||/|\t|\s{2,}|\s)\s*(.+)$"
 )
 _TAG = re.compile(r"<[^>]+>")
 _INVITATION = re.compile(r"приглаша\w+|приглашени\w+", re.I)
@@ -137,6 +137,7 @@ class Extraction:
     agreements: list[ExtractedAgreement]
     practice_links: list[ExtractedLink]
     report: Report | None
+    unresolved_places: list[str] = field(default_factory=list)
 
     def cities(self) -> list[str]:
         return sorted({m.name for m in self.places if m.kind == "settlement" and m.name})
@@ -406,7 +407,7 @@ def _report_heading(text: str) -> tuple[str, str | None, int] | None:
     if not period_match:
         period_match = re.search(r"за\s+\S+\s+(полугоди\w+|год)\s+(\d{4})", tail, re.I)
     end = match.start() + (period_match.end() if period_match else min(len(tail), 400))
-    heading = " ".join(text[match.start():end].replace("*", " ").split())
+    heading = " ".join(_TAG.sub(" ", text[match.start():end]).replace("*", " ").split())
     period = None
     if period_match and period_match.group(1).upper() in ("I", "II", "III", "IV", "1", "2", "3", "4"):
         quarter = {"I": 1, "II": 2, "III": 3, "IV": 4}.get(period_match.group(1).upper(), None) or int(period_match.group(1))
@@ -415,7 +416,7 @@ def _report_heading(text: str) -> tuple[str, str | None, int] | None:
 
 
 def _reporting_body(heading: str) -> str:
-    body = re.sub(r"^отч[её]т\w*\s+(о\s+(деятельности|работе)\s+)?", "", heading, flags=re.I)
+    body = re.sub(r"^(отч[её]т\w*|информаци\w+|итоги)\s+((о|об)\s+(деятельности|работе)\s+|работы\s+|деятельности\s+)?", "", heading, flags=re.I)
     body = re.split(r"\s+за\s+", body)[0].strip(" .,")
     from loaders.morph import analyser as morph_analyser
 
@@ -444,7 +445,7 @@ def _report_rows(text: str, default_year: int | None) -> list[tuple[int, int, in
     offset = 0
     lines = text.split("\n")
     for line in lines:
-        match = _REPORT_ROW.match(line)
+        match = _REPORT_ROW.match(_html_row_as_text(line))
         if match:
             found = find_dates(match.group(2), default_year)
             if found and found[0][2].precision == "day":
@@ -454,6 +455,13 @@ def _report_rows(text: str, default_year: int | None) -> list[tuple[int, int, in
             rows[-1][4] += " " + line.strip()
         offset += len(line) + 1
     return [tuple(row) for row in rows]
+
+
+def _html_row_as_text(line: str) -> str:
+    """A table row written as HTML on one line («<tr><td>1</td><td>03.10.2023</td>…») as tab-separated text."""
+    if "<td" not in line.lower() and "<th" not in line.lower():
+        return line
+    return _TAG.sub("", re.sub(r"</t[dh]>", "\t", line, flags=re.I)).strip()
 
 
 def _split_goal(row_text: str) -> tuple[str, str | None]:
@@ -473,7 +481,10 @@ def extract_report(text: str, mentions: list[PlaceMention], default_year: int | 
         return None, [], set()
     heading_text, period, heading_end = heading
     region = _region_in(mentions, 0, heading_end) or next((m.region_code for m in mentions if m.region_code), None)
-    report = Report(_reporting_body(heading_text), period, region)
+    body = _reporting_body(_TAG.sub(" ", heading_text))
+    if len(body) < 8:  # «Информация о работе за …» under a first line naming the council
+        body = document_title(text)
+    report = Report(body, period, region)
     events = []
     covered = set()
     for start, end, number, span, row_text in rows:
@@ -611,9 +622,9 @@ def extract_practice_links(text: str, sentences: list[Sentence], mentions: list[
                     links.append(ExtractedLink(host, code, _practice_phrase(sentence.text), "internship", span, Passage(sentence.start, sentence.end)))
         if regions_here:
             last_region = regions_here[-1]
-    unique = {}
+    unique = {}  # a headline and the body often restate one statement: one link per direction and document
     for link in links:
-        unique.setdefault((link.from_region, link.to_region, link.passage.start), link)
+        unique.setdefault((link.from_region, link.to_region), link)
     return list(unique.values())
 
 
@@ -629,19 +640,23 @@ def _internship_host(text: str, sentence: Sentence, mentions: list[PlaceMention]
 # ---------------------------------------------------------------- genre and the whole document
 
 
-def classify_genre(text: str, events, agreements, links, report) -> str:
-    head = text[:600]
+_INTERVIEW = re.compile(r"интервью|^\s*[—–-]\s*[А-ЯЁ][^\n]{5,}\?\s*$|^\s*вопрос\s*:", re.I | re.M)
+_DESCRIPTION = re.compile(r"^\s*(описание|паспорт)\s+проекта|^\s*цел[ьи]\s+проекта|^\s*задачи\s+проекта", re.I | re.M)
+
+
+def classify_genre(text: str, events, agreements, links, report, places) -> str:
+    """Report, invitation, practice sharing, agreement, event news or other, by the strongest signal."""
     if report is not None:
         return "report"
-    if _INVITATION.search(head) or (_ADDRESS.search(head) and _INVITATION.search(text)):
+    if _INVITATION.search(text[:300]) or (_ADDRESS.search(text[:1500]) and _INVITATION.search(text)):
         return "invitation"
     if links:
         return "practice_sharing"
-    if agreements and (re.search(r"соглашени", head, re.I) or not events):
+    if agreements and (re.search(r"соглашени", text[:300], re.I) or not events):
         return "agreement"
-    if events or re.search(r"(прош[её]л|прошла|прошли|состоял\w+|провел\w+|организовал\w+|собрал\w+)", text, re.I):
-        return "event_news"
-    return "other"
+    if _INTERVIEW.search(text[:400]) or _DESCRIPTION.search(text) or not places:
+        return "other"
+    return "event_news"
 
 
 def document_title(text: str) -> str:
@@ -654,7 +669,7 @@ def document_title(text: str) -> str:
 
 def extract_document(text: str) -> Extraction:
     """Read one document's text."""
-    places = extract_places(text)
+    places, unresolved = extract_places(text)
     published = document_date(text)
     report_heading = _report_heading(text)
     default_year = _default_year(text, published)
@@ -668,8 +683,8 @@ def extract_document(text: str) -> Extraction:
             event.region_code = event.region_code or report.region_code
     agreements = extract_agreements(text, sentences, places, events, default_year, published)
     links = extract_practice_links(text, sentences, places, default_year)
-    genre = classify_genre(text, events, agreements, links, report)
-    return Extraction(text, document_title(text), genre, published, places, events, agreements, links, report)
+    genre = classify_genre(text, events, agreements, links, report, places)
+    return Extraction(text, document_title(text), genre, published, places, events, agreements, links, report, unresolved)
 
 
 def topic_of(event: ExtractedEvent, text: str) -> str:

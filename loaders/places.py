@@ -171,13 +171,16 @@ def _region_names(text: str, regions: RegionIndex) -> list[tuple[int, int, str]]
     return found
 
 
-def find_mentions(text: str, regions: RegionIndex | None = None, places: Gazetteer | None = None) -> list[PlaceMention]:
-    """Every place mention, unresolved among same-named settlements (see resolve_mentions)."""
+def find_mentions(text: str, regions: RegionIndex | None = None, places: Gazetteer | None = None) -> tuple[list[PlaceMention], list[str]]:
+    """Every place mention (not yet resolved among same-named settlements, see resolve_mentions), and the
+    NER location names that are no settlement or region we know."""
     regions = regions or region_index()
     places = places or gazetteer()
     mentions: list[PlaceMention] = _coordinated_regions(text, regions)
     taken: list[tuple[int, int]] = [(m.start, m.end) for m in mentions]
     ner = ner_locations(text)
+    ner_spans = {(s, e) for s, e, _ in ner}
+    unresolved: list[str] = []
     cued = [(m.start(1), m.end(1), m.group(1)) for m in _CUED_NAME.finditer(text)]
     listed = [span for span in _listed_names(text) if not any(s < span[1] and span[0] < e for s, e, _ in ner)]
     dictionary = [span for span in _region_names(text, regions) if not any(s < span[1] and span[0] < e for s, e, _ in ner)]
@@ -202,7 +205,10 @@ def find_mentions(text: str, regions: RegionIndex | None = None, places: Gazette
             mentions.append(PlaceMention(sub_start, sub_end, name, kind, code, None, candidates))
             taken.append((sub_start, sub_end))
             break
-    return sorted(mentions, key=lambda m: m.start)
+        else:
+            if (start, end) in ner_spans and not is_listed:
+                unresolved.append(text[start:end])
+    return sorted(mentions, key=lambda m: m.start), unresolved
 
 
 def _plausible_listed(text: str, start: int, candidates: list[Settlement]) -> bool:
@@ -239,6 +245,7 @@ def resolve_mentions(mentions: list[PlaceMention]) -> list[PlaceMention]:
     return mentions
 
 
-def extract_places(text: str) -> list[PlaceMention]:
-    """Find and resolve every place mention in a document."""
-    return resolve_mentions(find_mentions(text))
+def extract_places(text: str) -> tuple[list[PlaceMention], list[str]]:
+    """Every place mention in a document, resolved; and the location names NER found that are no place we know."""
+    mentions, unresolved = find_mentions(text)
+    return resolve_mentions(mentions), unresolved
