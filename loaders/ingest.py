@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -14,19 +15,22 @@ from loaders.ids import document_id, sha256_hex, stable_id
 from loaders.pipeline import LoadSummary, expand_paths
 from loaders.readers import DOCUMENT_SUFFIXES, read_document
 from loaders.regions import region_index
-from loaders.schema import AGREEMENTS, EVENTS, PLACES, PRACTICE_LINKS, REPORT_ITEMS, SOURCES
-from loaders.store import Bundle, open_store, store_bundle
+from loaders.schema import AGREEMENTS, EVENTS, PLACES, PRACTICE_LINKS, REPORT_ITEMS, SOURCES, SchemaError
+from loaders.store import Bundle, open_store, store_validated, validated_tables
+
+STORE_BATCH = 50  # files per write transaction
 from loaders.textio import UnreadableFileError
 
 
 @dataclass
 class ExtractedFile:
-    """What a worker sends back: the file's bytes and text and its extraction, or an error message."""
+    """What a worker sends back: the file's extraction (and, for ingest, its validated rows), or an error."""
 
     path: str
-    data: bytes | None = None
-    text: str | None = None
     extraction: Extraction | None = None
+    data: bytes | None = None
+    frames: dict[str, pd.DataFrame] | None = None
+    warnings: list[str] = field(default_factory=list)
     error: str | None = None
 
 
@@ -38,7 +42,20 @@ def extract_file(path: str) -> ExtractedFile:
         return ExtractedFile(path, error=str(error))
     except OSError as error:
         return ExtractedFile(path, error=f"{Path(path).name}: не удалось прочитать / cannot read ({error})")
-    return ExtractedFile(path, data, text, extract_document(text))
+    return ExtractedFile(path, extract_document(text), data)
+
+
+def prepare_file(path: str, is_demo: bool = False) -> ExtractedFile:
+    """Read, extract and build the file's validated rows: all the per-file work, done in a worker."""
+    extracted = extract_file(path)
+    if extracted.error:
+        return extracted
+    bundle = extraction_bundle(Path(path), extracted.data, extracted.extraction, is_demo)
+    try:
+        frames = validated_tables(bundle)
+    except SchemaError as error:
+        return ExtractedFile(path, error=f"{Path(path).name}: {error}")
+    return ExtractedFile(path, frames=frames, warnings=bundle.warnings)
 
 
 def _place_columns(mention) -> dict:
@@ -146,33 +163,47 @@ def _worker_init() -> None:
     gazetteer()
 
 
-def extracted_files(paths: list[str], workers: int):
-    """Extraction results in input order; with workers > 1, extraction runs in that many processes."""
+def prepared_files(paths: list[str], workers: int, is_demo: bool):
+    """Prepared files in input order; with workers > 1, the per-file work runs in that many processes."""
+    work = partial(prepare_file, is_demo=is_demo)
     if workers <= 1 or len(paths) < 4:
-        yield from map(extract_file, paths)
+        yield from map(work, paths)
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_worker_init) as pool:
-        yield from pool.imap(extract_file, paths, chunksize=4)
+        yield from pool.imap(work, paths, chunksize=4)
+
+
+def _store_batch(connection, batch: list[ExtractedFile], summary: LoadSummary) -> None:
+    for prepared, counts in zip(batch, store_validated(connection, [p.frames for p in batch])):
+        if counts is None:
+            summary.unchanged.append(prepared.path)
+            continue
+        summary.stored.append(prepared.path)
+        summary.add_rows(counts)
+        summary.warnings.extend(prepared.warnings)
 
 
 def ingest_documents(paths: list[Path], db_path: Path | None = None, is_demo: bool = False, workers: int | None = None) -> LoadSummary:
-    """Extract and store documents; unreadable files are reported and the rest still load."""
+    """Extract and store documents; unreadable files are reported and the rest still load.
+
+    Reading and extraction run in worker processes (models load once per worker); the main process
+    writes in batches of STORE_BATCH files per transaction.
+    """
     files = [str(p) for p in expand_paths(paths, DOCUMENT_SUFFIXES)]
     workers = workers or min(os.cpu_count() or 1, 4)
     summary = LoadSummary()
     with open_store(db_path) as connection:
-        progress = tqdm(extracted_files(files, workers), total=len(files), desc="documents", unit="doc", disable=len(files) < 5)
-        for result in progress:
-            if result.error:
-                summary.failed[result.path] = result.error
+        batch: list[ExtractedFile] = []
+        progress = tqdm(prepared_files(files, workers, is_demo), total=len(files), desc="documents", unit="doc", disable=len(files) < 5)
+        for prepared in progress:
+            if prepared.error:
+                summary.failed[prepared.path] = prepared.error
                 continue
-            bundle = extraction_bundle(Path(result.path), result.data, result.extraction, is_demo)
-            counts = store_bundle(connection, bundle)
-            if counts is None:
-                summary.unchanged.append(result.path)
-                continue
-            summary.stored.append(result.path)
-            summary.add_rows(counts)
-            summary.warnings.extend(bundle.warnings)
+            batch.append(prepared)
+            if len(batch) >= STORE_BATCH:
+                _store_batch(connection, batch, summary)
+                batch = []
+        if batch:
+            _store_batch(connection, batch, summary)
     return summary

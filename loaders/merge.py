@@ -46,37 +46,22 @@ def match_reason(incoming: dict, stored) -> str | None:
 
 
 def _stored_candidates(connection: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> pd.DataFrame:
+    """Stored events that could match any of the incoming ones (same regions, overlapping date range)."""
     regions = [code for code in events["region_code"].dropna().unique()]
     if not regions:
-        return pd.DataFrame()
-    return connection.execute(
+        return pd.DataFrame(columns=["event_id", "title", "event_type", "date_start", "date_end", "region_code", "settlement_id"])
+    stored = connection.execute(
         "SELECT event_id, title, event_type, date_start, date_end, region_code, settlement_id FROM events "
         "WHERE region_code IN (SELECT unnest(?)) AND date_start <= ? AND date_end >= ?",
         [regions, max(events["date_end"]), min(events["date_start"])],
     ).df()
+    return stored.assign(date_start=pd.to_datetime(stored["date_start"]).dt.date, date_end=pd.to_datetime(stored["date_end"]).dt.date)
 
 
-def merge_into_stored(connection: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Drop incoming events that match stored ones; point their sources and report items at the stored id."""
-    events = tables.get("events")
-    if events is None or events.empty:
-        return tables
-    stored = _stored_candidates(connection, events)
-    if stored.empty:
-        return tables
-    stored = stored.assign(date_start=pd.to_datetime(stored["date_start"]).dt.date, date_end=pd.to_datetime(stored["date_end"]).dt.date)
-    by_region = {region: group for region, group in stored.groupby("region_code")}
-    replaced: dict[str, tuple[str, str]] = {}
-    for event in events.to_dict("records"):
-        for candidate in by_region.get(event["region_code"], pd.DataFrame()).itertuples(index=False):
-            reason = match_reason(event, candidate)
-            if reason:
-                replaced[event["event_id"]] = (candidate.event_id, reason)
-                break
-    if not replaced:
-        return tables
+def _repoint(tables: dict[str, pd.DataFrame], replaced: dict[str, tuple[str, str]]) -> dict[str, pd.DataFrame]:
+    """Drop merged events; their sources (with the reason) and report items point at the kept event."""
     merged = dict(tables)
-    merged["events"] = events[~events["event_id"].isin(replaced)]
+    merged["events"] = tables["events"][~tables["events"]["event_id"].isin(replaced)]
     sources = tables["sources"].copy()
     is_merged = (sources["entity"] == "event") & sources["entity_id"].isin(replaced)
     sources.loc[is_merged, "merge_reason"] = sources.loc[is_merged, "entity_id"].map(lambda i: replaced[i][1])
@@ -86,3 +71,31 @@ def merge_into_stored(connection: duckdb.DuckDBPyConnection, tables: dict[str, p
         items = tables["report_items"]
         merged["report_items"] = items.assign(event_id=items["event_id"].map(lambda i: replaced.get(i, (i,))[0]))
     return merged
+
+
+def merge_batch(connection: duckdb.DuckDBPyConnection, batch: list[dict[str, pd.DataFrame]]) -> list[dict[str, pd.DataFrame]]:
+    """Merge each file's incoming events into stored events and into those of earlier files in the batch."""
+    incoming = [tables["events"] for tables in batch if "events" in tables and not tables["events"].empty]
+    if not incoming:
+        return batch
+    pool: dict[str, list] = {}
+    for candidate in _stored_candidates(connection, pd.concat(incoming, ignore_index=True)).itertuples(index=False):
+        pool.setdefault(candidate.region_code, []).append(candidate)
+    result = []
+    for tables in batch:
+        events = tables.get("events")
+        if events is None or events.empty:
+            result.append(tables)
+            continue
+        replaced: dict[str, tuple[str, str]] = {}
+        kept = []
+        for event in events.to_dict("records"):
+            match = next(((c.event_id, reason) for c in pool.get(event["region_code"], []) if (reason := match_reason(event, c))), None)
+            if match:
+                replaced[event["event_id"]] = match
+            else:
+                kept.append(event)
+        for event in kept:
+            pool.setdefault(event["region_code"], []).append(pd.Series(event))
+        result.append(_repoint(tables, replaced) if replaced else tables)
+    return result

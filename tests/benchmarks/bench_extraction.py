@@ -1,0 +1,111 @@
+"""Benchmark: extraction throughput against bare natasha, and ingest on one core against all cores.
+
+    python tests/benchmarks/bench_extraction.py [--documents 1000]
+
+The batch is built from this project's own texts (demo documents and the annotated extraction set):
+paragraphs of 1–3 of them are combined into documents of 2–5 KB, deterministically.
+Prints documents per second for: natasha segment+morph+NER; our extract_document; ingest with 1 and
+with 2 worker processes (read → extract → store into a fresh DuckDB file).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build_batch(count: int, seed: int = 7) -> list[str]:
+    from loaders.readers import read_document
+
+    sources = sorted((ROOT / "data" / "demo" / "documents").glob("*.txt")) + sorted((ROOT / "tests" / "extraction_set" / "docs").glob("*.txt"))
+    paragraphs = [[p for p in read_document(path)[1].split("\n\n") if p.strip()] for path in sources]
+    rng = random.Random(seed)
+    batch = []
+    while len(batch) < count:
+        parts = []
+        for document in rng.sample(paragraphs, rng.randint(1, 3)):
+            parts.extend(document)
+        text = "\n\n".join(parts)
+        while len(text.encode("utf-8")) > 5000:
+            parts = parts[:-1]
+            text = "\n\n".join(parts)
+        if len(text.encode("utf-8")) >= 2000:
+            batch.append(text)
+    return batch
+
+
+def rate(label: str, count: int, seconds: float) -> float:
+    print(f"{label:<48}{count / seconds:>10.1f} docs/s  ({seconds:.1f} s)")
+    return count / seconds
+
+
+def bare_natasha(texts: list[str]) -> float:
+    from natasha import Doc, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+
+    from loaders.morph import _point_pymorphy_at_bundled_dictionaries
+
+    _point_pymorphy_at_bundled_dictionaries()
+    segmenter, embedding = Segmenter(), NewsEmbedding()
+    morph, ner = NewsMorphTagger(embedding), NewsNERTagger(embedding)
+    started = time.perf_counter()
+    for text in texts:
+        document = Doc(text)
+        document.segment(segmenter)
+        document.tag_morph(morph)
+        document.tag_ner(ner)
+    return rate("natasha segment + morph + NER", len(texts), time.perf_counter() - started)
+
+
+def our_pipeline(texts: list[str]) -> float:
+    from loaders.extract import extract_document
+    from loaders.gazetteer import gazetteer
+    from loaders.places import ner_models
+
+    ner_models(), gazetteer()  # loading is measured separately: once per process
+    started = time.perf_counter()
+    for text in texts:
+        extract_document(text)
+    return rate("Activity Atlas extract_document (1 process)", len(texts), time.perf_counter() - started)
+
+
+def ingest_rate(texts: list[str], workers: int) -> float:
+    from loaders.ingest import ingest_documents
+
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        for index, text in enumerate(texts):
+            (folder / f"doc_{index:05d}.txt").write_text(f"{text}\n\n(копия {index})", encoding="utf-8")
+        started = time.perf_counter()
+        summary = ingest_documents([folder], folder / "bench.duckdb", workers=workers)
+        elapsed = time.perf_counter() - started
+        assert len(summary.stored) == len(texts), summary.failed
+    return rate(f"ingest, {workers} worker process(es), read+extract+store", len(texts), elapsed)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--documents", type=int, default=1000)
+    args = parser.parse_args()
+    from loaders.gazetteer import gazetteer
+    from loaders.places import ner_models
+
+    started = time.perf_counter()
+    ner_models(), gazetteer()
+    print(f"models and gazetteer load once per process: {time.perf_counter() - started:.1f} s")
+    texts = build_batch(args.documents)
+    sizes = [len(t.encode("utf-8")) for t in texts]
+    print(f"batch: {len(texts)} documents, {min(sizes)}–{max(sizes)} bytes, mean {sum(sizes) / len(sizes):.0f}")
+    natasha = bare_natasha(texts)
+    ours = our_pipeline(texts)
+    one = ingest_rate(texts, 1)
+    two = ingest_rate(texts, 2)
+    print(f"cost of our pipeline relative to bare natasha: {natasha / ours:.2f}×")
+    print(f"ingest speed-up with 2 workers: {two / one:.2f}×")
+
+
+if __name__ == "__main__":
+    main()
