@@ -11,9 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from loaders.dates import DateSpan, find_dates
-from loaders.places import PlaceMention, extract_places
-from loaders.quarters import quarter_key
-from loaders.regions import region_index
+from loaders.places import PlaceMention, extract_places, ner_organisations
 from loaders.vocabulary import event_type_from_text, topic_from_text
 
 # ---------------------------------------------------------------- vocabulary of the rules
@@ -272,9 +270,9 @@ def _participants_count(sentence: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
-def _organizers(sentence: str) -> list[str]:
-    quoted_orgs = re.findall(r"((?:АНО|НКО|МАУ|МБУ|ГБУ|ООО|фонд\w*|центр\w*)\s+[«\"][^»\"]+[»\"])", sentence, re.I)
-    return quoted_orgs[:5]
+def _organizers(text: str, sentence: Sentence) -> list[str]:
+    """Organisations (NER ORG spans) named in the event's sentence."""
+    return list(dict.fromkeys(ner_organisations(text, sentence.start, sentence.end)))[:6]
 
 
 # ---------------------------------------------------------------- events from sentences
@@ -365,7 +363,7 @@ def extract_sentence_events(text: str, sentences: list[Sentence], mentions: list
             title=_title(sentence.text, noun_start, noun_end, kind), event_type=kind, span=span,
             passage=Passage(sentence.start, sentences[index + 1].end if index + 1 in used else sentence.end),
             settlement=host, region_code=region, participant_cities=participants,
-            participants_count=_participants_count(sentence.text), organizers=_organizers(sentence.text),
+            participants_count=_participants_count(sentence.text), organizers=_organizers(text, sentence),
         ))
     return events
 
@@ -539,7 +537,8 @@ def extract_agreements(text: str, sentences: list[Sentence], mentions, events, d
         span = dates[0][2] if dates else (events[0].span if events else (DateSpan(published, published, "day") if published else None))
         host, _ = _host_and_participants(text, sentence, mentions)
         host = host or (events[0].settlement if events else None)
-        parties = _parties(sentence.text)
+        listed = _parties(sentence.text)
+        parties = listed if len(listed) >= 2 else (_organizers(text, sentence) or listed)
         subject = re.search(r"соглашени\w*\s+(о\s+[^.,;]{3,120})", sentence.text, re.I)
         agreements.append(ExtractedAgreement(
             date=span, parties_count=_parties_count(match.group(0), parties), parties=parties, settlement=host,
@@ -691,10 +690,6 @@ def topic_of(event: ExtractedEvent, text: str) -> str:
     return topic_from_text(event.title + " " + text[event.passage.start:event.passage.end])
 
 
-def period_of(event: ExtractedEvent) -> str:
-    return quarter_key(event.span.start)
-
-
 def to_contract_json(extraction: Extraction, source: str) -> dict:
     """The `extract --json` contract: one object per file."""
     def iso(day):
@@ -727,5 +722,3 @@ def to_contract_json(extraction: Extraction, source: str) -> dict:
         **({"report": {"body": extraction.report.body, "period": extraction.report.period, "region": extraction.report.region_code}} if extraction.report else {}),
     }
 
-
-__all__ = ["extract_document", "to_contract_json", "Extraction", "region_index"]

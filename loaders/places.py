@@ -78,15 +78,26 @@ def ner_models():
     return Segmenter(), NewsNERTagger(NewsEmbedding())
 
 
-def ner_locations(text: str) -> list[tuple[int, int, str]]:
-    """LOC spans (start, end, text) found by natasha."""
+@functools.lru_cache(maxsize=8)
+def ner_spans(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """Every NER span (start, end, type, text) natasha finds; cached, as places and organisers both ask."""
     from natasha import Doc
 
     segmenter, tagger = ner_models()
     document = Doc(text)
     document.segment(segmenter)
     document.tag_ner(tagger)
-    return [(span.start, span.stop, span.text) for span in document.spans if span.type == "LOC"]
+    return tuple((span.start, span.stop, span.type, span.text) for span in document.spans)
+
+
+def ner_locations(text: str) -> list[tuple[int, int, str]]:
+    """LOC spans (start, end, text)."""
+    return [(start, end, found) for start, end, kind, found in ner_spans(text) if kind == "LOC"]
+
+
+def ner_organisations(text: str, start: int, end: int) -> list[str]:
+    """ORG spans inside [start, end), as written."""
+    return [found for s, e, kind, found in ner_spans(text) if kind == "ORG" and start <= s and e <= end]
 
 
 def _is_excluded(text: str, start: int, end: int, name: str) -> bool:
