@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import urllib.parse
 from dataclasses import dataclass
 
 import pandas as pd
@@ -96,7 +97,8 @@ def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFr
     dominant = by_type.sort_values(["n", "event_type"], ascending=[False, True]).drop_duplicates(keys).set_index(keys)["event_type"]
     newest = located.sort_values("date_start", ascending=False).groupby(keys, sort=False).head(max_listed)
     escaped_titles = newest["title"].astype("string").map(escape_cached)
-    lines = "<li>" + newest["date_start"].dt.strftime("%d.%m.%Y") + " — " + escaped_titles + "</li>"
+    links = newest["document_id"].astype("string").map(source_link, na_action="ignore").fillna("") if "document_id" in newest else ""
+    lines = "<li>" + newest["date_start"].dt.strftime("%d.%m.%Y") + " — " + escaped_titles + links + "</li>"
     listed = lines.groupby([newest[k] for k in keys], sort=False).agg("".join).rename("items")
     table = pd.concat([counts, dominant.rename("dominant_type"), listed], axis=1).reset_index()
     tails = (table["events"] - max_listed).map(lambda n: f"<li>… и ещё {n}</li>" if n > 0 else "")
@@ -105,6 +107,38 @@ def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFr
         + table["items"] + tails + "</ul>"
     )
     return table[columns].sort_values(["events", "place"], ascending=[False, True], ignore_index=True)
+
+
+def source_link(document_id: str) -> str:
+    """A link from a popup (inside the map's iframe) to the document in the explorer, opened in the app's tab."""
+    return f' <a href="/explore?doc={html.escape(urllib.parse.quote(str(document_id)))}" target="_top">источник</a>'
+
+
+REGION_MEASURES = {
+    "events": "События", "events_per_100k": "События на 100 000 жителей", "agreements": "Соглашения",
+}
+
+
+def region_measures(events: pd.DataFrame, agreements: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """One row per federal subject: events, events per 100,000 residents, agreements (zeros included)."""
+    table = regions[["region_code", "name_short", "population", "centre_lat", "centre_lon"]].copy()
+    table["region_code"] = table["region_code"].astype("string")
+    event_counts = events["region_code"].astype("string").value_counts()
+    agreement_counts = agreements["region_code"].astype("string").value_counts()
+    table["events"] = table["region_code"].map(event_counts).fillna(0).astype(int)
+    table["agreements"] = table["region_code"].map(agreement_counts).fillna(0).astype(int)
+    population = table["population"].where(table["population"] > 0)
+    table["events_per_100k"] = (table["events"] / population * 100_000).round(2).fillna(0.0)
+    return table
+
+
+def colour_bins(values: pd.Series, colours: int = 5) -> list[float]:
+    """Upper bounds of equal-count classes of the non-zero values (zero gets its own pale colour)."""
+    positive = values[values > 0]
+    if positive.empty:
+        return []
+    bounds = sorted(set(positive.quantile([(i + 1) / colours for i in range(colours)]).round(2)))
+    return bounds
 
 
 _ESCAPED: dict[str, str] = {}

@@ -48,7 +48,21 @@ SELECT document_id, file_name, title, genre, published_date, source, source_kind
 FROM documents ORDER BY file_name
 """
 REGIONS_SQL = "SELECT * FROM regions ORDER BY region_code"
-_CATEGORY_COLUMNS = ("event_type", "topic", "region_code", "quarter", "from_region", "to_region", "evidence_type", "genre")
+# One row per source of an event, agreement or practice link: what kind of document it is, and the
+# region and quarter of the row it supports (for coverage and report reconciliation).
+SOURCE_FACTS_SQL = """
+SELECT s.entity, s.entity_id, s.document_id, s.merge_reason,
+       CASE WHEN d.source_kind = 'table' THEN 'tables' WHEN d.genre = 'report' THEN 'reports'
+            WHEN d.genre = 'invitation' THEN 'letters' ELSE 'news' END AS kind,
+       coalesce(e.region_code, a.region_code, p.to_region) AS region_code,
+       year(coalesce(e.date_start, a.date, p.date_start)) || 'Q' || quarter(coalesce(e.date_start, a.date, p.date_start)) AS quarter
+FROM sources s
+JOIN documents d USING (document_id)
+LEFT JOIN events e ON s.entity = 'event' AND e.event_id = s.entity_id
+LEFT JOIN agreements a ON s.entity = 'agreement' AND a.agreement_id = s.entity_id
+LEFT JOIN practice_links p ON s.entity = 'practice_link' AND p.link_id = s.entity_id
+"""
+_CATEGORY_COLUMNS = ("event_type", "topic", "region_code", "quarter", "from_region", "to_region", "evidence_type", "genre", "kind", "entity")
 _DATE_COLUMNS = ("date_start", "date_end", "date", "published_date")
 
 
@@ -62,6 +76,7 @@ class Atlas:
     practice_links: pd.DataFrame
     documents: pd.DataFrame
     regions: pd.DataFrame
+    source_facts: pd.DataFrame
 
     @property
     def is_empty(self) -> bool:
@@ -96,7 +111,24 @@ def _read_atlas(db_path: str, version: str) -> Atlas:
         return Atlas(
             events=read(EVENTS_SQL), agreements=read(AGREEMENTS_SQL), report_items=read(REPORT_ITEMS_SQL),
             practice_links=read(PRACTICE_LINKS_SQL), documents=read(DOCUMENTS_SQL), regions=read(REGIONS_SQL),
+            source_facts=read(SOURCE_FACTS_SQL),
         )
+
+
+@st.cache_data(show_spinner=False)
+def _read_region_shapes(path: str, version: str) -> dict | None:
+    import json
+
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_region_shapes() -> dict | None:
+    """Region polygons (GeoJSON, data/reference/regions.geojson), or None if the file is missing."""
+    from loaders.paths import REGIONS_GEOJSON
+
+    if not REGIONS_GEOJSON.exists():
+        return None
+    return _read_region_shapes(str(REGIONS_GEOJSON), database_version(REGIONS_GEOJSON))
 
 
 def store_path() -> Path:

@@ -64,3 +64,54 @@ def network_figure(edges: pd.DataFrame, nodes: pd.DataFrame) -> go.Figure:
         xaxis={"visible": False, "range": [-1.3, 1.3]}, yaxis={"visible": False, "range": [-1.25, 1.25], "scaleanchor": "x"},
     )
     return figure
+
+
+def small_multiples_figure(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """One small bar chart per region over the quarters (table: quarter, quarter_label, region_code, value)."""
+    from plotly.subplots import make_subplots
+
+    regions = list(dict.fromkeys(table["region_code"]))
+    columns = 4
+    rows = max(1, -(-len(regions) // columns))
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[labels.get(r, r) for r in regions], shared_yaxes=False)
+    for index, region in enumerate(regions):
+        part = table[table["region_code"] == region].sort_values("quarter")
+        figure.add_bar(x=part["quarter_label"].tolist(), y=part["value"].astype(int).tolist(), name=labels.get(region, region),
+                       row=index // columns + 1, col=index % columns + 1, showlegend=False, marker_color="#31a354")
+    figure.update_layout(height=190 * rows, margin={"t": 40, "l": 20, "r": 10, "b": 20})
+    figure.update_xaxes(showticklabels=False)
+    return figure
+
+
+def calendar_figure(events: pd.DataFrame, type_labels: dict[str, str]) -> go.Figure:
+    """Gantt-style chart: one bar per event from its first to its last day, coloured by type."""
+    figure = go.Figure()
+    for kind, group in events.groupby(events["event_type"].astype("string"), sort=True):
+        figure.add_bar(
+            y=group["title"].tolist(), x=((group["bar_end"] - group["date_start"]).dt.total_seconds() * 1000).tolist(),
+            base=group["date_start"].dt.strftime("%Y-%m-%d").tolist(), orientation="h", name=type_labels.get(kind, kind),
+            customdata=group[["settlement_name"]].astype("string").fillna("").values.tolist(),
+            hovertemplate="%{y}<br>%{base|%d.%m.%Y}<br>%{customdata[0]}<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="overlay", height=min(2400, 120 + 22 * len(events)), xaxis={"type": "date", "title": ""},
+        yaxis={"autorange": "reversed", "title": "", "automargin": True}, margin={"t": 20, "l": 10, "r": 10, "b": 30},
+        legend={"title": ""},
+    )
+    return figure
+
+
+def coverage_figure(coverage: pd.DataFrame) -> go.Figure:
+    """Heat map region × quarter of the number of source kinds; hover lists them."""
+    from loaders.quarters import quarter_label
+
+    pivot = coverage.pivot_table(index="name_short", columns="quarter", values="kinds", aggfunc="max").sort_index()
+    text = coverage.pivot_table(index="name_short", columns="quarter", values="kinds_text", aggfunc="first").reindex_like(pivot)
+    quarters = list(pivot.columns)
+    figure = go.Figure(go.Heatmap(
+        z=pivot.values.tolist(), x=[quarter_label(q) for q in quarters], y=pivot.index.tolist(), text=text.values.tolist(),
+        hovertemplate="%{y}, %{x}: %{text}<extra></extra>", colorscale="Greens", zmin=0, zmax=4,
+        colorbar={"title": "видов<br>источников"},
+    ))
+    figure.update_layout(height=max(300, 18 * len(pivot) + 80), margin={"t": 20, "l": 10, "r": 10, "b": 30}, yaxis={"automargin": True})
+    return figure

@@ -131,12 +131,23 @@ def _mirror_state_to_url(view: ViewFilter, full_range: tuple[str, str] | None) -
                 del st.query_params[key]
 
 
+_PENDING_REGIONS = "_pending_regions"
+
+
+def request_regions(codes: list[str]) -> None:
+    """Ask for a region selection from a page (e.g. a map click); applied before the sidebar is drawn
+    on the next run, because a widget's state cannot change after the widget exists."""
+    st.session_state[_PENDING_REGIONS] = list(codes)
+
+
 def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
     """Draw the shared filters in the sidebar and return the view they define."""
     quarters = available_quarters(events)
     region_names = dict(zip(regions["region_code"], regions["name_short"]))
     region_codes = sorted(region_names, key=lambda code: region_names[code])
     _seed_state_from_url(quarters, region_codes)
+    if _PENDING_REGIONS in st.session_state:
+        st.session_state[REGIONS_KEY] = _valid(st.session_state.pop(_PENDING_REGIONS), region_codes)
     chosen = st.session_state.get(QUARTER_KEY)
     if quarters and (not chosen or not set(chosen) <= set(quarters)):
         st.session_state[QUARTER_KEY] = (quarters[0], quarters[-1])

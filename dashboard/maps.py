@@ -6,10 +6,11 @@ import json
 import math
 
 import folium
+import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
-import pandas as pd
 
+from dashboard.aggregations import colour_bins
 from loaders.vocabulary import EVENT_TYPE_LABELS
 
 TYPE_COLOURS = {
@@ -79,15 +80,121 @@ class CircleMarkerLayer(MacroElement):
         self.payload = json.dumps(features, ensure_ascii=False).replace("</", "<\\/")
 
 
-def settlement_map(places: pd.DataFrame, tiles: str | None = "OpenStreetMap") -> folium.Map:
-    """One circle marker per place, sized by events and coloured by its dominant event type.
+CHOROPLETH_COLOURS = ("#f7fcf5", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c")  # zero, then 5 classes
+NO_DATA_COLOUR = "#e0e0e0"
+TILE_CHOICES = {"OpenStreetMap": "OpenStreetMap", "Без подложки (офлайн)": None}
+
+
+def colour_for(value: float, bins: list[float]) -> str:
+    """Colour of a value: the palest for zero, then the class whose upper bound holds it."""
+    if not value or not bins:
+        return CHOROPLETH_COLOURS[0]
+    for index, bound in enumerate(bins):
+        if value <= bound:
+            return CHOROPLETH_COLOURS[min(index + 1, len(CHOROPLETH_COLOURS) - 1)]
+    return CHOROPLETH_COLOURS[-1]
+
+
+def legend_rows(bins: list[float]) -> list[tuple[str, str]]:
+    """(colour, label) per class, for a legend drawn outside the map."""
+    rows = [(CHOROPLETH_COLOURS[0], "0")]
+    lower = 0.0
+    for index, bound in enumerate(bins):
+        rows.append((CHOROPLETH_COLOURS[min(index + 1, len(CHOROPLETH_COLOURS) - 1)], f"{lower:g} – {bound:g}"))
+        lower = bound
+    return rows
+
+
+def region_features(shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]) -> dict:
+    """Region polygons with their value, colour and an escaped tooltip in the properties."""
+    by_code = measures.set_index("region_code")
+    features = []
+    for feature in shapes["features"]:
+        code = feature["properties"]["region_code"]
+        if code not in by_code.index:
+            continue
+        row = by_code.loc[code]
+        value = float(row[measure])
+        features.append({
+            "type": "Feature", "geometry": feature["geometry"],
+            "properties": {
+                "region_code": code, "colour": colour_for(value, bins),
+                "tooltip": f"{html.escape(str(row['name_short']))} ({code}): {label.lower()} — {value:g}",
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _region_style(feature: dict) -> dict:
+    return {"fillColor": feature["properties"]["colour"], "color": "#666", "weight": 0.6, "fillOpacity": 0.75}
+
+
+def region_layer(shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]) -> folium.GeoJson:
+    """The choropleth: a plain GeoJson layer with a style function (folium.Choropleth and branca colour
+    maps pull d3 from a CDN, which breaks the map offline)."""
+    return folium.GeoJson(
+        region_features(shapes, measures, measure, label, bins), name="Регионы", style_function=_region_style,
+        highlight_function=lambda _: {"weight": 2, "color": "#222"}, zoom_on_click=False,
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+    )
+
+
+def regions_without_shape(shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]) -> folium.FeatureGroup:
+    """Subjects that have no polygon (Crimea, Sevastopol, the four newest) as squares at their centres."""
+    with_shape = {feature["properties"]["region_code"] for feature in shapes["features"]}
+    group = folium.FeatureGroup(name="Регионы без границ")
+    for row in measures[~measures["region_code"].isin(with_shape)].itertuples(index=False):
+        value = float(getattr(row, measure))
+        folium.RegularPolygonMarker(
+            [row.centre_lat, row.centre_lon], number_of_sides=4, radius=9, color="#666", weight=1,
+            fill_color=colour_for(value, bins), fill_opacity=0.9,
+            tooltip=f"{html.escape(str(row.name_short))} ({row.region_code}): {label.lower()} — {value:g}",
+        ).add_to(group)
+    return group
+
+
+def flow_lines(edges: pd.DataFrame, centres: pd.DataFrame, limit: int = 60) -> folium.FeatureGroup:
+    """Practice-sharing flows as lines between regional centres, the strongest `limit` pairs, width by weight."""
+    group = folium.FeatureGroup(name="Обмен практиками")
+    position = {row.region_code: (row.centre_lat, row.centre_lon) for row in centres.itertuples(index=False)}
+    shown = edges.head(limit)
+    largest = int(shown["weight"].max()) if not shown.empty else 1
+    for edge in shown.itertuples(index=False):
+        if edge.from_region not in position or edge.to_region not in position:
+            continue
+        folium.PolyLine(
+            [position[edge.from_region], position[edge.to_region]], color="#d6604d", opacity=0.7,
+            weight=1.5 + 5 * edge.weight / largest,
+            tooltip=html.escape(f"{edge.from_region} → {edge.to_region}: {edge.weight}"),
+        ).add_to(group)
+    return group
+
+
+def activity_map(
+    places: pd.DataFrame, shapes: dict | None = None, measures: pd.DataFrame | None = None, measure: str = "events",
+    label: str = "События", flows: pd.DataFrame | None = None, tiles: str | None = "OpenStreetMap",
+) -> folium.Map:
+    """The Карта page's map: region choropleth (the base layer when tiles cannot load), one circle per
+    settlement sized by events and coloured by the dominant type, and optional practice flows.
 
     `places`: place, lat, lon, events, dominant_type, popup_html (already escaped).
     """
-    activity_map = folium.Map(location=[60, 90], zoom_start=3, tiles=tiles, control_scale=True, prefer_canvas=True)
-    activity_map.add_child(CircleMarkerLayer(settlement_features(places)))
+    activity = folium.Map(location=[62, 95], zoom_start=3, tiles=tiles, control_scale=True, prefer_canvas=False)
+    if shapes is not None and measures is not None:
+        bins = colour_bins(measures[measure])
+        region_layer(shapes, measures, measure, label, bins).add_to(activity)
+        regions_without_shape(shapes, measures, measure, label, bins).add_to(activity)
+    if flows is not None and measures is not None and not flows.empty:
+        flow_lines(flows, measures).add_to(activity)
+    activity.add_child(CircleMarkerLayer(settlement_features(places)))
+    folium.LayerControl(collapsed=True).add_to(activity)
     if not places.empty:
-        activity_map.fit_bounds([[places["lat"].min(), places["lon"].min()], [places["lat"].max(), places["lon"].max()]])
+        activity.fit_bounds([[places["lat"].min(), places["lon"].min()], [places["lat"].max(), places["lon"].max()]])
     else:
-        activity_map.fit_bounds(RUSSIA_BOUNDS)
-    return activity_map
+        activity.fit_bounds(RUSSIA_BOUNDS)
+    return activity
+
+
+def settlement_map(places: pd.DataFrame, tiles: str | None = "OpenStreetMap") -> folium.Map:
+    """Settlement circles only (no regions, no flows)."""
+    return activity_map(places, tiles=tiles)

@@ -12,6 +12,7 @@ DEMO_DOCUMENTS_DIR = DEMO_DIR / "documents"
 DEMO_TABLES_DIR = DEMO_DIR / "tables"
 CACHE_DIR = DATA_DIR / "cache"
 REGIONS_CSV = REFERENCE_DIR / "regions.csv"
+REGIONS_GEOJSON = REFERENCE_DIR / "regions.geojson"
 DEFAULT_DB = DATA_DIR / "atlas.duckdb"
 
 

@@ -73,3 +73,49 @@ def test_highlight_passages_escapes_and_marks():
 def test_search_is_case_and_yo_insensitive():
     found = aggregations.search_rows(EVENTS.assign(title=["Ёлка", "елка", "x"]), "ЕЛКА", ["title"])
     assert list(found["event_id"]) == ["a", "b"]
+
+
+SQUARES = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"region_code": code}, "geometry": {"type": "Polygon", "coordinates": [[[x, 60], [x + 1, 60], [x + 1, 61], [x, 61], [x, 60]]]}}
+    for code, x in (("RU-KHM", 70), ("RU-TYU", 66))
+]}
+MEASURES = pd.DataFrame({
+    "region_code": ["RU-KHM", "RU-TYU", "RU-CR"], "name_short": ["<i>Югра</i>", "Тюменская область", "Крым"],
+    "population": [1_700_000, 1_600_000, 1_900_000], "centre_lat": [61.0, 57.1, 44.9], "centre_lon": [69.0, 65.5, 34.1],
+    "events": [10, 0, 3], "events_per_100k": [0.59, 0.0, 0.16], "agreements": [1, 0, 0],
+})
+
+
+def test_region_measures_count_per_region_and_per_100k():
+    regions = MEASURES[["region_code", "name_short", "population", "centre_lat", "centre_lon"]]
+    events = pd.DataFrame({"region_code": ["RU-KHM"] * 17 + ["RU-CR"]})
+    agreements = pd.DataFrame({"region_code": ["RU-TYU"]})
+    table = aggregations.region_measures(events, agreements, regions).set_index("region_code")
+    assert table.loc["RU-KHM", "events"] == 17 and table.loc["RU-TYU", "events"] == 0 and table.loc["RU-TYU", "agreements"] == 1
+    assert table.loc["RU-KHM", "events_per_100k"] == 1.0
+
+
+def test_choropleth_colours_legend_and_escaped_tooltips():
+    bins = aggregations.colour_bins(MEASURES["events"])
+    assert maps.colour_for(0, bins) == maps.CHOROPLETH_COLOURS[0]
+    assert maps.colour_for(10, bins) == maps.CHOROPLETH_COLOURS[-1] or maps.colour_for(10, bins) != maps.colour_for(3, bins)
+    assert maps.legend_rows(bins)[0] == (maps.CHOROPLETH_COLOURS[0], "0")
+    features = maps.region_features(SQUARES, MEASURES, "events", "События", bins)["features"]
+    by_code = {f["properties"]["region_code"]: f["properties"] for f in features}
+    assert by_code["RU-TYU"]["colour"] == maps.CHOROPLETH_COLOURS[0]
+    assert "&lt;i&gt;" in by_code["RU-KHM"]["tooltip"] and "<i>" not in by_code["RU-KHM"]["tooltip"]
+
+
+def test_activity_map_layers_and_no_cdn_colour_scale():
+    places = aggregations.settlement_activity(EVENTS)
+    flows = pd.DataFrame({"from_region": ["RU-KHM"], "to_region": ["RU-TYU"], "weight": [2]})
+    rendered = maps.activity_map(places, SQUARES, MEASURES, "events", "События", flows, tiles=None).get_root().render()
+    assert "RU-TYU" in rendered and "L.control.layers" in rendered
+    assert "d3" not in rendered.lower().split("leaflet")[0] and "d3.min.js" not in rendered
+    assert rendered.count("L.polyline(") == 1
+    assert "Крым" in rendered  # a region without a polygon is drawn at its centre
+
+
+def test_popup_links_point_to_the_explorer():
+    places = aggregations.settlement_activity(EVENTS.assign(document_id=["doc_a", "doc_b", "doc_c"]))
+    assert 'href="/explore?doc=doc_b" target="_top"' in places.loc[places["place"] == "Сургут", "popup_html"].iloc[0]

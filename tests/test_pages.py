@@ -1,9 +1,12 @@
 """AppTest of every page on the fixture store (7 events: 2 in 2023Q2, 1 in 2023Q3, 4 in 2023Q4)."""
+import csv
 import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from loaders.paths import REGIONS_CSV
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
@@ -59,18 +62,61 @@ def test_map_page_counts_places(app):
     figures = metrics(at)
     assert figures["Событий"] == "7" and figures["Без координат"] == "0"
     assert figures["Населённых пунктов на карте"] == "5"  # 4 settlements + the region-only council meeting
-    table = at.dataframe[0].value
+    regions = at.dataframe[0].value.set_index("Код")
+    assert regions.loc["RU-KHM", "События"] == 3 and regions.loc["RU-KEM", "События"] == 2
+    assert regions.loc["RU-KEM", "Соглашения"] == 1 and regions.loc["RU-MOW", "События"] == 0
+    population = {row["iso_code"]: int(row["population"]) for row in csv.DictReader(open(REGIONS_CSV, encoding="utf-8"))}
+    assert regions.loc["RU-TYU", "На 100 000 жителей"] == pytest.approx(2 / population["RU-TYU"] * 100_000, abs=0.01)
+    table = at.dataframe[1].value
     assert table.iloc[0]["Населённый пункт"] == "Сургут" and table.iloc[0]["Событий"] == 2
 
 
-def test_timeline_page_lists_events_and_draws_quarters(app):
+def test_a_region_chosen_on_the_map_filters_every_page(app, fixture_db):
+    at = app("app_pages/map_view.py")
+    at.session_state["_pending_regions"] = ["RU-TYU"]  # what a click on the Tyumen polygon requests
+    at.run()
+    assert metrics(at)["Событий"] == "2"
+    at.switch_page("app_pages/overview.py").run()
+    assert metrics(at)["События"] == "2"
+
+
+def test_timeline_page_draws_quarters_and_compares(app):
     at = app("app_pages/timeline.py")
-    assert len(at.dataframe[0].value) == 7
     assert quarter_totals(at) == {"II кв. 2023": 2, "III кв. 2023": 1, "IV кв. 2023": 4}
+    comparison = at.dataframe[0].value.set_index("Код")  # default: IV кв. 2023 against III кв. 2023
+    assert comparison.loc["RU-KHM", "III кв. 2023"] == 1 and comparison.loc["RU-KHM", "IV кв. 2023"] == 1
+    assert comparison.loc["RU-KEM", "IV кв. 2023"] == 2 and comparison.loc["RU-KEM", "Оценка"] == "мало данных"
     at.radio[0].set_value("region_code").run()
     traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     assert {trace["name"] for trace in traces} == {"Ханты-Мансийский АО", "Тюменская область", "Кемеровская область"}
     assert quarter_totals(at) == {"II кв. 2023": 2, "III кв. 2023": 1, "IV кв. 2023": 4}
+
+
+def test_url_reopens_the_same_comparison(app):
+    at = app("app_pages/timeline.py")
+    at.selectbox[1].set_value("2023Q2").run()  # the target quarter
+    at.selectbox[2].set_value("2023Q3").run()
+    params = {key: at.query_params[key] for key in ("target", "base")}
+    reopened = app("app_pages/timeline.py", **params)
+    assert reopened.selectbox[1].value == "2023Q2" and reopened.selectbox[2].value == "2023Q3"
+    assert reopened.dataframe[0].value.equals(at.dataframe[0].value)
+    assert set(reopened.dataframe[0].value.columns) >= {"III кв. 2023", "II кв. 2023"}
+
+
+def test_council_report_reconciliation(app):
+    at = app("app_pages/timeline.py")
+    figures = metrics(at)
+    # item 1 (round table) is also in the events table; item 2 (council meeting) only in the report;
+    # the Kuzbass events of 2023Q4 are all in the report, so nothing is missing from it.
+    assert (figures["Подтверждено"], figures["Только в отчёте"], figures["Нет в отчёте"]) == ("1", "1", "0")
+    table = frame_with(at, "Статус")
+    confirmed = table[table["Статус"] == "подтверждено"].iloc[0]
+    assert "same region RU-KEM" in confirmed["Почему"] and confirmed["Других источников"] == 1
+
+
+def frame_with(at: AppTest, column: str):
+    """The first table on the page that has the column."""
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
 
 
 def quarter_totals(at: AppTest) -> dict[str, int]:
