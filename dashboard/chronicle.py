@@ -143,16 +143,18 @@ def coverage(entity_sources: pd.DataFrame, regions: pd.DataFrame, quarters: list
     Returns region_code, name_short, quarter, kinds (number of kinds), kinds_text; regions without any
     source in the range get has_sources = False so they are not mistaken for zero activity.
     """
-    subset = entity_sources[entity_sources["quarter"].astype("string").isin(quarters)]
-    grouped = subset.groupby([subset["region_code"].astype("string"), subset["quarter"].astype("string")])["kind"].agg(lambda k: sorted(set(k)))
+    facts = entity_sources[["region_code", "quarter", "kind"]].drop_duplicates()  # ~1,000 rows even at 100k events
+    facts = facts.astype("string")
+    facts = facts[facts["quarter"].isin(quarters)].sort_values("kind")
+    grouped = facts.groupby(["region_code", "quarter"])["kind"].agg(list)
     base = regions[["region_code", "name_short"]].assign(region_code=lambda t: t["region_code"].astype("string"))
-    full = base.merge(pd.DataFrame({"quarter": quarters}), how="cross")
-    full["kind_list"] = [grouped.get((r, q), []) for r, q in zip(full["region_code"], full["quarter"])]
-    full["kinds"] = full["kind_list"].map(len)
-    full["kinds_text"] = full["kind_list"].map(lambda kinds: ", ".join(SOURCE_KINDS[k] for k in kinds) or "нет источников")
+    full = base.merge(pd.DataFrame({"quarter": quarters}, dtype="string"), how="cross")
+    kinds = full.set_index(["region_code", "quarter"]).index.map(lambda key: grouped.get(key, []))
+    full["kinds"] = [len(k) for k in kinds]
+    full["kinds_text"] = [", ".join(SOURCE_KINDS[k] for k in found) or "нет источников" for found in kinds]
     with_any = set(full.loc[full["kinds"] > 0, "region_code"])
     full["has_sources"] = full["region_code"].isin(with_any)
-    return full.drop(columns="kind_list")
+    return full
 
 
 def reconcile_report(items: pd.DataFrame, sources: pd.DataFrame, events: pd.DataFrame, body: str, period: str) -> pd.DataFrame:
@@ -167,11 +169,14 @@ def reconcile_report(items: pd.DataFrame, sources: pd.DataFrame, events: pd.Data
     were read from; every other document is «another source».
     """
     report = items[(items["reporting_body"] == body) & (items["quarter"].astype("string") == period)]
+    regions = set(report["region_code"].dropna().astype("string"))
+    in_scope = events[(events["quarter"].astype("string") == period) & events["region_code"].astype("string").isin(regions)]
+    relevant = set(report["event_id"]) | set(in_scope["event_id"])
     entity = sources["entity"].astype("string")
     report_documents = set(sources.loc[(entity == "report_item") & sources["entity_id"].isin(report["report_item_id"]), "document_id"])
-    event_sources = sources[entity == "event"]
+    event_sources = sources[(entity == "event") & sources["entity_id"].isin(relevant)]
     others = event_sources[~event_sources["document_id"].isin(report_documents)]
-    other_by_event = others.groupby("entity_id").agg(other_sources=("document_id", "nunique"))
+    other_by_event = others.groupby("entity_id")["document_id"].nunique().rename("other_sources").to_frame()
     # the reason is recorded on whichever source was merged in second: the report's row or the other one
     reasons = event_sources.groupby("entity_id")["merge_reason"].agg(lambda r: "; ".join(sorted({x for x in r if isinstance(x, str) and x})))
     rows = []
@@ -183,8 +188,6 @@ def reconcile_report(items: pd.DataFrame, sources: pd.DataFrame, events: pd.Data
             "other_sources": int(found["other_sources"]) if found is not None else 0,
             "rule": (reasons.get(item.event_id) or "прочитано из того же места") if found is not None else "других источников нет",
         })
-    regions = set(report["region_code"].dropna().astype("string"))
-    in_scope = events[(events["quarter"].astype("string") == period) & events["region_code"].astype("string").isin(regions)]
     reported = set(report["event_id"])
     for event in in_scope[~in_scope["event_id"].isin(reported) & in_scope["event_id"].isin(others["entity_id"])].itertuples(index=False):
         rows.append({

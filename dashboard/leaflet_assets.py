@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import json
+
 import branca.colormap
 import folium
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
+from jinja2 import Template
 
 LEAFLET_VERSION = "1.9.4"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "leaflet"
@@ -30,14 +34,39 @@ def local_css(base_url: str = STATIC_URL) -> list[tuple[str, str]]:
     return [("leaflet_css", f"{base_url}/leaflet.css")]
 
 
+class IconImagePath(MacroElement):
+    """Sets L.Icon.Default.imagePath before any layer is added.
+
+    streamlit_folium evaluates the map script without waiting for leaflet.css, so Leaflet's guess of
+    the marker image folder falls back to the CSS link's folder minus its last character
+    ("/app/static/leafletmarker-icon.png", a 404). Default L.marker icons (folium.Marker, GeoJson
+    points) then have no image.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.Icon.Default.imagePath = {{ this.image_path }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, image_path: str):
+        super().__init__()
+        self._name = "IconImagePath"
+        self.image_path = json.dumps(image_path)
+
+
 def use_local_assets(folium_map: folium.Map, base_url: str = STATIC_URL) -> folium.Map:
     """Link only the vendored Leaflet JS/CSS on this map (instance attributes; folium's class lists stay as they are).
 
     Drops jQuery, Bootstrap, glyphicons, Font Awesome and awesome-markers: needed only by folium.Popup
     (jQuery), folium.Icon / awesome markers and `objects_to_stay_in_front`; see `offline_problems`.
+    Idempotent; call it before or after adding layers.
     """
     folium_map.default_js = local_js(base_url)
     folium_map.default_css = local_css(base_url)
+    folium_map.add_child(IconImagePath(f"{base_url}/images/"), name="leaflet_icon_image_path", index=0)
     return folium_map
 
 
