@@ -166,3 +166,24 @@ def load_document(document_id: str) -> dict | None:
     if not path.exists():
         return None
     return _read_document(str(path), database_version(path), document_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _read_passages(db_path: str, version: str, entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    with duckdb.connect(db_path, read_only=True) as connection:
+        return connection.execute(
+            """
+            SELECT s.entity_id, s.document_id, d.file_name,
+                   substr(d.full_text, s.char_start + 1, s.char_end - s.char_start) AS passage
+            FROM sources s JOIN documents d USING (document_id)
+            WHERE s.entity = ? AND s.entity_id IN (SELECT unnest(?))
+            ORDER BY s.entity_id, s.char_start
+            """,
+            [entity, list(ids)],
+        ).df()
+
+
+def load_passages(entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    """The source passages (quoted text, document id and file) of the given rows of one entity."""
+    path = store_path()
+    return _read_passages(str(path), database_version(path), entity, tuple(sorted(ids)))

@@ -36,7 +36,10 @@ def circular_positions(nodes: pd.DataFrame) -> dict[str, tuple[float, float]]:
     }
 
 
-def network_figure(edges: pd.DataFrame, nodes: pd.DataFrame) -> go.Figure:
+COMMUNITY_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
+
+
+def network_figure(edges: pd.DataFrame, nodes: pd.DataFrame, colour_by: str = "district") -> go.Figure:
     """Directed network of practice sharing: arrows from the teaching region to the learning one.
 
     `edges`: from_region, to_region, weight; `nodes`: region_code, name_short, federal_district, activity.
@@ -52,15 +55,18 @@ def network_figure(edges: pd.DataFrame, nodes: pd.DataFrame) -> go.Figure:
             standoff=8, startstandoff=4, hovertext=f"{edge.from_region} → {edge.to_region}: {edge.weight}",
         )
     max_activity = max(nodes["activity"].max(), 1) if not nodes.empty else 1
-    for district, group in nodes.groupby("federal_district", sort=True):
+    group_column = "community" if colour_by == "community" and "community" in nodes else "federal_district"
+    for index, (group_name, group) in enumerate(nodes.groupby(group_column, sort=True)):
+        colour = DISTRICT_COLOURS.get(group_name, "#777") if group_column == "federal_district" else COMMUNITY_COLOURS[index % len(COMMUNITY_COLOURS)]
         figure.add_scatter(
             x=[positions[c][0] for c in group["region_code"]], y=[positions[c][1] for c in group["region_code"]],
-            mode="markers+text", name=district, text=group["name_short"], textposition="top center",
-            marker={"size": 8 + 30 * group["activity"] / max_activity, "color": DISTRICT_COLOURS.get(district, "#777")},
+            mode="markers+text", name=str(group_name) if group_column == "federal_district" else f"Сообщество {int(group_name)}",
+            text=group["name_short"], textposition="top center",
+            marker={"size": 8 + 30 * group["activity"] / max_activity, "color": colour},
             customdata=group[["region_code", "activity"]], hovertemplate="%{text} (%{customdata[0]}): %{customdata[1]}<extra></extra>",
         )
     figure.update_layout(
-        height=640, showlegend=True, legend={"title": "Федеральный округ"}, margin={"t": 20, "l": 10, "r": 10, "b": 10},
+        height=640, showlegend=True, legend={"title": "Федеральный округ" if group_column == "federal_district" else "Сообщество"}, margin={"t": 20, "l": 10, "r": 10, "b": 10},
         xaxis={"visible": False, "range": [-1.3, 1.3]}, yaxis={"visible": False, "range": [-1.25, 1.25], "scaleanchor": "x"},
     )
     return figure
@@ -115,3 +121,28 @@ def coverage_figure(coverage: pd.DataFrame) -> go.Figure:
     ))
     figure.update_layout(height=max(300, 18 * len(pivot) + 80), margin={"t": 20, "l": 10, "r": 10, "b": 30}, yaxis={"automargin": True})
     return figure
+
+
+def evidence_list_html(links: pd.DataFrame, other_column: str, names: dict[str, str], evidence_labels: dict[str, str]) -> str:
+    """Quoted passages behind practice links, each with its partner region and a link to the document.
+
+    Every piece of text comes from documents and is HTML-escaped.
+    """
+    import html
+
+    if links.empty:
+        return "<p>—</p>"
+    items = []
+    for row in links.sort_values([other_column, "date_start"]).itertuples(index=False):
+        partner = getattr(row, other_column)
+        passage = row.passage if isinstance(row.passage, str) else ""
+        document = row.document_id if isinstance(row.document_id, str) else ""
+        date = f"{row.date_start:%d.%m.%Y}" if pd.notna(row.date_start) else "без даты"
+        items.append(
+            f"<li><b>{html.escape(str(names.get(partner, partner)))}</b> · {html.escape(str(row.practice))} · "
+            f"{html.escape(evidence_labels.get(str(row.evidence_type), str(row.evidence_type)))} · {date}"
+            f"<blockquote style='margin:4px 0 8px 12px;color:#444'>{html.escape(passage)}</blockquote>"
+            + (f"<a href='/explore?doc={html.escape(document)}' target='_self'>документ {html.escape(str(row.file_name))}</a>" if document else "")
+            + "</li>"
+        )
+    return "<ul>" + "".join(items) + "</ul>"

@@ -198,3 +198,13 @@ def activity_map(
 def settlement_map(places: pd.DataFrame, tiles: str | None = "OpenStreetMap") -> folium.Map:
     """Settlement circles only (no regions, no flows)."""
     return activity_map(places, tiles=tiles)
+
+
+def flow_map(edges: pd.DataFrame, regions: pd.DataFrame, shapes: dict | None, tiles: str | None = None) -> folium.Map:
+    """Practice flows between regional centres over plain region outlines (no tiles needed)."""
+    flows = folium.Map(location=[62, 95], zoom_start=3, tiles=tiles, control_scale=True)
+    if shapes is not None:
+        folium.GeoJson(shapes, name="Регионы", style_function=lambda _: {"color": "#888", "weight": 0.5, "fillColor": "#f2f2f2", "fillOpacity": 0.8}).add_to(flows)
+    flow_lines(edges, regions, limit=len(edges)).add_to(flows)
+    flows.fit_bounds(RUSSIA_BOUNDS)
+    return flows

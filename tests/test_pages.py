@@ -131,7 +131,7 @@ def test_network_page_tables(app):
     at = app("app_pages/network.py")
     assert metrics(at)["Пар регионов"] == "3"
     edges = at.dataframe[0].value
-    pairs = set(zip(edges["Чью практику перенимают"], edges["Кто перенимает"], edges["Доказательств"]))
+    pairs = set(zip(edges["Чью практику перенимают"], edges["Кто перенимает"], edges["Подтверждений"]))
     assert pairs == {
         ("Ханты-Мансийский АО", "Тюменская область", 1), ("Ханты-Мансийский АО", "Кемеровская область", 1),
         ("Тюменская область", "Ханты-Мансийский АО", 1),
@@ -151,3 +151,27 @@ def test_explore_page_search_export_and_source(app):
     assert metrics(at)["Найдено строк"] == "2"
     assert at.selectbox[0].value.startswith("doc_")
     assert len(at.get("download_button")) == 1
+
+
+def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
+    """The seeds' Yugra ↔ Tyumen links, read from the text, with their passages quoted and escaped."""
+    from conftest import SEEDS_DIR
+    from loaders.ingest import ingest_documents
+
+    if not (SEEDS_DIR / "gold.json").exists():
+        pytest.skip("../shared/seeds is not beside the repo")
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text("Курганская область перенимает опыт Югры <script>alert('x')</script> в экологическом просвещении.", encoding="utf-8")
+    db = tmp_path / "seeds.duckdb"
+    ingest_documents([SEEDS_DIR, hostile], db, workers=1)
+    use_db(db)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["focus"] = "RU-KHM"
+    at.run()
+    at.switch_page("app_pages/network.py").run()
+    assert not at.exception
+    edges = frame_with(at, "Подтверждений")
+    assert {("RU-KHM", "RU-TYU"), ("RU-TYU", "RU-KHM"), ("RU-KHM", "RU-KGN")} == set(zip(edges["Откуда"], edges["Куда"]))
+    quoted = " ".join(element.proto.body for element in at.get("html"))
+    assert "&lt;script&gt;" in quoted and "<script>alert" not in quoted
+    assert "Тюмен" in quoted

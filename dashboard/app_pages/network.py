@@ -1,56 +1,102 @@
-"""Сеть: practice links between regions as a directed network and a table of edges."""
-import streamlit as st
+"""Сеть: who learns from whom — the directed network of practice sharing between regions, its spread
+over time, and the passages behind every link."""
+import html
 
-from dashboard import aggregations, data, figures, filters
-from dashboard.app_pages.common import demo_notice
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import data, figures, filters, maps
+from dashboard.app_pages.common import demo_notice, download_buttons, mirror_to_url, url_choice
+from loaders import network
+from loaders.quarters import quarter_label
+from loaders.vocabulary import EVIDENCE_LABELS
+
+COLOURINGS = {"district": "по федеральному округу", "community": "по сообществу"}
 
 atlas = data.load_atlas()
 view = filters.current_view()
-
 st.title("Сеть обмена практиками")
 demo_notice(atlas)
-st.caption("Стрелка ведёт от региона, чью практику перенимают, к региону, который её перенимает.")
+st.caption("Стрелка ведёт от региона, чью практику перенимают, к региону, который её перенимает. Вес — число подтверждений.")
 
 links = filters.apply_to_links(atlas.practice_links, view)
-edges = aggregations.practice_edges(links)
-top = st.slider("Показать самых сильных связей", 5, max(5, min(200, len(edges))), min(40, max(5, len(edges))), key="network_top") if len(edges) > 5 else len(edges)
-shown = edges.head(top)
+quarters = sorted(links["quarter"].astype("string").dropna().unique())
+if len(quarters) > 1:
+    url_choice("network_upto", "upto", quarters, quarters[-1])
+    upto = st.select_slider("Связи, известные к концу квартала", quarters, key="network_upto", format_func=quarter_label)
+    mirror_to_url("upto", upto)
+    links = links[(links["quarter"].astype("string") <= upto) | links["quarter"].isna()]
 
-regions = atlas.regions
-roles = aggregations.region_roles(edges)
-activity = roles.set_index("region_code")[["teaches", "learns"]].sum(axis=1)
-involved = set(shown["from_region"]) | set(shown["to_region"])
-nodes = regions[regions["region_code"].isin(involved)].assign(
-    activity=lambda frame: frame["region_code"].map(activity).fillna(0)
-)
+graph = network.build_graph(links)
+edges = network.edge_table(graph)
+metrics = network.region_metrics(graph)
+names = dict(zip(atlas.regions["region_code"], atlas.regions["name_short"]))
 
-left, middle, right = st.columns(3)
-left.metric("Связей (доказательств)", len(links))
-middle.metric("Пар регионов", len(edges))
-right.metric("Регионов в сети", len(set(edges["from_region"]) | set(edges["to_region"])))
+cells = st.columns(4)
+cells[0].metric("Подтверждений", len(links))
+cells[1].metric("Пар регионов", len(edges))
+cells[2].metric("Регионов в сети", graph.number_of_nodes())
+cells[3].metric("Сообществ", int(metrics["community"].nunique()) if not metrics.empty else 0)
 
 if edges.empty:
     st.info("В выбранном периоде и регионах связей практик нет.")
-else:
-    if len(shown) < len(edges):
-        st.caption(f"Показаны {len(shown)} самых сильных из {len(edges)} пар регионов.")
-    st.plotly_chart(figures.network_figure(shown, nodes), width="stretch")
+    st.stop()
 
-names = dict(zip(regions["region_code"], regions["name_short"]))
-st.subheader("Связи между регионами")
-st.dataframe(
-    edges.assign(
-        from_name=edges["from_region"].map(names), to_name=edges["to_region"].map(names)
-    )[["from_name", "to_name", "weight", "evidence", "practices"]].rename(columns={
-        "from_name": "Чью практику перенимают", "to_name": "Кто перенимает", "weight": "Доказательств",
-        "evidence": "Тип подтверждения", "practices": "Практики",
-    }),
-    width="stretch", hide_index=True,
+left, right = st.columns([3, 1])
+url_choice("network_colour", "colour", list(COLOURINGS), "district")
+colouring = right.radio("Цвет узлов", list(COLOURINGS), format_func=COLOURINGS.get, key="network_colour")
+top_default = min(40, len(edges))
+top = right.slider("Самых сильных пар", 1, len(edges), top_default, key="network_top") if len(edges) > 1 else 1
+mirror_to_url("colour", colouring)
+shown = edges.head(top)
+activity = metrics.set_index("region_code")[["teaches", "learns"]].sum(axis=1)
+involved = set(shown["from_region"]) | set(shown["to_region"])
+nodes = atlas.regions[atlas.regions["region_code"].isin(involved)].assign(
+    activity=lambda frame: frame["region_code"].map(activity).fillna(0),
+    community=lambda frame: frame["region_code"].map(metrics.set_index("region_code")["community"]),
 )
-st.subheader("Роли регионов")
-st.dataframe(
-    roles.assign(region=roles["region_code"].map(names))[["region", "region_code", "teaches", "learns"]].rename(
-        columns={"region": "Регион", "region_code": "Код", "teaches": "Делится опытом", "learns": "Перенимает"}
-    ),
-    width="stretch", hide_index=True,
-)
+with left:
+    st.plotly_chart(figures.network_figure(shown, nodes, colour_by=colouring), width="stretch")
+if len(shown) < len(edges):
+    right.caption(f"Показаны {len(shown)} самых сильных из {len(edges)} пар; остальные — в таблице ниже.")
+
+with st.expander("На карте", expanded=False):
+    geography = maps.flow_map(shown, atlas.regions, data.load_region_shapes())
+    st_folium(geography, key="network-map", height=480, width=None, returned_objects=[])
+
+# ---------------------------------------------------------------- one region
+st.header("Регион")
+region_options = [""] + sorted(graph.nodes, key=lambda code: names.get(code, code))
+url_choice("network_focus", "focus", region_options, "")
+focus = st.selectbox("Кто у кого учится", region_options, key="network_focus",
+                     format_func=lambda code: "— выберите регион —" if not code else f"{names.get(code, code)} ({code})")
+mirror_to_url("focus", focus or None)
+if focus:
+    teachers, learners = network.neighbours(links, focus)
+    passages = data.load_passages("practice_link", tuple(teachers["link_id"]) + tuple(learners["link_id"]))
+    for title, frame, other in (("Учится у", teachers, "from_region"), ("Делится опытом с", learners, "to_region")):
+        st.subheader(f"{title}: {frame[other].nunique()} регионов, {len(frame)} подтверждений")
+        quoted = frame.drop(columns=["document_id"]).merge(passages, left_on="link_id", right_on="entity_id", how="left")
+        st.html(figures.evidence_list_html(quoted, other, names, EVIDENCE_LABELS))
+
+# ---------------------------------------------------------------- tables
+st.header("Таблицы")
+edge_view = edges.assign(from_name=edges["from_region"].map(names), to_name=edges["to_region"].map(names)).rename(columns={
+    "from_name": "Чью практику перенимают", "to_name": "Кто перенимает", "weight": "Подтверждений",
+    "evidence": "Типы подтверждений", "first": "Первое", "last": "Последнее", "from_region": "Откуда", "to_region": "Куда",
+})
+st.dataframe(edge_view, width="stretch", hide_index=True)
+download_buttons(edge_view, "practice_edges", "edges_download")
+metric_view = metrics.assign(region=metrics["region_code"].map(names)).rename(columns={
+    "region": "Регион", "region_code": "Код", "teaches": "Делится опытом", "learns": "Перенимает",
+    "teaches_to": "Учеников", "learns_from": "Учителей", "pagerank": "Влиятельность (PageRank)", "community": "Сообщество",
+})
+st.dataframe(metric_view, width="stretch", hide_index=True)
+download_buttons(metric_view, "region_metrics", "metrics_download")
+st.subheader("Как распространяются практики")
+spread = network.practice_spread(links)
+st.dataframe(spread.rename(columns={
+    "practice": "Практика", "source_regions": "Откуда", "adopters": "Кто перенял (по порядку)", "first": "Впервые", "regions": "Регионов",
+}), width="stretch", hide_index=True)
+download_buttons(spread, "practice_spread", "spread_download")
+st.caption(html.escape("Влиятельность — PageRank по графу «кто у кого учится»: высока у регионов, у которых учатся многие и влиятельные."))
