@@ -11,6 +11,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.aggregations import colour_bins
+from dashboard.leaflet_assets import use_local_assets
 from loaders.vocabulary import EVENT_TYPE_LABELS
 
 TYPE_COLOURS = {
@@ -145,9 +146,11 @@ def regions_without_shape(shapes: dict, measures: pd.DataFrame, measure: str, la
     group = folium.FeatureGroup(name="Регионы без границ")
     for row in measures[~measures["region_code"].isin(with_shape)].itertuples(index=False):
         value = float(getattr(row, measure))
-        folium.RegularPolygonMarker(
-            [row.centre_lat, row.centre_lon], number_of_sides=4, radius=9, color="#666", weight=1,
-            fill_color=colour_for(value, bins), fill_opacity=0.9,
+        # a plain DivIcon square: folium's RegularPolygonMarker pulls a plugin from a CDN and blanks the map offline
+        square = f'<div style="width:14px;height:14px;background:{colour_for(value, bins)};border:1px solid #666;opacity:0.9"></div>'
+        folium.Marker(
+            [row.centre_lat, row.centre_lon],
+            icon=folium.DivIcon(html=square, icon_size=(16, 16), icon_anchor=(8, 8), class_name="region-square"),
             tooltip=f"{html.escape(str(row.name_short))} ({row.region_code}): {label.lower()} — {value:g}",
         ).add_to(group)
     return group
@@ -192,7 +195,7 @@ def activity_map(
         activity.fit_bounds([[places["lat"].min(), places["lon"].min()], [places["lat"].max(), places["lon"].max()]])
     else:
         activity.fit_bounds(RUSSIA_BOUNDS)
-    return activity
+    return use_local_assets(activity)
 
 
 def settlement_map(places: pd.DataFrame, tiles: str | None = "OpenStreetMap") -> folium.Map:
@@ -207,4 +210,4 @@ def flow_map(edges: pd.DataFrame, regions: pd.DataFrame, shapes: dict | None, ti
         folium.GeoJson(shapes, name="Регионы", style_function=lambda _: {"color": "#888", "weight": 0.5, "fillColor": "#f2f2f2", "fillOpacity": 0.8}).add_to(flows)
     flow_lines(edges, regions, limit=len(edges)).add_to(flows)
     flows.fit_bounds(RUSSIA_BOUNDS)
-    return flows
+    return use_local_assets(flows)
