@@ -137,8 +137,9 @@ def colour_bins(values: pd.Series, colours: int = 5) -> list[float]:
     positive = values[values > 0]
     if positive.empty:
         return []
-    bounds = sorted(set(positive.quantile([(i + 1) / colours for i in range(colours)]).round(2)))
-    return bounds
+    quantiles = positive.quantile([(i + 1) / colours for i in range(colours)])
+    whole = bool((positive == positive.round()).all())  # counts: integer bounds
+    return sorted(set(quantiles.round(0 if whole else 2)))
 
 
 _ESCAPED: dict[str, str] = {}

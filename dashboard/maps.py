@@ -99,9 +99,12 @@ def colour_for(value: float, bins: list[float]) -> str:
 def legend_rows(bins: list[float]) -> list[tuple[str, str]]:
     """(colour, label) per class, for a legend drawn outside the map."""
     rows = [(CHOROPLETH_COLOURS[0], "0")]
+    whole = all(float(bound).is_integer() for bound in bins)
     lower = 0.0
     for index, bound in enumerate(bins):
-        rows.append((CHOROPLETH_COLOURS[min(index + 1, len(CHOROPLETH_COLOURS) - 1)], f"{lower:g} – {bound:g}"))
+        first = lower + 1 if whole else lower
+        text = f"{bound:g}" if whole and first == bound else f"{first:g} – {bound:g}"
+        rows.append((CHOROPLETH_COLOURS[min(index + 1, len(CHOROPLETH_COLOURS) - 1)], text))
         lower = bound
     return rows
 
