@@ -47,13 +47,15 @@ def network_figure(edges: pd.DataFrame, nodes: pd.DataFrame, colour_by: str = "d
     positions = circular_positions(nodes)
     figure = go.Figure()
     max_weight = max(edges["weight"].max(), 1) if not edges.empty else 1
+    arrows = []  # built as plain dicts and set at once: add_annotation validates each call and is slow
     for edge in edges.itertuples(index=False):
         (x0, y0), (x1, y1) = positions[edge.from_region], positions[edge.to_region]
-        figure.add_annotation(
-            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
+        arrows.append(dict(
+            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True, text="",
             arrowhead=2, arrowsize=1, arrowwidth=1 + 4 * edge.weight / max_weight, arrowcolor="rgba(90,90,90,0.45)",
             standoff=8, startstandoff=4, hovertext=f"{edge.from_region} → {edge.to_region}: {edge.weight}",
-        )
+        ))
+    figure.update_layout(annotations=arrows)
     max_activity = max(nodes["activity"].max(), 1) if not nodes.empty else 1
     group_column = "community" if colour_by == "community" and "community" in nodes else "federal_district"
     for index, (group_name, group) in enumerate(nodes.groupby(group_column, sort=True)):

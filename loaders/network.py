@@ -16,16 +16,22 @@ def build_graph(links: pd.DataFrame) -> nx.DiGraph:
     graph = nx.DiGraph()
     if links.empty:
         return graph
-    frame = links.assign(
-        from_region=links["from_region"].astype("string"), to_region=links["to_region"].astype("string"),
-        evidence_type=links["evidence_type"].astype("string"),
+    frame = pd.DataFrame({
+        "from_region": links["from_region"].astype("string"), "to_region": links["to_region"].astype("string"),
+        "link_id": links["link_id"], "evidence_type": links["evidence_type"].astype("string"), "date_start": links["date_start"],
+    })
+    pair = ["from_region", "to_region"]
+    edges = frame.groupby(pair, sort=True).agg(
+        weight=("link_id", "nunique"), first=("date_start", "min"), last=("date_start", "max"),
     )
-    for (source, target), group in frame.groupby(["from_region", "to_region"], sort=True):
-        dates = group["date_start"].dropna()
+    evidence = frame.dropna(subset=["evidence_type"]).drop_duplicates(pair + ["evidence_type"]).sort_values("evidence_type")
+    edges["evidence"] = evidence.groupby(pair)["evidence_type"].agg(list).reindex(edges.index)
+    edges["evidence"] = [list(kinds) if hasattr(kinds, "__len__") else [] for kinds in edges["evidence"]]  # NaN where none
+    edges = edges.reset_index()
+    for edge in edges.itertuples(index=False):
         graph.add_edge(
-            source, target, weight=int(group["link_id"].nunique()), link_ids=sorted(group["link_id"]),
-            evidence=sorted(set(group["evidence_type"].dropna())),
-            first=dates.min() if not dates.empty else None, last=dates.max() if not dates.empty else None,
+            edge.from_region, edge.to_region, weight=int(edge.weight), evidence=edge.evidence,
+            first=None if pd.isna(edge.first) else edge.first, last=None if pd.isna(edge.last) else edge.last,
         )
     return graph
 

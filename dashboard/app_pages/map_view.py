@@ -19,7 +19,7 @@ tiles = middle.selectbox("Подложка", list(maps.TILE_CHOICES), key="map_t
 show_flows = right.toggle("Потоки практик", key="map_flows")
 
 events = filters.apply_to_events(atlas.events, view)
-places = aggregations.settlement_activity(events, max_listed=10)
+places = aggregations.settlement_activity(events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5)  # keeps the map payload small at national scale
 measures = aggregations.region_measures(events, filters.apply_to_agreements(atlas.agreements, view), atlas.regions)
 flows = aggregations.practice_edges(filters.apply_to_links(atlas.practice_links, view)) if show_flows else None
 shapes = data.load_region_shapes()
