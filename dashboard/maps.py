@@ -7,7 +7,7 @@ import math
 
 import folium
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from dashboard.aggregations import colour_bins
@@ -46,11 +46,25 @@ def settlement_features(places: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-class CircleMarkerLayer(MacroElement):
-    """All place markers as one GeoJSON layer drawn by a few lines of Leaflet code.
+class _RawScript(Element):
+    """Script text added as it is. branca wraps every rendered script in a new Jinja template and compiles
+    it; for a megabyte of embedded JSON that costs about 0.1 s per render, and a map is rendered ~4 times."""
 
-    folium's own GeoJson with a style_function embeds every feature twice (data and a style lookup);
-    with 2,000 places that is 13 MB. Here the data is embedded once, as UTF-8 JSON.
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class EmbeddedGeoJsonLayer(MacroElement):
+    """A GeoJSON layer drawn by a few lines of Leaflet code, its data embedded once as UTF-8 JSON.
+
+    folium's GeoJson re-serialises its data and re-applies its style function on every render (and
+    streamlit_folium renders a map several times), and with a style function it embeds every feature
+    twice: 13 MB for 2,000 places. Properties carry what the JavaScript needs (colour, radius, popup
+    and tooltip HTML, already escaped).
     """
 
     _template = Template(
@@ -63,9 +77,12 @@ class CircleMarkerLayer(MacroElement):
                     var p = feature.properties;
                     return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour, fillOpacity: 0.6, weight: 1});
                 },
+                style: function (feature) {
+                    return {fillColor: feature.properties.colour, color: "#666", weight: 0.6, fillOpacity: 0.75};
+                },
                 onEachFeature: function (feature, layer) {
-                    layer.bindPopup(feature.properties.popup, {maxWidth: 360});
-                    layer.bindTooltip(feature.properties.tooltip);
+                    if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 360}); }
+                    if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip, {sticky: feature.geometry.type !== "Point"}); }
                 }
             }).addTo({{ this._parent.get_name() }});
         })();
@@ -73,12 +90,16 @@ class CircleMarkerLayer(MacroElement):
         """
     )
 
-    def __init__(self, features: dict, name: str = "Населённые пункты"):
+    def __init__(self, features: dict, name: str):
         super().__init__()
-        self._name = "CircleMarkerLayer"
+        self._name = "EmbeddedGeoJsonLayer"
         self.layer_name = name
         # "</" is escaped so no text can close the <script> element the JSON sits in.
-        self.payload = json.dumps(features, ensure_ascii=False).replace("</", "<\\/")
+        self.payload = json.dumps(features, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+    def render(self, **kwargs) -> None:
+        script = self._template.module.__dict__["script"]
+        self.get_root().script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
 
 
 CHOROPLETH_COLOURS = ("#f7fcf5", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c")  # zero, then 5 classes
@@ -129,18 +150,10 @@ def region_features(shapes: dict, measures: pd.DataFrame, measure: str, label: s
     return {"type": "FeatureCollection", "features": features}
 
 
-def _region_style(feature: dict) -> dict:
-    return {"fillColor": feature["properties"]["colour"], "color": "#666", "weight": 0.6, "fillOpacity": 0.75}
-
-
-def region_layer(shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]) -> folium.GeoJson:
-    """The choropleth: a plain GeoJson layer with a style function (folium.Choropleth and branca colour
-    maps pull d3 from a CDN, which breaks the map offline)."""
-    return folium.GeoJson(
-        region_features(shapes, measures, measure, label, bins), name="Регионы", style_function=_region_style,
-        highlight_function=lambda _: {"weight": 2, "color": "#222"}, zoom_on_click=False,
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
-    )
+def region_layer(shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]) -> EmbeddedGeoJsonLayer:
+    """The choropleth, coloured in Python (folium.Choropleth and branca colour maps pull d3 from a CDN,
+    which breaks the map offline). A click on a region reaches the page through st_folium."""
+    return EmbeddedGeoJsonLayer(region_features(shapes, measures, measure, label, bins), "Регионы")
 
 
 def regions_without_shape(shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]) -> folium.FeatureGroup:
@@ -188,11 +201,11 @@ def activity_map(
     activity = folium.Map(location=[62, 95], zoom_start=3, tiles=tiles, control_scale=True, prefer_canvas=False)
     if shapes is not None and measures is not None:
         bins = colour_bins(measures[measure])
-        region_layer(shapes, measures, measure, label, bins).add_to(activity)
+        activity.add_child(region_layer(shapes, measures, measure, label, bins))
         regions_without_shape(shapes, measures, measure, label, bins).add_to(activity)
     if flows is not None and measures is not None and not flows.empty:
         flow_lines(flows, measures).add_to(activity)
-    activity.add_child(CircleMarkerLayer(settlement_features(places)))
+    activity.add_child(EmbeddedGeoJsonLayer(settlement_features(places), "Населённые пункты"))
     folium.LayerControl(collapsed=True).add_to(activity)
     if not places.empty:
         activity.fit_bounds([[places["lat"].min(), places["lon"].min()], [places["lat"].max(), places["lon"].max()]])
