@@ -21,6 +21,17 @@ BANDS = ("сильный рост", "рост", "без изменений", "с
 SOURCE_KINDS = {"news": "новости", "letters": "письма", "reports": "отчёты", "tables": "таблицы"}
 
 
+def count_by(rows: pd.DataFrame, keys: list[str], distinct: str | None = None) -> pd.DataFrame:
+    """keys + value: rows (or distinct values of `distinct`) per combination of keys, keys as strings.
+
+    Grouping on the categorical columns as loaded (observed=True) is 5–10× faster than DuckDB SQL over
+    the same frame, which pays ~40 ms to set up (tests/benchmarks/bench_quarters.py)."""
+    grouped = rows.groupby(keys, observed=True, sort=False)
+    counts = grouped[distinct].nunique() if distinct else grouped.size()
+    table = counts.rename("value").reset_index()
+    return table.astype({key: "string" for key in keys}).astype({"value": "int64"})
+
+
 def measure_rows(measure: str, events: pd.DataFrame, agreements: pd.DataFrame, links: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     """The rows a measure counts and the column whose distinct values it counts (None: count rows)."""
     if measure == "agreements":
@@ -38,16 +49,13 @@ def per_quarter(rows: pd.DataFrame, quarters: list[str], split: str | None, dist
     """Long table quarter × group → value, every quarter of the range present (zeros included)."""
     if rows.empty or not quarters:
         return pd.DataFrame({"quarter": quarters, "group": "—", "value": 0, "quarter_label": [quarter_label(q) for q in quarters]})
-    frame = pd.DataFrame({
-        "quarter": rows["quarter"].astype("string"),
-        "group": rows[split].astype("string").fillna("—") if split and split in rows else "—",
-    })
-    if distinct:
-        frame["item"] = rows[distinct].astype("string")
-        counts = frame.dropna(subset=["item"]).groupby(["quarter", "group"])["item"].nunique().rename("value")
-    else:
-        counts = frame.value_counts().rename("value")
-    groups = sorted(frame["group"].unique())
+    keys = ["quarter"] + ([split] if split and split in rows else [])
+    counted = count_by(rows, keys, distinct).rename(columns={split: "group"} if len(keys) > 1 else {})
+    if "group" not in counted:
+        counted["group"] = "—"
+    counted["group"] = counted["group"].fillna("—")
+    counts = counted.groupby(["quarter", "group"])["value"].sum()
+    groups = sorted(counted["group"].unique())
     full = pd.MultiIndex.from_product([quarters, groups], names=["quarter", "group"])
     table = counts.reindex(full, fill_value=0).reset_index()
     table["quarter_label"] = table["quarter"].map(quarter_label)
@@ -94,14 +102,10 @@ def compare_quarters(rows: pd.DataFrame, distinct: str | None, base: str, target
     Regions with nothing in either quarter are left out. Percent change is empty under the low-baseline
     guard or from zero, so that 1 → 2 is not shown as +100 %.
     """
-    keys = rows["quarter"].astype("string")
+    counted = count_by(rows, ["quarter", "region_code"], distinct)
     table = regions[["region_code", "name_short"]].assign(region_code=lambda t: t["region_code"].astype("string"))
     for column, quarter in (("before", base), ("after", target)):
-        subset = rows[keys == quarter]
-        if distinct:
-            counts = subset.groupby(subset["region_code"].astype("string"))[distinct].nunique()
-        else:
-            counts = subset["region_code"].astype("string").value_counts()
+        counts = counted[counted["quarter"] == quarter].set_index("region_code")["value"]
         table[column] = table["region_code"].map(counts).fillna(0).astype(int)
     table = table[(table["before"] > 0) | (table["after"] > 0)].copy()
     table["change"] = table["after"] - table["before"]

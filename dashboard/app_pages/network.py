@@ -60,7 +60,7 @@ with left:
 if len(shown) < len(edges):
     right.caption(f"Показаны {len(shown)} самых сильных из {len(edges)} пар; остальные — в таблице ниже.")
 
-with st.expander("На карте", expanded=False):
+if st.toggle("Показать связи на карте", key="network_geography"):  # off by default: the map costs ~0.4 s a run
     geography = maps.flow_map(shown, atlas.regions, data.load_region_shapes())
     st_folium(geography, key="network-map", height=480, width=None, returned_objects=[])
 

@@ -38,6 +38,18 @@ def benchmark_page(page: str, runs: int) -> tuple[float, float]:
     return cold, statistics.median(warm)
 
 
+def map_payload_bytes() -> tuple[int, int]:
+    """Size of the Карта page's map HTML for the whole dataset, and the number of settlements on it."""
+    from dashboard import aggregations, data, maps
+
+    atlas, shapes = data.load_atlas(), data.load_region_shapes()
+    events = atlas.events
+    places = aggregations.settlement_activity(events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5)
+    measures = aggregations.region_measures(events, atlas.agreements, atlas.regions)
+    html = maps.activity_map(places, shapes, measures).get_root().render()
+    return len(html.encode("utf-8")), len(places)
+
+
 def cold_start() -> float:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -63,6 +75,8 @@ def main() -> None:
     for page in PAGES:
         cold, warm = benchmark_page(page, args.runs)
         print(f"{page:<28}{cold:>14.2f}{warm:>16.2f}")
+    size, places = map_payload_bytes()
+    print(f"map payload: {size / 1e6:.2f} MB for {places} settlements and the region polygons")
 
 
 if __name__ == "__main__":
