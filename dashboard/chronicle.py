@@ -115,6 +115,18 @@ def compare_quarters(rows: pd.DataFrame, distinct: str | None, base: str, target
     return table.sort_values(["after", "change"], ascending=False, ignore_index=True)
 
 
+def compare_with_year_ago(rows: pd.DataFrame, distinct: str | None, base: str, target: str, regions: pd.DataFrame,
+                          low_baseline: int = LOW_BASELINE) -> pd.DataFrame:
+    """compare_quarters(base → target) plus the same quarter a year earlier: year_ago, change_year, band_year."""
+    table = compare_quarters(rows, distinct, base, target, regions, low_baseline)
+    year_ago = compare_quarters(rows, distinct, shift_quarter(target, -4), target, regions, low_baseline)
+    year_ago = year_ago.set_index("region_code")[["before", "band"]].rename(columns={"before": "year_ago", "band": "band_year"})
+    table = table.join(year_ago, on="region_code")
+    table["year_ago"] = table["year_ago"].fillna(0).astype(int)
+    table["band_year"] = table["band_year"].fillna(change_band(0, 0, low_baseline))
+    return table
+
+
 def region_small_multiples(rows: pd.DataFrame, distinct: str | None, quarters: list[str], region_codes: list[str]) -> pd.DataFrame:
     """quarter × region → value for the given regions over the given quarters (zeros included)."""
     subset = rows[rows["region_code"].astype("string").isin(region_codes)]

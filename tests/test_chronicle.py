@@ -77,3 +77,10 @@ def test_reconcile_report_statuses():
     assert table.loc["e13", "status"] == "подтверждено" and table.loc["e13", "rule"] == "dates overlap"
     assert table.loc["x", "status"] == "только в отчёте"
     assert table.loc["e14", "status"] == "нет в отчёте"
+
+
+def test_comparison_with_the_same_quarter_a_year_earlier():
+    later = pd.concat([EVENTS, EVENTS.assign(quarter="2024Q3", event_id=EVENTS["event_id"] + "b")])
+    table = chronicle.compare_with_year_ago(later, None, "2024Q2", "2024Q3", REGIONS).set_index("region_code")
+    assert table.loc["RU-KEM", ["before", "after", "year_ago"]].tolist() == [0, 8, 6]  # 2024Q2, 2024Q3, 2023Q3
+    assert table.loc["RU-KEM", "band_year"] == "рост"  # 6 → 8 is +33 %

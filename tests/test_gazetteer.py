@@ -37,3 +37,9 @@ def test_population_decides_last_and_flags_ambiguity():
 def test_unknown_settlement_in_known_region_falls_back_to_the_centre():
     result = gazetteer().geocode("Нетакогоград", "RU-TYU")
     assert result.geo_precision == "region" and result.settlement is None and result.region_code == "RU-TYU"
+
+
+def test_oktyabrsky_goes_to_bashkortostan_and_is_flagged_ambiguous():
+    result = gazetteer().geocode("Октябрьский")
+    assert result.region_code == "RU-BA" and result.ambiguous
+    assert any("RU-MOS" in alternative for alternative in result.alternatives)

@@ -63,10 +63,12 @@ else:
     )
     mirror_to_url("target", target)
     mirror_to_url("base", base)
-    comparison = chronicle.compare_quarters(rows, distinct, base, target, atlas.regions)
+    comparison = chronicle.compare_with_year_ago(rows, distinct, base, target, atlas.regions)
+    year_ago_label = f"{quarter_label(shift_quarter(target, -4))} (год назад)"
     shown = comparison.rename(columns={
         "name_short": "Регион", "region_code": "Код", "before": quarter_label(base), "after": quarter_label(target),
         "change": "Изменение", "change_pct": "Изменение, %", "band": "Оценка",
+        "year_ago": year_ago_label, "band_year": "Оценка к году назад",
     })
     st.dataframe(shown, width="stretch", hide_index=True)
     download_buttons(shown, f"comparison_{base}_{target}", "comparison_download")
@@ -87,11 +89,10 @@ else:
         if len(calendar) > 150:
             st.caption(f"На диаграмме первые 150 из {len(calendar)} событий; таблица ниже — все.")
         listing = calendar.assign(source=calendar["document_id"].map(lambda d: f"/explore?doc={d}" if isinstance(d, str) else None))
-        st.dataframe(
-            listing[["date_start", "date_end", "title", "settlement_name", "region_code", "source"]],
-            width="stretch", hide_index=True,
-            column_config={"source": st.column_config.LinkColumn("Источник", display_text="открыть")},
-        )
+        listing = listing[["date_start", "date_end", "title", "event_type", "settlement_name", "region_code", "source"]]
+        st.dataframe(listing, width="stretch", hide_index=True,
+                     column_config={"source": st.column_config.LinkColumn("Источник", display_text="открыть")})
+        download_buttons(listing, f"calendar_{target}", "calendar_download")
 
 # ---------------------------------------------------------------- council reports
 st.header("Отчёты советов и другие источники")
