@@ -77,6 +77,7 @@ class Atlas:
     documents: pd.DataFrame
     regions: pd.DataFrame
     source_facts: pd.DataFrame
+    joint_event_links: pd.DataFrame
 
     @property
     def is_empty(self) -> bool:
@@ -102,16 +103,26 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _settlement_region(name: str) -> str | None:
+    from loaders.gazetteer import gazetteer
+
+    candidates = gazetteer().candidates(name)
+    return candidates[0].region_code if candidates else None
+
+
 @st.cache_data(show_spinner="Загрузка данных…", max_entries=4)
 def _read_atlas(db_path: str, version: str) -> Atlas:
+    from loaders.network import joint_event_links
+
     with duckdb.connect(db_path, read_only=True) as connection:
         def read(sql: str) -> pd.DataFrame:
             return _tidy(connection.execute(sql).df())
 
+        events = read(EVENTS_SQL)
         return Atlas(
-            events=read(EVENTS_SQL), agreements=read(AGREEMENTS_SQL), report_items=read(REPORT_ITEMS_SQL),
+            events=events, agreements=read(AGREEMENTS_SQL), report_items=read(REPORT_ITEMS_SQL),
             practice_links=read(PRACTICE_LINKS_SQL), documents=read(DOCUMENTS_SQL), regions=read(REGIONS_SQL),
-            source_facts=read(SOURCE_FACTS_SQL),
+            source_facts=read(SOURCE_FACTS_SQL), joint_event_links=_tidy(joint_event_links(events, _settlement_region)),
         )
 
 

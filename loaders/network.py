@@ -112,3 +112,25 @@ def neighbours(links: pd.DataFrame, region: str) -> tuple[pd.DataFrame, pd.DataF
     teachers = links[links["to_region"].astype("string") == region]
     learners = links[links["from_region"].astype("string") == region]
     return teachers, learners
+
+
+def joint_event_links(events: pd.DataFrame, region_of) -> pd.DataFrame:
+    """Joint-event evidence: participants from one region at an event hosted in another make a link from
+    the host region to the participants' region (they come to see the host's practice).
+
+    `events`: event_id, title, region_code, participant_cities ('; '-joined names), date_start, quarter,
+    document_id; `region_of(name)` resolves a settlement name to a region code or None.
+    """
+    columns = ["link_id", "from_region", "to_region", "practice", "date_start", "quarter", "evidence_type", "document_id", "event_id"]
+    with_guests = events[events["participant_cities"].fillna("").astype("string").str.len() > 0]
+    resolved: dict[str, str | None] = {}
+    rows = []
+    for event in with_guests.itertuples(index=False):
+        host = None if pd.isna(event.region_code) else str(event.region_code)
+        if host is None:
+            continue
+        guests = {resolved.setdefault(name, region_of(name)) for name in str(event.participant_cities).split("; ") if name}
+        for guest in sorted(code for code in guests if code and code != host):
+            rows.append((f"je_{event.event_id}_{guest}", host, guest, str(event.title), event.date_start, event.quarter,
+                         "joint_event", event.document_id, event.event_id))
+    return pd.DataFrame(rows, columns=columns)

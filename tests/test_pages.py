@@ -171,7 +171,9 @@ def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
     at.switch_page("app_pages/network.py").run()
     assert not at.exception
     edges = frame_with(at, "Подтверждений")
-    assert {("RU-KHM", "RU-TYU"), ("RU-TYU", "RU-KHM"), ("RU-KHM", "RU-KGN")} == set(zip(edges["Откуда"], edges["Куда"]))
+    pairs = set(zip(edges["Откуда"], edges["Куда"], edges["Типы подтверждений"]))
+    assert {(f, t) for f, t, _ in pairs} == {("RU-KHM", "RU-TYU"), ("RU-TYU", "RU-KHM"), ("RU-KHM", "RU-KGN"), ("RU-KHM", "RU-SVE")}
+    assert ("RU-KHM", "RU-SVE", "joint_event") in pairs  # guests from Nizhny Tagil at the Yugorsk forum
     quoted = " ".join(element.proto.body for element in at.get("html"))
     assert "&lt;script&gt;" in quoted and "<script>alert" not in quoted
     assert "Тюмен" in quoted

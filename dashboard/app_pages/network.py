@@ -2,6 +2,7 @@
 over time, and the passages behind every link."""
 import html
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -19,7 +20,13 @@ st.title("Сеть обмена практиками")
 demo_notice(atlas)
 st.caption("Стрелка ведёт от региона, чью практику перенимают, к региону, который её перенимает. Вес — число подтверждений.")
 
+with_joint_events = st.toggle(
+    "Учитывать совместные мероприятия", value=True, key="network_joint_events",
+    help="Участники из одного региона на мероприятии в другом — связь от принимающего региона к региону участников.",
+)
 links = filters.apply_to_links(atlas.practice_links, view)
+if with_joint_events and not atlas.joint_event_links.empty:
+    links = pd.concat([links, filters.apply_to_links(atlas.joint_event_links, view)], ignore_index=True)
 quarters = sorted(links["quarter"].astype("string").dropna().unique())
 if len(quarters) > 1:
     url_choice("network_upto", "upto", quarters, quarters[-1])
@@ -73,7 +80,13 @@ focus = st.selectbox("Кто у кого учится", region_options, key="net
 mirror_to_url("focus", focus or None)
 if focus:
     teachers, learners = network.neighbours(links, focus)
-    passages = data.load_passages("practice_link", tuple(teachers["link_id"]) + tuple(learners["link_id"]))
+    both = pd.concat([teachers, learners])
+    stated = both[both["evidence_type"].astype("string") != "joint_event"]
+    joint = both[both["evidence_type"].astype("string") == "joint_event"]
+    passages = pd.concat([
+        data.load_passages("practice_link", tuple(stated["link_id"])),
+        data.load_passages("event", tuple(joint["event_id"])).merge(joint[["event_id", "link_id"]], left_on="entity_id", right_on="event_id").drop(columns=["entity_id", "event_id"]).rename(columns={"link_id": "entity_id"}),
+    ], ignore_index=True)
     for title, frame, other in (("Учится у", teachers, "from_region"), ("Делится опытом с", learners, "to_region")):
         st.subheader(f"{title}: {frame[other].nunique()} регионов, {len(frame)} подтверждений")
         quoted = frame.drop(columns=["document_id"]).merge(passages, left_on="link_id", right_on="entity_id", how="left")
