@@ -107,7 +107,7 @@ metric_view = metrics.assign(region=metrics["region_code"].map(names)).rename(co
 st.dataframe(metric_view, width="stretch", hide_index=True)
 download_buttons(metric_view, "region_metrics", "metrics_download")
 st.subheader("Как распространяются практики")
-spread = network.practice_spread(links)
+spread = network.practice_spread(links[links["evidence_type"].astype("string") != "joint_event"])  # named practices only
 st.dataframe(spread.rename(columns={
     "practice": "Практика", "source_regions": "Откуда", "adopters": "Кто перенял (по порядку)", "first": "Впервые", "regions": "Регионов",
 }), width="stretch", hide_index=True)
