@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders.quarters import quarter_label
 from loaders.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_LABELS, TOPIC_LABELS
 
 
@@ -52,19 +51,6 @@ def headline_figures(
             label, total, _count_in(any_period[name], last_quarter, column), _count_in(any_period[name], previous_quarter, column),
         ))
     return figures
-
-
-def events_per_quarter(events: pd.DataFrame, quarters: list[str], split: str) -> pd.DataFrame:
-    """Long table quarter × group → events; every quarter of the range present, zeros included."""
-    if events.empty or not quarters:
-        return pd.DataFrame({"quarter": quarters, "group": "—", "events": 0})
-    keys = events["quarter"].astype("string")
-    groups = events[split].astype("string").fillna("—")
-    counts = pd.DataFrame({"quarter": keys, "group": groups}).value_counts().rename("events").reset_index()
-    full = pd.MultiIndex.from_product([quarters, sorted(counts["group"].unique())], names=["quarter", "group"])
-    table = counts.set_index(["quarter", "group"]).reindex(full, fill_value=0).reset_index()
-    table["quarter_label"] = table["quarter"].map(quarter_label)
-    return table
 
 
 def group_labels(split: str, regions: pd.DataFrame) -> dict[str, str]:
@@ -169,15 +155,6 @@ def practice_edges(links: pd.DataFrame) -> pd.DataFrame:
         practices=("practice", lambda s: "; ".join(sorted(set(s))[:5])),
     ).reset_index()
     return edges.sort_values(["weight", "from_region", "to_region"], ascending=[False, True, True], ignore_index=True)
-
-
-def region_roles(edges: pd.DataFrame) -> pd.DataFrame:
-    """Per region: evidence given (teaches) and received (learns)."""
-    teaches = edges.groupby("from_region")["weight"].sum().rename("teaches")
-    learns = edges.groupby("to_region")["weight"].sum().rename("learns")
-    roles = pd.concat([teaches, learns], axis=1).fillna(0).astype(int)
-    roles.index.name = "region_code"
-    return roles.reset_index().sort_values(["teaches", "learns"], ascending=False, ignore_index=True)
 
 
 def search_rows(frame: pd.DataFrame, text: str, columns: list[str]) -> pd.DataFrame:

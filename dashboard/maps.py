@@ -103,7 +103,6 @@ class EmbeddedGeoJsonLayer(MacroElement):
 
 
 CHOROPLETH_COLOURS = ("#f7fcf5", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c")  # zero, then 5 classes
-NO_DATA_COLOUR = "#e0e0e0"
 TILE_CHOICES = {"OpenStreetMap": "OpenStreetMap", "Без подложки (офлайн)": None}
 
 
@@ -212,18 +211,3 @@ def activity_map(
     else:
         activity.fit_bounds(RUSSIA_BOUNDS)
     return use_local_assets(activity)
-
-
-def settlement_map(places: pd.DataFrame, tiles: str | None = "OpenStreetMap") -> folium.Map:
-    """Settlement circles only (no regions, no flows)."""
-    return activity_map(places, tiles=tiles)
-
-
-def flow_map(edges: pd.DataFrame, regions: pd.DataFrame, shapes: dict | None, tiles: str | None = None) -> folium.Map:
-    """Practice flows between regional centres over plain region outlines (no tiles needed)."""
-    flows = folium.Map(location=[62, 95], zoom_start=3, tiles=tiles, control_scale=True)
-    if shapes is not None:
-        folium.GeoJson(shapes, name="Регионы", style_function=lambda _: {"color": "#888", "weight": 0.5, "fillColor": "#f2f2f2", "fillOpacity": 0.8}).add_to(flows)
-    flow_lines(edges, regions, limit=len(edges)).add_to(flows)
-    flows.fit_bounds(RUSSIA_BOUNDS)
-    return use_local_assets(flows)

@@ -1,7 +1,7 @@
 """Pure figure, map and aggregation builders, tested without Streamlit."""
 import pandas as pd
 
-from dashboard import aggregations, figures, filters, maps
+from dashboard import aggregations, chronicle, figures, filters, maps
 from dashboard.data import Atlas  # noqa: F401  (import check: data module loads without a running app)
 
 EVENTS = pd.DataFrame({
@@ -18,7 +18,7 @@ def test_popups_escape_untrusted_text():
     surgut = places[places["place"] == "Сургут"].iloc[0]
     assert surgut["events"] == 2 and surgut["dominant_type"] == "forum"
     assert "<script>" not in surgut["popup_html"] and "&lt;script&gt;" in surgut["popup_html"]
-    rendered = maps.settlement_map(places).get_root().render()
+    rendered = maps.activity_map(places, tiles=None).get_root().render()
     assert "<script>alert(1)</script>" not in rendered
 
 
@@ -26,14 +26,14 @@ def test_marker_size_grows_with_count():
     assert maps.marker_radius(1, 100) < maps.marker_radius(50, 100) <= maps.marker_radius(100, 100) == 28
 
 
-def test_events_per_quarter_fills_empty_quarters():
-    table = aggregations.events_per_quarter(EVENTS, ["2023Q1", "2023Q2", "2023Q3"], "event_type")
-    pivot = table.pivot(index="quarter", columns="group", values="events")
+def test_per_quarter_fills_empty_quarters():
+    table = chronicle.per_quarter(EVENTS, ["2023Q1", "2023Q2", "2023Q3"], "event_type", None)
+    pivot = table.pivot(index="quarter", columns="group", values="value")
     assert pivot.loc["2023Q3"].sum() == 0 and pivot.loc["2023Q2", "forum"] == 1 and pivot.loc["2023Q2", "action"] == 1
 
 
 def test_quarter_bar_figure_has_one_trace_per_group_in_time_order():
-    table = aggregations.events_per_quarter(EVENTS, ["2023Q1", "2023Q2"], "event_type")
+    table = chronicle.per_quarter(EVENTS, ["2023Q1", "2023Q2"], "event_type", None).rename(columns={"value": "events"})
     figure = figures.quarter_bar_figure(table, {"forum": "Форум", "action": "Акция"}, "t")
     assert [trace.name for trace in figure.data] == ["Форум", "Акция"]
     assert list(figure.data[0].x) == ["I кв. 2023", "II кв. 2023"] and list(figure.data[0].y) == [1, 1]
@@ -46,15 +46,13 @@ def test_filters_apply_region_type_and_period():
     assert view.previous_quarter() == "2023Q1"
 
 
-def test_practice_edges_weight_and_roles():
+def test_practice_edges_weight():
     links = pd.DataFrame({
         "link_id": ["1", "2", "3"], "from_region": ["RU-KHM", "RU-KHM", "RU-TYU"], "to_region": ["RU-TYU", "RU-TYU", "RU-KHM"],
         "practice": ["a", "b", "c"], "evidence_type": ["internship", "agreement", "joint_event"],
     })
     edges = aggregations.practice_edges(links)
     assert edges.iloc[0][["from_region", "to_region", "weight"]].tolist() == ["RU-KHM", "RU-TYU", 2]
-    roles = aggregations.region_roles(edges).set_index("region_code")
-    assert roles.loc["RU-KHM"].tolist() == [2, 1]
 
 
 def test_network_figure_draws_an_arrow_per_edge():
