@@ -168,7 +168,3 @@ def validate_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     if duplicated.any():
         raise SchemaError(f"table {table.name}: duplicate key {tuple(frame.loc[duplicated, list(table.primary_key)].iloc[0])}")
     return frame[table.column_names]
-
-
-def empty_frame(table: Table) -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="object") for name in table.column_names})

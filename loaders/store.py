@@ -87,10 +87,6 @@ def _insert(connection: duckdb.DuckDBPyConnection, table_name: str, frame: pd.Da
         connection.unregister(view)
 
 
-def has_document(connection: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    return connection.execute("SELECT count(*) FROM documents WHERE sha256 = ?", [sha256]).fetchall()[0][0] > 0
-
-
 def validated_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
     """The bundle's frames checked against their schemas (documents row included); SchemaError if not."""
     document = dict(bundle.document)

@@ -8,10 +8,7 @@ EVENT_TYPES = (
     "workshop", "contest", "exhibition", "fair", "quest", "other",
 )
 TOPICS = ("ecology", "volunteering", "civic", "other")
-GENRES = ("event_news", "invitation", "report", "agreement", "practice_sharing", "other")
 EVIDENCE_TYPES = ("adoption_statement", "internship", "joint_event", "agreement", "other")
-DATE_PRECISIONS = ("day", "month", "quarter", "year")
-GEO_PRECISIONS = ("settlement", "region", "country")
 
 EVENT_TYPE_LABELS = {
     "forum": "Форум", "round_table": "Круглый стол", "meeting": "Заседание",
@@ -76,16 +73,6 @@ def event_type_from_text(text: str) -> str:
         if pattern.search(lowered):
             return kind
     return "other"
-
-
-def event_type_match(text: str) -> tuple[int, int, str] | None:
-    """Position and type of the first event noun in text, or None."""
-    best = None
-    for pattern, kind in _EVENT_TYPE_PATTERNS:
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), match.end(), kind)
-    return best
 
 
 def topic_from_text(text: str) -> str:

@@ -96,7 +96,8 @@ def test_region_measures_count_per_region_and_per_100k():
 def test_choropleth_colours_legend_and_escaped_tooltips():
     bins = aggregations.colour_bins(MEASURES["events"])
     assert maps.colour_for(0, bins) == maps.CHOROPLETH_COLOURS[0]
-    assert maps.colour_for(10, bins) == maps.CHOROPLETH_COLOURS[-1] or maps.colour_for(10, bins) != maps.colour_for(3, bins)
+    assert bins == [4.0, 6.0, 7.0, 9.0, 10.0]  # quintiles of the non-zero values 3 and 10, rounded (counts)
+    assert maps.colour_for(3, bins) == maps.CHOROPLETH_COLOURS[1] and maps.colour_for(10, bins) == maps.CHOROPLETH_COLOURS[5]
     assert maps.legend_rows(bins)[0] == (maps.CHOROPLETH_COLOURS[0], "0")
     features = maps.region_features(SQUARES, MEASURES, "events", "События", bins)["features"]
     by_code = {f["properties"]["region_code"]: f["properties"] for f in features}
