@@ -1,4 +1,5 @@
 """Activity Atlas entrypoint: page config, shared sidebar filters, and page routing."""
+
 import streamlit as st
 
 from dashboard import data, filters

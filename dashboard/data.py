@@ -1,4 +1,5 @@
 """The only data access of the dashboard: cached reads from the DuckDB store (filtering happens outside)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,7 +63,18 @@ LEFT JOIN events e ON s.entity = 'event' AND e.event_id = s.entity_id
 LEFT JOIN agreements a ON s.entity = 'agreement' AND a.agreement_id = s.entity_id
 LEFT JOIN practice_links p ON s.entity = 'practice_link' AND p.link_id = s.entity_id
 """
-_CATEGORY_COLUMNS = ("event_type", "topic", "region_code", "quarter", "from_region", "to_region", "evidence_type", "genre", "kind", "entity")
+_CATEGORY_COLUMNS = (
+    "event_type",
+    "topic",
+    "region_code",
+    "quarter",
+    "from_region",
+    "to_region",
+    "evidence_type",
+    "genre",
+    "kind",
+    "entity",
+)
 _DATE_COLUMNS = ("date_start", "date_end", "date", "published_date")
 
 
@@ -104,7 +116,7 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _settlement_region(name: str) -> str | None:
-    from loaders.gazetteer import gazetteer
+    from loaders.geo.gazetteer import gazetteer
 
     candidates = gazetteer().candidates(name)
     return candidates[0].region_code if candidates else None
@@ -112,17 +124,23 @@ def _settlement_region(name: str) -> str | None:
 
 @st.cache_data(show_spinner="Загрузка данных…", max_entries=4)
 def _read_atlas(db_path: str, version: str) -> Atlas:
-    from loaders.network import joint_event_links
+    from dashboard.analysis.network import joint_event_links
 
     with duckdb.connect(db_path, read_only=True) as connection:
+
         def read(sql: str) -> pd.DataFrame:
             return _tidy(connection.execute(sql).df())
 
         events = read(EVENTS_SQL)
         return Atlas(
-            events=events, agreements=read(AGREEMENTS_SQL), report_items=read(REPORT_ITEMS_SQL),
-            practice_links=read(PRACTICE_LINKS_SQL), documents=read(DOCUMENTS_SQL), regions=read(REGIONS_SQL),
-            source_facts=read(SOURCE_FACTS_SQL), joint_event_links=_tidy(joint_event_links(events, _settlement_region)),
+            events=events,
+            agreements=read(AGREEMENTS_SQL),
+            report_items=read(REPORT_ITEMS_SQL),
+            practice_links=read(PRACTICE_LINKS_SQL),
+            documents=read(DOCUMENTS_SQL),
+            regions=read(REGIONS_SQL),
+            source_facts=read(SOURCE_FACTS_SQL),
+            joint_event_links=_tidy(joint_event_links(events, _settlement_region)),
         )
 
 

@@ -1,4 +1,5 @@
 """Pure Plotly figure builders (no Streamlit): data in, go.Figure out."""
+
 from __future__ import annotations
 
 import math
@@ -7,22 +8,41 @@ import pandas as pd
 import plotly.graph_objects as go
 
 DISTRICT_COLOURS = {
-    "Центральный": "#1f77b4", "Северо-Западный": "#17becf", "Южный": "#ff7f0e", "Северо-Кавказский": "#d62728",
-    "Приволжский": "#2ca02c", "Уральский": "#9467bd", "Сибирский": "#8c564b", "Дальневосточный": "#e377c2",
+    "Центральный": "#1f77b4",
+    "Северо-Западный": "#17becf",
+    "Южный": "#ff7f0e",
+    "Северо-Кавказский": "#d62728",
+    "Приволжский": "#2ca02c",
+    "Уральский": "#9467bd",
+    "Сибирский": "#8c564b",
+    "Дальневосточный": "#e377c2",
 }
 
 
 def quarter_bar_figure(counts: pd.DataFrame, labels: dict[str, str], title: str) -> go.Figure:
     """Stacked bars: one trace per group, x = Russian quarter labels in time order."""
     figure = go.Figure()
-    order = counts.drop_duplicates("quarter").sort_values("quarter")["quarter_label"].tolist() if "quarter_label" in counts else []
+    order = (
+        counts.drop_duplicates("quarter").sort_values("quarter")["quarter_label"].tolist()
+        if "quarter_label" in counts
+        else []
+    )
     totals = counts.groupby("group")["events"].sum().sort_values(ascending=False)
     for group in totals.index:
         rows = counts[counts["group"] == group].sort_values("quarter")
-        figure.add_bar(x=rows["quarter_label"].tolist(), y=rows["events"].astype(int).tolist(), name=labels.get(group, group))
+        figure.add_bar(
+            x=rows["quarter_label"].tolist(),
+            y=rows["events"].astype(int).tolist(),
+            name=labels.get(group, group),
+        )
     figure.update_layout(
-        barmode="stack", title=title, xaxis={"title": "Квартал", "categoryorder": "array", "categoryarray": order},
-        yaxis={"title": "Событий"}, legend={"title": ""}, margin={"t": 50, "l": 40, "r": 10, "b": 40}, height=420,
+        barmode="stack",
+        title=title,
+        xaxis={"title": "Квартал", "categoryorder": "array", "categoryarray": order},
+        yaxis={"title": "Событий"},
+        legend={"title": ""},
+        margin={"t": 50, "l": 40, "r": 10, "b": 40},
+        height=420,
     )
     return figure
 
@@ -32,14 +52,26 @@ def circular_positions(nodes: pd.DataFrame) -> dict[str, tuple[float, float]]:
     ordered = nodes.sort_values(["federal_district", "region_code"])["region_code"].tolist()
     count = max(len(ordered), 1)
     return {
-        code: (math.cos(2 * math.pi * i / count), math.sin(2 * math.pi * i / count)) for i, code in enumerate(ordered)
+        code: (math.cos(2 * math.pi * i / count), math.sin(2 * math.pi * i / count))
+        for i, code in enumerate(ordered)
     }
 
 
-COMMUNITY_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666")
+COMMUNITY_COLOURS = (
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+)
 
 
-def network_figure(edges: pd.DataFrame, nodes: pd.DataFrame, colour_by: str = "district") -> go.Figure:
+def network_figure(
+    edges: pd.DataFrame, nodes: pd.DataFrame, colour_by: str = "district"
+) -> go.Figure:
     """Directed network of practice sharing: arrows from the teaching region to the learning one.
 
     `edges`: from_region, to_region, weight; `nodes`: region_code, name_short, federal_district, activity.
@@ -50,26 +82,60 @@ def network_figure(edges: pd.DataFrame, nodes: pd.DataFrame, colour_by: str = "d
     arrows = []  # built as plain dicts and set at once: add_annotation validates each call and is slow
     for edge in edges.itertuples(index=False):
         (x0, y0), (x1, y1) = positions[edge.from_region], positions[edge.to_region]
-        arrows.append(dict(
-            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", showarrow=True, text="",
-            arrowhead=2, arrowsize=1, arrowwidth=1 + 4 * edge.weight / max_weight, arrowcolor="rgba(90,90,90,0.45)",
-            standoff=8, startstandoff=4, hovertext=f"{edge.from_region} → {edge.to_region}: {edge.weight}",
-        ))
+        arrows.append(
+            dict(
+                x=x1,
+                y=y1,
+                ax=x0,
+                ay=y0,
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                text="",
+                arrowhead=2,
+                arrowsize=1,
+                arrowwidth=1 + 4 * edge.weight / max_weight,
+                arrowcolor="rgba(90,90,90,0.45)",
+                standoff=8,
+                startstandoff=4,
+                hovertext=f"{edge.from_region} → {edge.to_region}: {edge.weight}",
+            )
+        )
     figure.update_layout(annotations=arrows)
     max_activity = max(nodes["activity"].max(), 1) if not nodes.empty else 1
-    group_column = "community" if colour_by == "community" and "community" in nodes else "federal_district"
+    group_column = (
+        "community" if colour_by == "community" and "community" in nodes else "federal_district"
+    )
     for index, (group_name, group) in enumerate(nodes.groupby(group_column, sort=True)):
-        colour = DISTRICT_COLOURS.get(group_name, "#777") if group_column == "federal_district" else COMMUNITY_COLOURS[index % len(COMMUNITY_COLOURS)]
+        colour = (
+            DISTRICT_COLOURS.get(group_name, "#777")
+            if group_column == "federal_district"
+            else COMMUNITY_COLOURS[index % len(COMMUNITY_COLOURS)]
+        )
         figure.add_scatter(
-            x=[positions[c][0] for c in group["region_code"]], y=[positions[c][1] for c in group["region_code"]],
-            mode="markers+text", name=str(group_name) if group_column == "federal_district" else f"Сообщество {int(group_name)}",
-            text=group["name_short"], textposition="top center",
+            x=[positions[c][0] for c in group["region_code"]],
+            y=[positions[c][1] for c in group["region_code"]],
+            mode="markers+text",
+            name=str(group_name)
+            if group_column == "federal_district"
+            else f"Сообщество {int(group_name)}",
+            text=group["name_short"],
+            textposition="top center",
             marker={"size": 8 + 30 * group["activity"] / max_activity, "color": colour},
-            customdata=group[["region_code", "activity"]], hovertemplate="%{text} (%{customdata[0]}): %{customdata[1]}<extra></extra>",
+            customdata=group[["region_code", "activity"]],
+            hovertemplate="%{text} (%{customdata[0]}): %{customdata[1]}<extra></extra>",
         )
     figure.update_layout(
-        height=640, showlegend=True, legend={"title": "Федеральный округ" if group_column == "federal_district" else "Сообщество"}, margin={"t": 20, "l": 10, "r": 10, "b": 10},
-        xaxis={"visible": False, "range": [-1.3, 1.3]}, yaxis={"visible": False, "range": [-1.25, 1.25], "scaleanchor": "x"},
+        height=640,
+        showlegend=True,
+        legend={
+            "title": "Федеральный округ" if group_column == "federal_district" else "Сообщество"
+        },
+        margin={"t": 20, "l": 10, "r": 10, "b": 10},
+        xaxis={"visible": False, "range": [-1.3, 1.3]},
+        yaxis={"visible": False, "range": [-1.25, 1.25], "scaleanchor": "x"},
     )
     return figure
 
@@ -81,11 +147,23 @@ def small_multiples_figure(table: pd.DataFrame, labels: dict[str, str]) -> go.Fi
     regions = list(dict.fromkeys(table["region_code"]))
     columns = 4
     rows = max(1, -(-len(regions) // columns))
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[labels.get(r, r) for r in regions], shared_yaxes=False)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[labels.get(r, r) for r in regions],
+        shared_yaxes=False,
+    )
     for index, region in enumerate(regions):
         part = table[table["region_code"] == region].sort_values("quarter")
-        figure.add_bar(x=part["quarter_label"].tolist(), y=part["value"].astype(int).tolist(), name=labels.get(region, region),
-                       row=index // columns + 1, col=index % columns + 1, showlegend=False, marker_color="#31a354")
+        figure.add_bar(
+            x=part["quarter_label"].tolist(),
+            y=part["value"].astype(int).tolist(),
+            name=labels.get(region, region),
+            row=index // columns + 1,
+            col=index % columns + 1,
+            showlegend=False,
+            marker_color="#31a354",
+        )
     figure.update_layout(height=190 * rows, margin={"t": 40, "l": 20, "r": 10, "b": 20})
     figure.update_xaxes(showticklabels=False)
     return figure
@@ -96,14 +174,20 @@ def calendar_figure(events: pd.DataFrame, type_labels: dict[str, str]) -> go.Fig
     figure = go.Figure()
     for kind, group in events.groupby(events["event_type"].astype("string"), sort=True):
         figure.add_bar(
-            y=group["title"].tolist(), x=((group["bar_end"] - group["date_start"]).dt.total_seconds() * 1000).tolist(),
-            base=group["date_start"].dt.strftime("%Y-%m-%d").tolist(), orientation="h", name=type_labels.get(kind, kind),
+            y=group["title"].tolist(),
+            x=((group["bar_end"] - group["date_start"]).dt.total_seconds() * 1000).tolist(),
+            base=group["date_start"].dt.strftime("%Y-%m-%d").tolist(),
+            orientation="h",
+            name=type_labels.get(kind, kind),
             customdata=group[["settlement_name"]].astype("string").fillna("").values.tolist(),
             hovertemplate="%{y}<br>%{base|%d.%m.%Y}<br>%{customdata[0]}<extra></extra>",
         )
     figure.update_layout(
-        barmode="overlay", height=min(2400, 120 + 22 * len(events)), xaxis={"type": "date", "title": ""},
-        yaxis={"autorange": "reversed", "title": "", "automargin": True}, margin={"t": 20, "l": 10, "r": 10, "b": 30},
+        barmode="overlay",
+        height=min(2400, 120 + 22 * len(events)),
+        xaxis={"type": "date", "title": ""},
+        yaxis={"autorange": "reversed", "title": "", "automargin": True},
+        margin={"t": 20, "l": 10, "r": 10, "b": 30},
         legend={"title": ""},
     )
     return figure
@@ -111,21 +195,39 @@ def calendar_figure(events: pd.DataFrame, type_labels: dict[str, str]) -> go.Fig
 
 def coverage_figure(coverage: pd.DataFrame) -> go.Figure:
     """Heat map region × quarter of the number of source kinds; hover lists them."""
-    from loaders.quarters import quarter_label
+    from loaders.model.quarters import quarter_label
 
-    pivot = coverage.pivot_table(index="name_short", columns="quarter", values="kinds", aggfunc="max").sort_index()
-    text = coverage.pivot_table(index="name_short", columns="quarter", values="kinds_text", aggfunc="first").reindex_like(pivot)
+    pivot = coverage.pivot_table(
+        index="name_short", columns="quarter", values="kinds", aggfunc="max"
+    ).sort_index()
+    text = coverage.pivot_table(
+        index="name_short", columns="quarter", values="kinds_text", aggfunc="first"
+    ).reindex_like(pivot)
     quarters = list(pivot.columns)
-    figure = go.Figure(go.Heatmap(
-        z=pivot.values.tolist(), x=[quarter_label(q) for q in quarters], y=pivot.index.tolist(), text=text.values.tolist(),
-        hovertemplate="%{y}, %{x}: %{text}<extra></extra>", colorscale="Greens", zmin=0, zmax=4,
-        colorbar={"title": "видов<br>источников"},
-    ))
-    figure.update_layout(height=max(300, 18 * len(pivot) + 80), margin={"t": 20, "l": 10, "r": 10, "b": 30}, yaxis={"automargin": True})
+    figure = go.Figure(
+        go.Heatmap(
+            z=pivot.values.tolist(),
+            x=[quarter_label(q) for q in quarters],
+            y=pivot.index.tolist(),
+            text=text.values.tolist(),
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+            colorscale="Greens",
+            zmin=0,
+            zmax=4,
+            colorbar={"title": "видов<br>источников"},
+        )
+    )
+    figure.update_layout(
+        height=max(300, 18 * len(pivot) + 80),
+        margin={"t": 20, "l": 10, "r": 10, "b": 30},
+        yaxis={"automargin": True},
+    )
     return figure
 
 
-def evidence_list_html(links: pd.DataFrame, other_column: str, names: dict[str, str], evidence_labels: dict[str, str]) -> str:
+def evidence_list_html(
+    links: pd.DataFrame, other_column: str, names: dict[str, str], evidence_labels: dict[str, str]
+) -> str:
     """Quoted passages behind practice links, each with its partner region and a link to the document.
 
     Every piece of text comes from documents and is HTML-escaped.
@@ -144,7 +246,11 @@ def evidence_list_html(links: pd.DataFrame, other_column: str, names: dict[str, 
             f"<li><b>{html.escape(str(names.get(partner, partner)))}</b> · {html.escape(str(row.practice))} · "
             f"{html.escape(evidence_labels.get(str(row.evidence_type), str(row.evidence_type)))} · {date}"
             f"<blockquote style='margin:4px 0 8px 12px;color:#444'>{html.escape(passage)}</blockquote>"
-            + (f"<a href='/explore?doc={html.escape(document)}' target='_self'>документ {html.escape(str(row.file_name))}</a>" if document else "")
+            + (
+                f"<a href='/explore?doc={html.escape(document)}' target='_self'>документ {html.escape(str(row.file_name))}</a>"
+                if document
+                else ""
+            )
             + "</li>"
         )
     return "<ul>" + "".join(items) + "</ul>"

@@ -2,6 +2,7 @@
 
 The pure part (ViewFilter, apply_*) has no Streamlit calls and is unit-tested directly.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,11 +10,17 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from loaders.quarters import quarter_label, quarter_range, shift_quarter
-from loaders.vocabulary import EVENT_TYPE_LABELS, TOPIC_LABELS
+from loaders.model.quarters import quarter_label, quarter_range, shift_quarter
+from loaders.model.vocabulary import EVENT_TYPE_LABELS, TOPIC_LABELS
 
 QUARTER_KEY, REGIONS_KEY, TYPES_KEY, TOPICS_KEY = "f_quarters", "f_regions", "f_types", "f_topics"
-PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC = "from", "to", "region", "type", "topic"
+PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC = (
+    "from",
+    "to",
+    "region",
+    "type",
+    "topic",
+)
 _INITIALISED = "_filters_from_url"
 
 
@@ -43,9 +50,15 @@ def _in_quarters(quarters: pd.Series, view: ViewFilter) -> pd.Series:
     return (keys >= view.quarter_from) & (keys <= view.quarter_to)
 
 
-def apply_to_events(events: pd.DataFrame, view: ViewFilter, ignore_period: bool = False) -> pd.DataFrame:
+def apply_to_events(
+    events: pd.DataFrame, view: ViewFilter, ignore_period: bool = False
+) -> pd.DataFrame:
     """Events in the view: the quarter the event starts in, its host region, type and topic."""
-    mask = pd.Series(True, index=events.index) if ignore_period else _in_quarters(events["quarter"], view)
+    mask = (
+        pd.Series(True, index=events.index)
+        if ignore_period
+        else _in_quarters(events["quarter"], view)
+    )
     if view.regions:
         mask &= events["region_code"].isin(view.regions)
     if view.event_types:
@@ -55,15 +68,23 @@ def apply_to_events(events: pd.DataFrame, view: ViewFilter, ignore_period: bool 
     return events[mask]
 
 
-def apply_to_agreements(agreements: pd.DataFrame, view: ViewFilter, ignore_period: bool = False) -> pd.DataFrame:
+def apply_to_agreements(
+    agreements: pd.DataFrame, view: ViewFilter, ignore_period: bool = False
+) -> pd.DataFrame:
     """Agreements signed in the period and (if regions are chosen) in those regions."""
-    mask = pd.Series(True, index=agreements.index) if ignore_period else _in_quarters(agreements["quarter"], view)
+    mask = (
+        pd.Series(True, index=agreements.index)
+        if ignore_period
+        else _in_quarters(agreements["quarter"], view)
+    )
     if view.regions:
         mask &= agreements["region_code"].isin(view.regions)
     return agreements[mask]
 
 
-def apply_to_links(links: pd.DataFrame, view: ViewFilter, ignore_period: bool = False) -> pd.DataFrame:
+def apply_to_links(
+    links: pd.DataFrame, view: ViewFilter, ignore_period: bool = False
+) -> pd.DataFrame:
     """Practice links dated in the period (undated links are kept) touching a chosen region at either end."""
     if ignore_period or not view.quarter_from:
         mask = pd.Series(True, index=links.index)
@@ -117,7 +138,11 @@ def _mirror_state_to_url(view: ViewFilter, full_range: tuple[str, str] | None) -
     wanted: dict[str, str | list[str]] = {}
     if view.quarter_from and (view.quarter_from, view.quarter_to) != full_range:
         wanted[PARAM_FROM], wanted[PARAM_TO] = view.quarter_from, view.quarter_to
-    for key, values in ((PARAM_REGION, view.regions), (PARAM_TYPE, view.event_types), (PARAM_TOPIC, view.topics)):
+    for key, values in (
+        (PARAM_REGION, view.regions),
+        (PARAM_TYPE, view.event_types),
+        (PARAM_TOPIC, view.topics),
+    ):
         if values:
             wanted[key] = list(values)
     for key in (PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC):
@@ -154,12 +179,32 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
     with st.sidebar:
         st.header("Фильтры")
         if len(quarters) > 1:
-            first, last = st.select_slider("Период (кварталы)", options=quarters, key=QUARTER_KEY, format_func=quarter_label)
+            first, last = st.select_slider(
+                "Период (кварталы)", options=quarters, key=QUARTER_KEY, format_func=quarter_label
+            )
         else:
             first = last = quarters[0] if quarters else None
-        chosen_regions = st.multiselect("Регионы", region_codes, key=REGIONS_KEY, format_func=lambda c: f"{region_names[c]} ({c})", placeholder="Все регионы")
-        chosen_types = st.multiselect("Типы мероприятий", list(EVENT_TYPE_LABELS), key=TYPES_KEY, format_func=EVENT_TYPE_LABELS.get, placeholder="Все типы")
-        chosen_topics = st.multiselect("Тематика", list(TOPIC_LABELS), key=TOPICS_KEY, format_func=TOPIC_LABELS.get, placeholder="Все темы")
+        chosen_regions = st.multiselect(
+            "Регионы",
+            region_codes,
+            key=REGIONS_KEY,
+            format_func=lambda c: f"{region_names[c]} ({c})",
+            placeholder="Все регионы",
+        )
+        chosen_types = st.multiselect(
+            "Типы мероприятий",
+            list(EVENT_TYPE_LABELS),
+            key=TYPES_KEY,
+            format_func=EVENT_TYPE_LABELS.get,
+            placeholder="Все типы",
+        )
+        chosen_topics = st.multiselect(
+            "Тематика",
+            list(TOPIC_LABELS),
+            key=TOPICS_KEY,
+            format_func=TOPIC_LABELS.get,
+            placeholder="Все темы",
+        )
     view = ViewFilter(first, last, tuple(chosen_regions), tuple(chosen_types), tuple(chosen_topics))
     _mirror_state_to_url(view, (quarters[0], quarters[-1]) if quarters else None)
     return view

@@ -8,6 +8,7 @@ there) and served by Streamlit at /app/static/leaflet/ (`server.enableStaticServ
 
 Pure module: no Streamlit import.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -66,7 +67,9 @@ def use_local_assets(folium_map: folium.Map, base_url: str = STATIC_URL) -> foli
     """
     folium_map.default_js = local_js(base_url)
     folium_map.default_css = local_css(base_url)
-    folium_map.add_child(IconImagePath(f"{base_url}/images/"), name="leaflet_icon_image_path", index=0)
+    folium_map.add_child(
+        IconImagePath(f"{base_url}/images/"), name="leaflet_icon_image_path", index=0
+    )
     return folium_map
 
 
@@ -91,9 +94,13 @@ def offline_problems(folium_map: folium.Map) -> list[str]:
         problems.append("Map.keep_in_front needs jQuery, which is not vendored")
     for element in _walk(folium_map):
         if isinstance(element, branca.colormap.ColorMap):
-            problems.append(f"{type(element).__name__}: streamlit_folium loads d3 from a CDN for colormaps")
+            problems.append(
+                f"{type(element).__name__}: streamlit_folium loads d3 from a CDN for colormaps"
+            )
         if isinstance(element, folium.Popup):
-            problems.append("folium.Popup needs jQuery, which is not vendored; bind popups in Leaflet code instead")
+            problems.append(
+                "folium.Popup needs jQuery, which is not vendored; bind popups in Leaflet code instead"
+            )
         if isinstance(element, folium.Icon):
             problems.append("folium.Icon needs Leaflet.awesome-markers, which is not vendored")
         if isinstance(element, JSCSSMixin):

@@ -1,4 +1,5 @@
 """Pure folium map builders (no Streamlit): data in, folium.Map out."""
+
 from __future__ import annotations
 
 import html
@@ -10,14 +11,23 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from dashboard.aggregations import colour_bins
+from dashboard.analysis.aggregations import colour_bins
 from dashboard.leaflet_assets import use_local_assets
-from loaders.vocabulary import EVENT_TYPE_LABELS
+from loaders.model.vocabulary import EVENT_TYPE_LABELS
 
 TYPE_COLOURS = {
-    "forum": "#1f77b4", "round_table": "#ff7f0e", "meeting": "#7f7f7f", "conference": "#9467bd",
-    "strategic_session": "#8c564b", "action": "#2ca02c", "workshop": "#17becf", "contest": "#d62728",
-    "exhibition": "#e377c2", "fair": "#bcbd22", "quest": "#393b79", "other": "#aaaaaa",
+    "forum": "#1f77b4",
+    "round_table": "#ff7f0e",
+    "meeting": "#7f7f7f",
+    "conference": "#9467bd",
+    "strategic_session": "#8c564b",
+    "action": "#2ca02c",
+    "workshop": "#17becf",
+    "contest": "#d62728",
+    "exhibition": "#e377c2",
+    "fair": "#bcbd22",
+    "quest": "#393b79",
+    "other": "#aaaaaa",
 }
 RUSSIA_BOUNDS = [[41.0, 19.0], [72.0, 180.0]]
 
@@ -33,7 +43,10 @@ def settlement_features(places: pd.DataFrame) -> dict:
     features = [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(float(p.lon), 5), round(float(p.lat), 5)]},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(float(p.lon), 5), round(float(p.lat), 5)],
+            },
             "properties": {
                 "radius": round(marker_radius(int(p.events), largest), 1),
                 "colour": TYPE_COLOURS.get(p.dominant_type, "#555"),
@@ -95,14 +108,23 @@ class EmbeddedGeoJsonLayer(MacroElement):
         self._name = "EmbeddedGeoJsonLayer"
         self.layer_name = name
         # "</" is escaped so no text can close the <script> element the JSON sits in.
-        self.payload = json.dumps(features, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        self.payload = json.dumps(features, ensure_ascii=False, separators=(",", ":")).replace(
+            "</", "<\\/"
+        )
 
     def render(self, **kwargs) -> None:
         script = self._template.module.__dict__["script"]
         self.get_root().script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
 
 
-CHOROPLETH_COLOURS = ("#f7fcf5", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c")  # zero, then 5 classes
+CHOROPLETH_COLOURS = (
+    "#f7fcf5",
+    "#c7e9c0",
+    "#a1d99b",
+    "#74c476",
+    "#31a354",
+    "#006d2c",
+)  # zero, then 5 classes
 TILE_CHOICES = {"OpenStreetMap": "OpenStreetMap", "Без подложки (офлайн)": None}
 
 
@@ -129,7 +151,9 @@ def legend_rows(bins: list[float]) -> list[tuple[str, str]]:
     return rows
 
 
-def region_features(shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]) -> dict:
+def region_features(
+    shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
+) -> dict:
     """Region polygons with their value, colour and an escaped tooltip in the properties."""
     by_code = measures.set_index("region_code")
     features = []
@@ -139,23 +163,31 @@ def region_features(shapes: dict, measures: pd.DataFrame, measure: str, label: s
             continue
         row = by_code.loc[code]
         value = float(row[measure])
-        features.append({
-            "type": "Feature", "geometry": feature["geometry"],
-            "properties": {
-                "region_code": code, "colour": colour_for(value, bins),
-                "tooltip": f"{html.escape(str(row['name_short']))} ({code}): {label.lower()} — {value:g}",
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": {
+                    "region_code": code,
+                    "colour": colour_for(value, bins),
+                    "tooltip": f"{html.escape(str(row['name_short']))} ({code}): {label.lower()} — {value:g}",
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
-def region_layer(shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]) -> EmbeddedGeoJsonLayer:
+def region_layer(
+    shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
+) -> EmbeddedGeoJsonLayer:
     """The choropleth, coloured in Python (folium.Choropleth and branca colour maps pull d3 from a CDN,
     which breaks the map offline). A click on a region reaches the page through st_folium."""
     return EmbeddedGeoJsonLayer(region_features(shapes, measures, measure, label, bins), "Регионы")
 
 
-def regions_without_shape(shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]) -> folium.FeatureGroup:
+def regions_without_shape(
+    shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
+) -> folium.FeatureGroup:
     """Subjects that have no polygon (Crimea, Sevastopol, the four newest) as squares at their centres."""
     with_shape = {feature["properties"]["region_code"] for feature in shapes["features"]}
     group = folium.FeatureGroup(name="Регионы без границ")
@@ -165,7 +197,9 @@ def regions_without_shape(shapes: dict, measures: pd.DataFrame, measure: str, la
         square = f'<div style="width:14px;height:14px;background:{colour_for(value, bins)};border:1px solid #666;opacity:0.9"></div>'
         folium.Marker(
             [row.centre_lat, row.centre_lon],
-            icon=folium.DivIcon(html=square, icon_size=(16, 16), icon_anchor=(8, 8), class_name="region-square"),
+            icon=folium.DivIcon(
+                html=square, icon_size=(16, 16), icon_anchor=(8, 8), class_name="region-square"
+            ),
             tooltip=f"{html.escape(str(row.name_short))} ({row.region_code}): {label.lower()} — {value:g}",
         ).add_to(group)
     return group
@@ -174,14 +208,18 @@ def regions_without_shape(shapes: dict, measures: pd.DataFrame, measure: str, la
 def flow_lines(edges: pd.DataFrame, centres: pd.DataFrame, limit: int = 60) -> folium.FeatureGroup:
     """Practice-sharing flows as lines between regional centres, the strongest `limit` pairs, width by weight."""
     group = folium.FeatureGroup(name="Обмен практиками")
-    position = {row.region_code: (row.centre_lat, row.centre_lon) for row in centres.itertuples(index=False)}
+    position = {
+        row.region_code: (row.centre_lat, row.centre_lon) for row in centres.itertuples(index=False)
+    }
     shown = edges.head(limit)
     largest = int(shown["weight"].max()) if not shown.empty else 1
     for edge in shown.itertuples(index=False):
         if edge.from_region not in position or edge.to_region not in position:
             continue
         folium.PolyLine(
-            [position[edge.from_region], position[edge.to_region]], color="#d6604d", opacity=0.7,
+            [position[edge.from_region], position[edge.to_region]],
+            color="#d6604d",
+            opacity=0.7,
             weight=1.5 + 5 * edge.weight / largest,
             tooltip=html.escape(f"{edge.from_region} → {edge.to_region}: {edge.weight}"),
         ).add_to(group)
@@ -189,15 +227,22 @@ def flow_lines(edges: pd.DataFrame, centres: pd.DataFrame, limit: int = 60) -> f
 
 
 def activity_map(
-    places: pd.DataFrame, shapes: dict | None = None, measures: pd.DataFrame | None = None, measure: str = "events",
-    label: str = "События", flows: pd.DataFrame | None = None, tiles: str | None = "OpenStreetMap",
+    places: pd.DataFrame,
+    shapes: dict | None = None,
+    measures: pd.DataFrame | None = None,
+    measure: str = "events",
+    label: str = "События",
+    flows: pd.DataFrame | None = None,
+    tiles: str | None = "OpenStreetMap",
 ) -> folium.Map:
     """The Карта page's map: region choropleth (the base layer when tiles cannot load), one circle per
     settlement sized by events and coloured by the dominant type, and optional practice flows.
 
     `places`: place, lat, lon, events, dominant_type, popup_html (already escaped).
     """
-    activity = folium.Map(location=[62, 95], zoom_start=3, tiles=tiles, control_scale=True, prefer_canvas=False)
+    activity = folium.Map(
+        location=[62, 95], zoom_start=3, tiles=tiles, control_scale=True, prefer_canvas=False
+    )
     if shapes is not None and measures is not None:
         bins = colour_bins(measures[measure])
         activity.add_child(region_layer(shapes, measures, measure, label, bins))
@@ -207,7 +252,9 @@ def activity_map(
     activity.add_child(EmbeddedGeoJsonLayer(settlement_features(places), "Населённые пункты"))
     folium.LayerControl(collapsed=True).add_to(activity)
     if not places.empty:
-        activity.fit_bounds([[places["lat"].min(), places["lon"].min()], [places["lat"].max(), places["lon"].max()]])
+        activity.fit_bounds(
+            [[places["lat"].min(), places["lon"].min()], [places["lat"].max(), places["lon"].max()]]
+        )
     else:
         activity.fit_bounds(RUSSIA_BOUNDS)
     return use_local_assets(activity)

@@ -1,4 +1,5 @@
 """Activity Atlas loaders: parse → extract → geocode → validate → store (no Streamlit here)."""
+
 import os
 
 # natasha's taggers multiply small matrices; a multi-threaded BLAS only fights the ingest worker processes

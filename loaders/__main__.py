@@ -1,4 +1,5 @@
 """Entry point for `python -m loaders`."""
+
 import sys
 
 from loaders.cli import main

@@ -1,4 +1,5 @@
 """Command line: python -m loaders {load, build-demo, demo, info}."""
+
 from __future__ import annotations
 
 import argparse
@@ -9,7 +10,7 @@ from loaders.paths import DATA_DIR, database_path
 
 
 def _cmd_load(args) -> int:
-    from loaders.pipeline import load_tables
+    from loaders.pipeline.load_tables import load_tables
 
     summary = load_tables([Path(p) for p in args.paths], args.db, kind=args.kind)
     for message in summary.failed.values():
@@ -19,7 +20,7 @@ def _cmd_load(args) -> int:
 
 
 def _cmd_build_demo(args) -> int:
-    from loaders.demo import build_demo_database
+    from loaders.build.demo import build_demo_database
 
     target = Path(args.db or database_path())
     summary = build_demo_database(target, if_missing=args.if_missing)
@@ -32,7 +33,7 @@ def _cmd_build_demo(args) -> int:
 
 
 def _cmd_demo(args) -> int:
-    from loaders.synthetic import write_synthetic
+    from loaders.build.synthetic import write_synthetic
 
     target = Path(args.db or DATA_DIR / "synthetic" / f"{args.scale}-seed{args.seed}.duckdb")
     counts = write_synthetic(target, args.scale, args.seed)
@@ -44,8 +45,8 @@ def _cmd_demo(args) -> int:
 def _cmd_extract(args) -> int:
     import json
 
-    from loaders.extract import to_contract_json
-    from loaders.ingest import extract_file
+    from loaders.text.extract import to_contract_json
+    from loaders.pipeline.ingest import extract_file
 
     results, failed = [], 0
     for path in args.files:
@@ -60,7 +61,7 @@ def _cmd_extract(args) -> int:
 
 
 def _cmd_ingest(args) -> int:
-    from loaders.ingest import ingest_documents
+    from loaders.pipeline.ingest import ingest_documents
 
     summary = ingest_documents([Path(p) for p in args.paths], args.db, workers=args.workers)
     for message in summary.failed.values():
@@ -81,7 +82,7 @@ def _cmd_evaluate(args) -> int:
 
 
 def _cmd_info(args) -> int:
-    from loaders.store import open_store, table_counts
+    from loaders.store.database import open_store, table_counts
 
     with open_store(args.db) as connection:
         for name, count in table_counts(connection).items():
@@ -93,29 +94,52 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Activity Atlas loaders")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    load = commands.add_parser("load", help="load CSV/XLSX/JSON tables of events, agreements, report items, practice links")
+    load = commands.add_parser(
+        "load", help="load CSV/XLSX/JSON tables of events, agreements, report items, practice links"
+    )
     load.add_argument("paths", nargs="+", help="files or folders")
-    load.add_argument("--kind", choices=["events", "agreements", "report_items", "practice_links"], help="force the table kind")
+    load.add_argument(
+        "--kind",
+        choices=["events", "agreements", "report_items", "practice_links"],
+        help="force the table kind",
+    )
     load.set_defaults(handler=_cmd_load)
 
-    demo_db = commands.add_parser("build-demo", help="build the demonstration database from data/demo")
-    demo_db.add_argument("--if-missing", action="store_true", help="do nothing if the database file exists")
+    demo_db = commands.add_parser(
+        "build-demo", help="build the demonstration database from data/demo"
+    )
+    demo_db.add_argument(
+        "--if-missing", action="store_true", help="do nothing if the database file exists"
+    )
     demo_db.set_defaults(handler=_cmd_build_demo)
 
-    synthetic = commands.add_parser("demo", help="write a synthetic dataset for load and speed testing")
+    synthetic = commands.add_parser(
+        "demo", help="write a synthetic dataset for load and speed testing"
+    )
     synthetic.add_argument("--scale", choices=["national", "small"], default="national")
     synthetic.add_argument("--seed", type=int, default=1)
     synthetic.set_defaults(handler=_cmd_demo)
 
-    extract = commands.add_parser("extract", help="read documents and print what is extracted (writes nothing)")
-    extract.add_argument("--json", action="store_true", required=True, help="print one JSON array, one object per file")
+    extract = commands.add_parser(
+        "extract", help="read documents and print what is extracted (writes nothing)"
+    )
+    extract.add_argument(
+        "--json",
+        action="store_true",
+        required=True,
+        help="print one JSON array, one object per file",
+    )
     extract.add_argument("--pretty", action="store_true", help="indent the JSON")
     extract.add_argument("files", nargs="+")
     extract.set_defaults(handler=_cmd_extract)
 
-    ingest = commands.add_parser("ingest", help="extract and store documents (.txt .md .html .docx .pdf), files or folders")
+    ingest = commands.add_parser(
+        "ingest", help="extract and store documents (.txt .md .html .docx .pdf), files or folders"
+    )
     ingest.add_argument("paths", nargs="+")
-    ingest.add_argument("--workers", type=int, default=None, help="extraction processes (default: cores, at most 4)")
+    ingest.add_argument(
+        "--workers", type=int, default=None, help="extraction processes (default: cores, at most 4)"
+    )
     ingest.set_defaults(handler=_cmd_ingest)
 
     evaluate = commands.add_parser("evaluate", help="score extraction against a gold file")
@@ -128,7 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(handler=_cmd_info)
 
     for sub in (load, demo_db, synthetic, ingest, info):
-        sub.add_argument("--db", type=Path, default=None, help="DuckDB file (default: $ATLAS_DB or data/atlas.duckdb)")
+        sub.add_argument(
+            "--db",
+            type=Path,
+            default=None,
+            help="DuckDB file (default: $ATLAS_DB or data/atlas.duckdb)",
+        )
     return parser
 
 

@@ -6,6 +6,7 @@ Per document, and summed over documents (micro average):
 - agreements: multisets of (date, parties_count); practice links: sets of (from_region, to_region);
 - genre: one label per document (precision = recall = accuracy).
 """
+
 from __future__ import annotations
 
 import json
@@ -13,12 +14,22 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-MEASURES = ("cities", "regions", "event_dates", "event_types", "agreements", "practice_links", "genre")
+MEASURES = (
+    "cities",
+    "regions",
+    "event_dates",
+    "event_types",
+    "agreements",
+    "practice_links",
+    "genre",
+)
 
 
 def _items(entry: dict, measure: str) -> Counter:
     if measure == "cities":  # ё and е are one letter for this comparison (Киселёвск = Киселевск)
-        return Counter({city.replace("ё", "е").replace("Ё", "Е") for city in entry.get("cities", [])})
+        return Counter(
+            {city.replace("ё", "е").replace("Ё", "Е") for city in entry.get("cities", [])}
+        )
     if measure == "regions":
         return Counter(set(entry.get("regions", [])))
     if measure == "event_dates":
@@ -29,7 +40,12 @@ def _items(entry: dict, measure: str) -> Counter:
         return Counter([entry.get("genre")])
     if measure == "agreements":
         return Counter((a.get("date"), a.get("parties_count")) for a in entry.get("agreements", []))
-    return Counter(set((link.get("from_region"), link.get("to_region")) for link in entry.get("practice_links", [])))
+    return Counter(
+        set(
+            (link.get("from_region"), link.get("to_region"))
+            for link in entry.get("practice_links", [])
+        )
+    )
 
 
 @dataclass
@@ -66,14 +82,16 @@ def score(predicted: list[dict], gold: list[dict]) -> tuple[dict[str, Score], li
             scores[measure].predicted += sum(have.values())
             scores[measure].expected += sum(want.values())
             if want != have:
-                differences.append(f"{expected['file']}: {measure}: missing {sorted(map(str, (want - have).elements()))}, extra {sorted(map(str, (have - want).elements()))}")
+                differences.append(
+                    f"{expected['file']}: {measure}: missing {sorted(map(str, (want - have).elements()))}, extra {sorted(map(str, (have - want).elements()))}"
+                )
     return scores, differences
 
 
 def evaluate_folder(gold_path: Path, folder: Path) -> tuple[dict[str, Score], list[str]]:
     """Extract every document the gold file names (from `folder`) and score it."""
-    from loaders.extract import extract_document, to_contract_json
-    from loaders.readers import read_document
+    from loaders.text.extract import extract_document, to_contract_json
+    from loaders.read.documents import read_document
 
     gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     predicted = []
@@ -87,5 +105,7 @@ def evaluate_folder(gold_path: Path, folder: Path) -> tuple[dict[str, Score], li
 def format_scores(scores: dict[str, Score]) -> str:
     lines = [f"{'measure':<16}{'precision':>10}{'recall':>8}{'F1':>7}{'gold':>6}{'found':>7}"]
     for measure, s in scores.items():
-        lines.append(f"{measure:<16}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.expected:>6}{s.predicted:>7}")
+        lines.append(
+            f"{measure:<16}{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}{s.expected:>6}{s.predicted:>7}"
+        )
     return "\n".join(lines)

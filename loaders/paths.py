@@ -1,4 +1,5 @@
 """Every path the project uses, in one place (override the store with ATLAS_DB)."""
+
 from __future__ import annotations
 
 import os

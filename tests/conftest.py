@@ -1,4 +1,5 @@
 """Shared fixtures: a tiny deterministic store built from inline tables with the real loaders."""
+
 from __future__ import annotations
 
 import os
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.pipeline import load_tables
+from loaders.pipeline.load_tables import load_tables
 
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -34,8 +35,10 @@ FIXTURE_REPORT = """Орган,Период,№,Дата,Мероприятие,
 Общественный совет Кузбасса,IV квартал 2023,2,15.12.2023,Заседание совета,подведение итогов,Кузбасс
 """
 FIXTURE_FILES = {
-    "events.csv": FIXTURE_EVENTS, "agreements.csv": FIXTURE_AGREEMENTS,
-    "links.json": FIXTURE_LINKS, "report.csv": FIXTURE_REPORT,
+    "events.csv": FIXTURE_EVENTS,
+    "agreements.csv": FIXTURE_AGREEMENTS,
+    "links.json": FIXTURE_LINKS,
+    "report.csv": FIXTURE_REPORT,
 }
 
 
@@ -62,8 +65,10 @@ def fixture_db(tmp_path_factory) -> Path:
 @pytest.fixture()
 def use_db(monkeypatch):
     """Point the dashboard at a given store for one test."""
+
     def point(path: Path) -> None:
         monkeypatch.setenv("ATLAS_DB", str(path))
+
     return point
 
 

@@ -1,9 +1,10 @@
 """Layering and documentation rules that keep the codebase honest."""
+
 import ast
 import re
 from pathlib import Path
 
-from loaders.schema import ALL_TABLES
+from loaders.model.schema import ALL_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +21,11 @@ def _imported_modules(path: Path) -> set[str]:
 
 
 def test_loaders_never_import_streamlit():
-    offenders = [p.name for p in (ROOT / "loaders").rglob("*.py") if {"streamlit", "streamlit_folium", "dashboard"} & _imported_modules(p)]
+    offenders = [
+        p.name
+        for p in (ROOT / "loaders").rglob("*.py")
+        if {"streamlit", "streamlit_folium", "dashboard"} & _imported_modules(p)
+    ]
     assert offenders == []
 
 

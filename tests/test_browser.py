@@ -3,6 +3,7 @@
 The Карта page must draw its Leaflet map from the vendored copy in dashboard/static/leaflet/ with no
 request to any other host, except map tiles, which are expected to fail offline.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,13 +18,25 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboard.leaflet_assets import LEAFLET_VERSION, STATIC_DIR, STATIC_URL, offline_problems, use_local_assets
+from dashboard.leaflet_assets import (
+    LEAFLET_VERSION,
+    STATIC_DIR,
+    STATIC_URL,
+    offline_problems,
+    use_local_assets,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TILE_PATH = re.compile(r"/\d+/\d+/\d+(@2x)?\.(png|jpe?g|webp)$")
@@ -33,9 +46,18 @@ CIRCLE_PATH = 'path.leaflet-interactive[d*="a"]'
 
 
 def test_vendored_leaflet_files_are_present():
-    for name in ("leaflet.js", "leaflet.css", "LICENSE", "images/marker-icon.png", "images/layers.png"):
+    for name in (
+        "leaflet.js",
+        "leaflet.css",
+        "LICENSE",
+        "images/marker-icon.png",
+        "images/layers.png",
+    ):
         assert (STATIC_DIR / name).is_file(), name
-    assert f"Leaflet {LEAFLET_VERSION}" in (STATIC_DIR / "leaflet.js").read_text(encoding="utf-8")[:200]
+    assert (
+        f"Leaflet {LEAFLET_VERSION}"
+        in (STATIC_DIR / "leaflet.js").read_text(encoding="utf-8")[:200]
+    )
 
 
 def test_use_local_assets_links_only_the_vendored_leaflet():
@@ -63,7 +85,9 @@ def _wait_for_health(port: int, server: subprocess.Popen, timeout: float = 60) -
         if server.poll() is not None:
             pytest.fail(f"streamlit exited early:\n{server.stdout.read()}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as response:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/_stcore/health", timeout=5
+            ) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -76,15 +100,37 @@ def _is_tile(url: str) -> bool:
 
 
 @pytest.mark.server
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium): apt-get install chromium")
+@pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (/usr/bin/chromium): apt-get install chromium",
+)
 def test_map_page_renders_leaflet_offline(fixture_db, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')"
+    )
     port = _free_port()
     env = {**os.environ, "ATLAS_DB": str(fixture_db)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     requests: list[str] = []
     blocked: list[str] = []
@@ -103,14 +149,20 @@ def test_map_page_renders_leaflet_offline(fixture_db, tmp_path):
         _wait_for_health(port, server)
         with sync_api.sync_playwright() as playwright:
             context = playwright.chromium.launch_persistent_context(
-                str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), headless=True,
-                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1400},
+                str(tmp_path / "chromium-profile"),
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1400, "height": 1400},
             )
             try:
                 context.route("**/*", offline)
                 page = context.new_page()
                 page.on("request", lambda request: requests.append(request.url))
-                page.on("response", lambda response: responses.__setitem__(response.url, response.status))
+                page.on(
+                    "response",
+                    lambda response: responses.__setitem__(response.url, response.status),
+                )
                 page.on("pageerror", lambda error: errors.append(str(error)))
                 page.goto(f"http://127.0.0.1:{port}/map", wait_until="domcontentloaded")
 
@@ -122,15 +174,20 @@ def test_map_page_renders_leaflet_offline(fixture_db, tmp_path):
                     frame.wait_for_selector(CIRCLE_PATH, state="attached", timeout=30_000)
                 except sync_api.TimeoutError:
                     page.screenshot(path=str(screenshot), full_page=True)
-                    pytest.fail(f"Leaflet did not render in the map frame (screenshot {screenshot}); "
-                                f"blocked: {sorted(set(blocked))}; page errors: {errors}")
+                    pytest.fail(
+                        f"Leaflet did not render in the map frame (screenshot {screenshot}); "
+                        f"blocked: {sorted(set(blocked))}; page errors: {errors}"
+                    )
                 iframe.scroll_into_view_if_needed()
-                time.sleep(1)  # let fitBounds and the overlay settle before measuring and screenshotting
+                time.sleep(
+                    1
+                )  # let fitBounds and the overlay settle before measuring and screenshotting
                 page.screenshot(path=str(screenshot), full_page=True)
 
                 frame_box = iframe.bounding_box()
                 container_height = frame.evaluate(
-                    "() => document.querySelector('.leaflet-container').getBoundingClientRect().height")
+                    "() => document.querySelector('.leaflet-container').getBoundingClientRect().height"
+                )
                 assert frame_box and frame_box["height"] > 100, frame_box
                 assert container_height > 100, container_height
                 assert frame.evaluate("() => window.L && L.version") == LEAFLET_VERSION
@@ -138,9 +195,13 @@ def test_map_page_renders_leaflet_offline(fixture_db, tmp_path):
                 # A circle marker answers the pointer: tooltip on hover, popup on click.
                 circle = frame.locator(CIRCLE_PATH).last.bounding_box()
                 assert circle is not None
-                page.mouse.move(circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2)
+                page.mouse.move(
+                    circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2
+                )
                 frame.wait_for_selector(".leaflet-tooltip", timeout=5_000)
-                page.mouse.click(circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2)
+                page.mouse.click(
+                    circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2
+                )
                 frame.wait_for_selector(".leaflet-popup-content", timeout=5_000)
                 assert frame.locator(".leaflet-popup-content").first.inner_text().strip()
             finally:
@@ -152,8 +213,12 @@ def test_map_page_renders_leaflet_offline(fixture_db, tmp_path):
     leaflet_js = f"http://127.0.0.1:{port}{STATIC_URL}/leaflet.js"
     assert responses.get(leaflet_js) == 200, "the vendored leaflet.js was not served"
     assert responses.get(f"http://127.0.0.1:{port}{STATIC_URL}/leaflet.css") == 200
-    external = sorted({url for url in requests if urlparse(url).hostname not in LOCAL_HOSTS and not _is_tile(url)})
+    external = sorted(
+        {url for url in requests if urlparse(url).hostname not in LOCAL_HOSTS and not _is_tile(url)}
+    )
     assert external == [], f"requests to other hosts: {external}"
     # Leaflet's marker images and anything else the map takes from the app's static folder.
-    missing = sorted(url for url, status in responses.items() if "/app/static/" in url and status >= 400)
+    missing = sorted(
+        url for url, status in responses.items() if "/app/static/" in url and status >= 400
+    )
     assert missing == [], f"static files not served: {missing}"

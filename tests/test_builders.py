@@ -1,16 +1,26 @@
 """Pure figure, map and aggregation builders, tested without Streamlit."""
+
 import pandas as pd
 
-from dashboard import aggregations, chronicle, figures, filters, maps
+from dashboard.analysis import aggregations, chronicle
+
+from dashboard import figures, filters, maps
 from dashboard.data import Atlas  # noqa: F401  (import check: data module loads without a running app)
 
-EVENTS = pd.DataFrame({
-    "event_id": ["a", "b", "c"], "title": ["<script>alert(1)</script>", "Форум", "Акция"],
-    "event_type": ["forum", "forum", "action"], "topic": ["ecology", "ecology", "volunteering"],
-    "date_start": pd.to_datetime(["2023-01-10", "2023-04-02", "2023-04-03"]),
-    "quarter": ["2023Q1", "2023Q2", "2023Q2"], "settlement_name": ["Сургут", "Сургут", "Тюмень"],
-    "region_code": ["RU-KHM", "RU-KHM", "RU-TYU"], "lat": [61.25, 61.25, 57.15], "lon": [73.4, 73.4, 65.53],
-})
+EVENTS = pd.DataFrame(
+    {
+        "event_id": ["a", "b", "c"],
+        "title": ["<script>alert(1)</script>", "Форум", "Акция"],
+        "event_type": ["forum", "forum", "action"],
+        "topic": ["ecology", "ecology", "volunteering"],
+        "date_start": pd.to_datetime(["2023-01-10", "2023-04-02", "2023-04-03"]),
+        "quarter": ["2023Q1", "2023Q2", "2023Q2"],
+        "settlement_name": ["Сургут", "Сургут", "Тюмень"],
+        "region_code": ["RU-KHM", "RU-KHM", "RU-TYU"],
+        "lat": [61.25, 61.25, 57.15],
+        "lon": [73.4, 73.4, 65.53],
+    }
+)
 
 
 def test_popups_escape_untrusted_text():
@@ -23,20 +33,34 @@ def test_popups_escape_untrusted_text():
 
 
 def test_marker_size_grows_with_count():
-    assert maps.marker_radius(1, 100) < maps.marker_radius(50, 100) <= maps.marker_radius(100, 100) == 28
+    assert (
+        maps.marker_radius(1, 100)
+        < maps.marker_radius(50, 100)
+        <= maps.marker_radius(100, 100)
+        == 28
+    )
 
 
 def test_per_quarter_fills_empty_quarters():
     table = chronicle.per_quarter(EVENTS, ["2023Q1", "2023Q2", "2023Q3"], "event_type", None)
     pivot = table.pivot(index="quarter", columns="group", values="value")
-    assert pivot.loc["2023Q3"].sum() == 0 and pivot.loc["2023Q2", "forum"] == 1 and pivot.loc["2023Q2", "action"] == 1
+    assert (
+        pivot.loc["2023Q3"].sum() == 0
+        and pivot.loc["2023Q2", "forum"] == 1
+        and pivot.loc["2023Q2", "action"] == 1
+    )
 
 
 def test_quarter_bar_figure_has_one_trace_per_group_in_time_order():
-    table = chronicle.per_quarter(EVENTS, ["2023Q1", "2023Q2"], "event_type", None).rename(columns={"value": "events"})
+    table = chronicle.per_quarter(EVENTS, ["2023Q1", "2023Q2"], "event_type", None).rename(
+        columns={"value": "events"}
+    )
     figure = figures.quarter_bar_figure(table, {"forum": "Форум", "action": "Акция"}, "t")
     assert [trace.name for trace in figure.data] == ["Форум", "Акция"]
-    assert list(figure.data[0].x) == ["I кв. 2023", "II кв. 2023"] and list(figure.data[0].y) == [1, 1]
+    assert list(figure.data[0].x) == ["I кв. 2023", "II кв. 2023"] and list(figure.data[0].y) == [
+        1,
+        1,
+    ]
 
 
 def test_filters_apply_region_type_and_period():
@@ -47,17 +71,29 @@ def test_filters_apply_region_type_and_period():
 
 
 def test_practice_edges_weight():
-    links = pd.DataFrame({
-        "link_id": ["1", "2", "3"], "from_region": ["RU-KHM", "RU-KHM", "RU-TYU"], "to_region": ["RU-TYU", "RU-TYU", "RU-KHM"],
-        "practice": ["a", "b", "c"], "evidence_type": ["internship", "agreement", "joint_event"],
-    })
+    links = pd.DataFrame(
+        {
+            "link_id": ["1", "2", "3"],
+            "from_region": ["RU-KHM", "RU-KHM", "RU-TYU"],
+            "to_region": ["RU-TYU", "RU-TYU", "RU-KHM"],
+            "practice": ["a", "b", "c"],
+            "evidence_type": ["internship", "agreement", "joint_event"],
+        }
+    )
     edges = aggregations.practice_edges(links)
     assert edges.iloc[0][["from_region", "to_region", "weight"]].tolist() == ["RU-KHM", "RU-TYU", 2]
 
 
 def test_network_figure_draws_an_arrow_per_edge():
     edges = pd.DataFrame({"from_region": ["A", "B"], "to_region": ["B", "C"], "weight": [3, 1]})
-    nodes = pd.DataFrame({"region_code": ["A", "B", "C"], "name_short": ["a", "b", "c"], "federal_district": ["Южный"] * 3, "activity": [3, 4, 1]})
+    nodes = pd.DataFrame(
+        {
+            "region_code": ["A", "B", "C"],
+            "name_short": ["a", "b", "c"],
+            "federal_district": ["Южный"] * 3,
+            "activity": [3, 4, 1],
+        }
+    )
     figure = figures.network_figure(edges, nodes)
     assert len(figure.layout.annotations) == 2
     assert figures.circular_positions(nodes) == figures.circular_positions(nodes.iloc[::-1])
@@ -65,7 +101,10 @@ def test_network_figure_draws_an_arrow_per_edge():
 
 def test_highlight_passages_escapes_and_marks():
     passages = pd.DataFrame({"char_start": [4], "char_end": [8]})
-    assert aggregations.highlight_passages("abc <b>x</b>", passages) == "abc <mark>&lt;b&gt;x</mark>&lt;/b&gt;"
+    assert (
+        aggregations.highlight_passages("abc <b>x</b>", passages)
+        == "abc <mark>&lt;b&gt;x</mark>&lt;/b&gt;"
+    )
 
 
 def test_search_is_case_and_yo_insensitive():
@@ -73,15 +112,32 @@ def test_search_is_case_and_yo_insensitive():
     assert list(found["event_id"]) == ["a", "b"]
 
 
-SQUARES = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"region_code": code}, "geometry": {"type": "Polygon", "coordinates": [[[x, 60], [x + 1, 60], [x + 1, 61], [x, 61], [x, 60]]]}}
-    for code, x in (("RU-KHM", 70), ("RU-TYU", 66))
-]}
-MEASURES = pd.DataFrame({
-    "region_code": ["RU-KHM", "RU-TYU", "RU-CR"], "name_short": ["<i>Югра</i>", "Тюменская область", "Крым"],
-    "population": [1_700_000, 1_600_000, 1_900_000], "centre_lat": [61.0, 57.1, 44.9], "centre_lon": [69.0, 65.5, 34.1],
-    "events": [10, 0, 3], "events_per_100k": [0.59, 0.0, 0.16], "agreements": [1, 0, 0],
-})
+SQUARES = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"region_code": code},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[x, 60], [x + 1, 60], [x + 1, 61], [x, 61], [x, 60]]],
+            },
+        }
+        for code, x in (("RU-KHM", 70), ("RU-TYU", 66))
+    ],
+}
+MEASURES = pd.DataFrame(
+    {
+        "region_code": ["RU-KHM", "RU-TYU", "RU-CR"],
+        "name_short": ["<i>Югра</i>", "Тюменская область", "Крым"],
+        "population": [1_700_000, 1_600_000, 1_900_000],
+        "centre_lat": [61.0, 57.1, 44.9],
+        "centre_lon": [69.0, 65.5, 34.1],
+        "events": [10, 0, 3],
+        "events_per_100k": [0.59, 0.0, 0.16],
+        "agreements": [1, 0, 0],
+    }
+)
 
 
 def test_region_measures_count_per_region_and_per_100k():
@@ -89,15 +145,28 @@ def test_region_measures_count_per_region_and_per_100k():
     events = pd.DataFrame({"region_code": ["RU-KHM"] * 17 + ["RU-CR"]})
     agreements = pd.DataFrame({"region_code": ["RU-TYU"]})
     table = aggregations.region_measures(events, agreements, regions).set_index("region_code")
-    assert table.loc["RU-KHM", "events"] == 17 and table.loc["RU-TYU", "events"] == 0 and table.loc["RU-TYU", "agreements"] == 1
+    assert (
+        table.loc["RU-KHM", "events"] == 17
+        and table.loc["RU-TYU", "events"] == 0
+        and table.loc["RU-TYU", "agreements"] == 1
+    )
     assert table.loc["RU-KHM", "events_per_100k"] == 1.0
 
 
 def test_choropleth_colours_legend_and_escaped_tooltips():
     bins = aggregations.colour_bins(MEASURES["events"])
     assert maps.colour_for(0, bins) == maps.CHOROPLETH_COLOURS[0]
-    assert bins == [4.0, 6.0, 7.0, 9.0, 10.0]  # quintiles of the non-zero values 3 and 10, rounded (counts)
-    assert maps.colour_for(3, bins) == maps.CHOROPLETH_COLOURS[1] and maps.colour_for(10, bins) == maps.CHOROPLETH_COLOURS[5]
+    assert bins == [
+        4.0,
+        6.0,
+        7.0,
+        9.0,
+        10.0,
+    ]  # quintiles of the non-zero values 3 and 10, rounded (counts)
+    assert (
+        maps.colour_for(3, bins) == maps.CHOROPLETH_COLOURS[1]
+        and maps.colour_for(10, bins) == maps.CHOROPLETH_COLOURS[5]
+    )
     assert maps.legend_rows(bins)[0] == (maps.CHOROPLETH_COLOURS[0], "0")
     features = maps.region_features(SQUARES, MEASURES, "events", "События", bins)["features"]
     by_code = {f["properties"]["region_code"]: f["properties"] for f in features}
@@ -108,7 +177,11 @@ def test_choropleth_colours_legend_and_escaped_tooltips():
 def test_activity_map_layers_and_no_cdn_colour_scale():
     places = aggregations.settlement_activity(EVENTS)
     flows = pd.DataFrame({"from_region": ["RU-KHM"], "to_region": ["RU-TYU"], "weight": [2]})
-    rendered = maps.activity_map(places, SQUARES, MEASURES, "events", "События", flows, tiles=None).get_root().render()
+    rendered = (
+        maps.activity_map(places, SQUARES, MEASURES, "events", "События", flows, tiles=None)
+        .get_root()
+        .render()
+    )
     assert "RU-TYU" in rendered and "L.control.layers" in rendered
     assert "d3" not in rendered.lower().split("leaflet")[0] and "d3.min.js" not in rendered
     assert rendered.count("L.polyline(") == 1
@@ -116,5 +189,10 @@ def test_activity_map_layers_and_no_cdn_colour_scale():
 
 
 def test_popup_links_point_to_the_explorer():
-    places = aggregations.settlement_activity(EVENTS.assign(document_id=["doc_a", "doc_b", "doc_c"]))
-    assert 'href="/explore?doc=doc_b" target="_top"' in places.loc[places["place"] == "Сургут", "popup_html"].iloc[0]
+    places = aggregations.settlement_activity(
+        EVENTS.assign(document_id=["doc_a", "doc_b", "doc_c"])
+    )
+    assert (
+        'href="/explore?doc=doc_b" target="_top"'
+        in places.loc[places["place"] == "Сургут", "popup_html"].iloc[0]
+    )

@@ -1,8 +1,9 @@
 """The built-in demonstration data meets its coverage targets and is marked as demo everywhere."""
+
 import duckdb
 import pytest
 
-from loaders.demo import build_demo_database
+from loaders.build.demo import build_demo_database
 from loaders.paths import DEMO_DOCUMENTS_DIR
 
 
@@ -23,8 +24,13 @@ def test_demo_coverage(demo_db):
     assert one(demo_db, "SELECT count(DISTINCT region_code) FROM events") >= 12
     assert one(demo_db, "SELECT count(*) FROM agreements") >= 15
     assert one(demo_db, "SELECT count(*) FROM practice_links") >= 30
-    quarters = one(demo_db, "SELECT list(DISTINCT year(date_start) || 'Q' || quarter(date_start) ORDER BY 1) FROM events")
-    assert {"2022Q3", "2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"} <= set(quarters)
+    quarters = one(
+        demo_db,
+        "SELECT list(DISTINCT year(date_start) || 'Q' || quarter(date_start) ORDER BY 1) FROM events",
+    )
+    assert {"2022Q3", "2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"} <= set(
+        quarters
+    )
 
 
 def test_demo_is_marked_and_documents_are_stored(demo_db):

@@ -1,5 +1,6 @@
 """Reading Russian documents: quality on the users' seed documents and on our own annotated set, the
 `extract --json` contract, and ingest into the store."""
+
 import json
 import subprocess
 import sys
@@ -9,13 +10,15 @@ import duckdb
 import pytest
 
 from loaders.evaluate import evaluate_folder
-from loaders.extract import document_date, extract_document
-from loaders.ingest import ingest_documents
+from loaders.text.extract import document_date, extract_document
+from loaders.pipeline.ingest import ingest_documents
 
 from conftest import SEEDS_DIR
 
 OWN_SET = Path(__file__).parent / "extraction_set"
-needs_seeds = pytest.mark.skipif(not (SEEDS_DIR / "gold.json").exists(), reason="../shared/seeds is not beside the repo")
+needs_seeds = pytest.mark.skipif(
+    not (SEEDS_DIR / "gold.json").exists(), reason="../shared/seeds is not beside the repo"
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,22 +32,41 @@ def test_seed_places_dates_agreements_links(seed_scores):
     scores, differences = seed_scores
     assert scores["cities"].f1 >= 0.95 and scores["regions"].f1 >= 0.95, differences
     assert scores["event_dates"].f1 >= 0.9 and scores["event_types"].f1 >= 0.9, differences
-    assert scores["agreements"].recall == 1.0 and scores["practice_links"].recall == 1.0, differences
+    assert scores["agreements"].recall == 1.0 and scores["practice_links"].recall == 1.0, (
+        differences
+    )
 
 
 def test_own_annotated_set():
     gold = json.loads((OWN_SET / "gold.json").read_text(encoding="utf-8"))
-    assert len(gold) >= 25 and {entry["genre"] for entry in gold} >= {"event_news", "invitation", "report", "agreement", "practice_sharing", "other"}
+    assert len(gold) >= 25 and {entry["genre"] for entry in gold} >= {
+        "event_news",
+        "invitation",
+        "report",
+        "agreement",
+        "practice_sharing",
+        "other",
+    }
     scores, differences = evaluate_folder(OWN_SET / "gold.json", OWN_SET / "docs")
-    for measure in ("cities", "regions", "event_dates", "event_types", "agreements", "practice_links"):
+    for measure in (
+        "cities",
+        "regions",
+        "event_dates",
+        "event_types",
+        "agreements",
+        "practice_links",
+    ):
         assert scores[measure].f1 >= 0.9, (measure, differences)
 
 
 def test_genres_of_own_set():
     gold = json.loads((OWN_SET / "gold.json").read_text(encoding="utf-8"))
-    from loaders.readers import read_document
+    from loaders.read.documents import read_document
 
-    right = sum(extract_document(read_document(OWN_SET / "docs" / e["file"])[1]).genre == e["genre"] for e in gold)
+    right = sum(
+        extract_document(read_document(OWN_SET / "docs" / e["file"])[1]).genre == e["genre"]
+        for e in gold
+    )
     assert right / len(gold) >= 0.8
 
 
@@ -52,13 +74,17 @@ def test_letter_registration_date_is_the_document_date_not_an_event():
     text = "Руководителям организаций\n\n№ 245-01 от 03.03.2023\n\nПриглашаем на круглый стол «Чистый берег», который пройдет в Сургуте 15 марта 2023 года."
     extraction = extract_document(text)
     assert document_date(text).isoformat() == "2023-03-03"
-    assert [(e.span.start.isoformat(), e.event_type, e.settlement.name) for e in extraction.events] == [("2023-03-15", "round_table", "Сургут")]
+    assert [
+        (e.span.start.isoformat(), e.event_type, e.settlement.name) for e in extraction.events
+    ] == [("2023-03-15", "round_table", "Сургут")]
 
 
 def test_missing_year_comes_from_the_document_and_reserves_are_not_settlements():
     text = "Новости Югры, 01.11.2023\n\nС 4 по 6 декабря в Нягани пройдет семинар для волонтеров заповедника «Малая Сосьва»."
     extraction = extract_document(text)
-    assert [(e.span.start.isoformat(), e.span.end.isoformat()) for e in extraction.events] == [("2023-12-04", "2023-12-06")]
+    assert [(e.span.start.isoformat(), e.span.end.isoformat()) for e in extraction.events] == [
+        ("2023-12-04", "2023-12-06")
+    ]
     assert extraction.cities() == ["Нягань"]
 
 
@@ -67,12 +93,35 @@ def test_extract_cli_prints_the_contract(tmp_path):
     seed = sorted(SEEDS_DIR.glob("003_*.txt"))[0]
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 not really")
-    result = subprocess.run([sys.executable, "-m", "loaders", "extract", "--json", str(seed), str(broken)], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 1 and "broken.pdf" in result.stderr  # the bad file is named, the good one still read
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders", "extract", "--json", str(seed), str(broken)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (
+        result.returncode == 1 and "broken.pdf" in result.stderr
+    )  # the bad file is named, the good one still read
     [entry] = json.loads(result.stdout)
-    assert set(entry) >= {"source", "genre", "events", "cities", "regions", "agreements", "practice_links"}
-    assert entry["genre"] == "report" and entry["report"]["period"] == "2023Q4" and entry["report"]["region"] == "RU-KEM"
-    assert all(set(e) >= {"title", "date_start", "date_end", "city", "region", "type", "participant_cities"} for e in entry["events"])
+    assert set(entry) >= {
+        "source",
+        "genre",
+        "events",
+        "cities",
+        "regions",
+        "agreements",
+        "practice_links",
+    }
+    assert (
+        entry["genre"] == "report"
+        and entry["report"]["period"] == "2023Q4"
+        and entry["report"]["region"] == "RU-KEM"
+    )
+    assert all(
+        set(e)
+        >= {"title", "date_start", "date_end", "city", "region", "type", "participant_cities"}
+        for e in entry["events"]
+    )
 
 
 @needs_seeds
@@ -87,12 +136,20 @@ def test_ingest_stores_rows_with_passages_and_is_idempotent(tmp_path):
             "SELECT p.from_region, p.to_region, substr(d.full_text, s.char_start + 1, s.char_end - s.char_start) FROM practice_links p "
             "JOIN sources s ON s.entity_id = p.link_id JOIN documents d USING (document_id)"
         ).fetchall()
-        report_events = connection.execute("SELECT count(*) FROM report_items r JOIN events e USING (event_id)").fetchall()[0][0]
+        report_events = connection.execute(
+            "SELECT count(*) FROM report_items r JOIN events e USING (event_id)"
+        ).fetchall()[0][0]
         genres = dict(connection.execute("SELECT file_name, genre FROM documents").fetchall())
     assert {(f, t) for f, t, _ in links} == {("RU-KHM", "RU-TYU"), ("RU-TYU", "RU-KHM")}
     assert all("Югр" in passage or "ХМАО" in passage for _, _, passage in links)
     assert report_events == 6
-    assert sorted(genres.values()) == ["event_news", "event_news", "invitation", "practice_sharing", "report"]
+    assert sorted(genres.values()) == [
+        "event_news",
+        "event_news",
+        "invitation",
+        "practice_sharing",
+        "report",
+    ]
     again = ingest_documents([SEEDS_DIR], db, workers=1)
     assert again.stored == [] and len(again.unchanged) == 5
 

@@ -1,14 +1,22 @@
 """Settlement gazetteer and geocoding on names that are ambiguous in Russia."""
+
 import pytest
 
-from loaders.gazetteer import gazetteer
+from loaders.geo.gazetteer import gazetteer
 
 
-@pytest.mark.parametrize("written, name, region", [
-    ("Нижнего Тагила", "Нижний Тагил", "RU-SVE"), ("Нягани", "Нягань", "RU-KHM"),
-    ("Ханты-Мансийске", "Ханты-Мансийск", "RU-KHM"), ("Набережных Челнах", "Набережные Челны", "RU-TA"),
-    ("Москве", "Москва", "RU-MOW"), ("Петербург", "Санкт-Петербург", "RU-SPE"), ("г. Кирова", "Киров", "RU-KIR"),
-])
+@pytest.mark.parametrize(
+    "written, name, region",
+    [
+        ("Нижнего Тагила", "Нижний Тагил", "RU-SVE"),
+        ("Нягани", "Нягань", "RU-KHM"),
+        ("Ханты-Мансийске", "Ханты-Мансийск", "RU-KHM"),
+        ("Набережных Челнах", "Набережные Челны", "RU-TA"),
+        ("Москве", "Москва", "RU-MOW"),
+        ("Петербург", "Санкт-Петербург", "RU-SPE"),
+        ("г. Кирова", "Киров", "RU-KIR"),
+    ],
+)
 def test_inflected_names_find_the_nominative_settlement(written, name, region):
     best = gazetteer().candidates(written)[0]
     assert (best.name, best.region_code) == (name, region)
@@ -29,14 +37,20 @@ def test_nearness_to_other_places_decides_without_a_region():
 
 def test_population_decides_last_and_flags_ambiguity():
     result = gazetteer().geocode("Киров")
-    assert result.region_code == "RU-KIR" and not result.ambiguous  # Kaluga's Kirov is under 10 % of it
+    assert (
+        result.region_code == "RU-KIR" and not result.ambiguous
+    )  # Kaluga's Kirov is under 10 % of it
     pervomaysky = gazetteer().geocode("Первомайский")
     assert pervomaysky.ambiguous
 
 
 def test_unknown_settlement_in_known_region_falls_back_to_the_centre():
     result = gazetteer().geocode("Нетакогоград", "RU-TYU")
-    assert result.geo_precision == "region" and result.settlement is None and result.region_code == "RU-TYU"
+    assert (
+        result.geo_precision == "region"
+        and result.settlement is None
+        and result.region_code == "RU-TYU"
+    )
 
 
 def test_oktyabrsky_goes_to_bashkortostan_and_is_flagged_ambiguous():

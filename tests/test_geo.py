@@ -1,4 +1,5 @@
 """Region boundaries: the DCW-GMT decoder (real file, when installed) and the committed GeoJSON."""
+
 from __future__ import annotations
 
 import csv
@@ -9,15 +10,24 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from loaders.geo import (
-    DEFAULT_NC, REGIONS_GEOJSON, cut_antimeridian, decode_rings, fill_border_slivers, iso_code,
-    load_region_shapes, rings_to_geometry,
+from loaders.build.dcw import (
+    DEFAULT_NC,
+    REGIONS_GEOJSON,
+    cut_antimeridian,
+    decode_rings,
+    fill_border_slivers,
+    iso_code,
+    rings_to_geometry,
 )
+from loaders.geo.boundaries import load_region_shapes
 from loaders.paths import REGIONS_CSV
 
 KHANTY_MANSIYSK = Point(69.0019, 61.0042)  # lon, lat
 INLAND_NEIGHBOURS = [
-    ("RU-KHM", "RU-TYU"), ("RU-MOW", "RU-MOS"), ("RU-KHM", "RU-YAN"), ("RU-KDA", "RU-AD"),
+    ("RU-KHM", "RU-TYU"),
+    ("RU-MOW", "RU-MOS"),
+    ("RU-KHM", "RU-YAN"),
+    ("RU-KDA", "RU-AD"),
 ]
 NEAR = 0.05  # degrees: how far either side of a shared border to look for gaps
 
@@ -27,8 +37,13 @@ def _area_km2(geom) -> float:
     km_per_degree = 111.195
 
     def project(coords):
-        return np.column_stack([coords[:, 0] * np.cos(np.radians(coords[:, 1])) * km_per_degree,
-                                coords[:, 1] * km_per_degree])
+        return np.column_stack(
+            [
+                coords[:, 0] * np.cos(np.radians(coords[:, 1])) * km_per_degree,
+                coords[:, 1] * km_per_degree,
+            ]
+        )
+
     return shapely.transform(geom, project).area
 
 
@@ -121,7 +136,7 @@ needs_dcw = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def dcw():
-    from loaders.geo import open_dcw
+    from loaders.build.dcw import open_dcw
 
     with open_dcw(DEFAULT_NC) as nc:
         yield nc
@@ -129,7 +144,7 @@ def dcw():
 
 @needs_dcw
 def test_dcw_has_83_regions_all_mapped_to_our_codes(dcw):
-    from loaders.geo import dcw_region_codes
+    from loaders.build.dcw import dcw_region_codes
 
     suffixes = dcw_region_codes(dcw)
     known = set(_regions_csv())
@@ -139,7 +154,7 @@ def test_dcw_has_83_regions_all_mapped_to_our_codes(dcw):
 
 @needs_dcw
 def test_dcw_khanty_mansi_decodes_to_a_plausible_polygon(dcw):
-    from loaders.geo import read_region
+    from loaders.build.dcw import read_region
 
     khm = read_region(dcw, "KHM")
     assert khm.is_valid and khm.geom_type == "Polygon"
@@ -152,7 +167,7 @@ def test_dcw_khanty_mansi_decodes_to_a_plausible_polygon(dcw):
 
 @needs_dcw
 def test_dcw_chukotka_is_cut_at_the_antimeridian(dcw):
-    from loaders.geo import read_region
+    from loaders.build.dcw import read_region
 
     raw_lon_max = float(np.asarray(dcw["RUCHU_lon"].attrs["max"]).ravel()[0])
     assert raw_lon_max > 180  # the file really runs past 180°
@@ -166,7 +181,7 @@ def test_dcw_chukotka_is_cut_at_the_antimeridian(dcw):
 
 @needs_dcw
 def test_dcw_moscow_has_the_pre_2012_border(dcw):
-    from loaders.geo import read_region
+    from loaders.build.dcw import read_region
 
     moscow = read_region(dcw, "MOW")
     assert moscow.bounds[1] > 55.4  # New Moscow (after 2012) reaches 55.1°N
@@ -176,7 +191,7 @@ def test_dcw_moscow_has_the_pre_2012_border(dcw):
 @needs_dcw
 def test_raw_dcw_neighbours_do_not_match_so_the_border_check_can_fail(dcw):
     """The raw DCW polygons overlap and leave slivers; the committed file must not (see below)."""
-    from loaders.geo import read_region
+    from loaders.build.dcw import read_region
 
     for a, b in [("KHM", "TYU"), ("MOW", "MOS")]:
         defects = _border_defects(read_region(dcw, a), read_region(dcw, b))
@@ -249,7 +264,9 @@ def test_moscow_border_is_shared_with_moscow_oblast_almost_entirely(shapes):
     by_code = dict(shapes)
     moscow = by_code["RU-MOW"]
     assert _shared_border(moscow, by_code["RU-MOS"]) > 0.95 * moscow.boundary.length
-    assert 900 < _area_km2(moscow) < 1300  # the pre-2012 border (~1 090 km²), not New Moscow (2 561 km²)
+    assert (
+        900 < _area_km2(moscow) < 1300
+    )  # the pre-2012 border (~1 090 km²), not New Moscow (2 561 km²)
 
 
 def test_all_regions_form_a_coverage_without_enclosed_gaps(shapes):

@@ -1,4 +1,5 @@
 """AppTest of every page on the fixture store (7 events: 2 in 2023Q2, 1 in 2023Q3, 4 in 2023Q4)."""
+
 import csv
 import json
 from pathlib import Path
@@ -25,6 +26,7 @@ def app(fixture_db, use_db):
             at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
+
     return open_page
 
 
@@ -35,7 +37,11 @@ def metrics(at: AppTest) -> dict[str, str]:
 def test_overview_headline_figures_and_quarter_change(app):
     at = app()
     figures = metrics(at)
-    assert figures["События"] == "7" and figures["Соглашения"] == "2" and figures["Связи практик"] == "3"
+    assert (
+        figures["События"] == "7"
+        and figures["Соглашения"] == "2"
+        and figures["Связи практик"] == "3"
+    )
     assert figures["Регионы"] == "3" and figures["Населённые пункты"] == "4"
     deltas = {metric.label: metric.proto.delta for metric in at.metric}
     assert deltas["События"] == "+3 за квартал"  # 4 in 2023Q4 against 1 in 2023Q3
@@ -61,12 +67,19 @@ def test_map_page_counts_places(app):
     at = app("app_pages/map_view.py")
     figures = metrics(at)
     assert figures["Событий"] == "7" and figures["Без координат"] == "0"
-    assert figures["Населённых пунктов на карте"] == "5"  # 4 settlements + the region-only council meeting
+    assert (
+        figures["Населённых пунктов на карте"] == "5"
+    )  # 4 settlements + the region-only council meeting
     regions = at.dataframe[0].value.set_index("Код")
     assert regions.loc["RU-KHM", "События"] == 3 and regions.loc["RU-KEM", "События"] == 2
     assert regions.loc["RU-KEM", "Соглашения"] == 1 and regions.loc["RU-MOW", "События"] == 0
-    population = {row["iso_code"]: int(row["population"]) for row in csv.DictReader(open(REGIONS_CSV, encoding="utf-8"))}
-    assert regions.loc["RU-TYU", "На 100 000 жителей"] == pytest.approx(2 / population["RU-TYU"] * 100_000, abs=0.01)
+    population = {
+        row["iso_code"]: int(row["population"])
+        for row in csv.DictReader(open(REGIONS_CSV, encoding="utf-8"))
+    }
+    assert regions.loc["RU-TYU", "На 100 000 жителей"] == pytest.approx(
+        2 / population["RU-TYU"] * 100_000, abs=0.01
+    )
     table = at.dataframe[1].value
     assert table.iloc[0]["Населённый пункт"] == "Сургут" and table.iloc[0]["Событий"] == 2
 
@@ -84,11 +97,21 @@ def test_timeline_page_draws_quarters_and_compares(app):
     at = app("app_pages/timeline.py")
     assert quarter_totals(at) == {"II кв. 2023": 2, "III кв. 2023": 1, "IV кв. 2023": 4}
     comparison = at.dataframe[0].value.set_index("Код")  # default: IV кв. 2023 against III кв. 2023
-    assert comparison.loc["RU-KHM", "III кв. 2023"] == 1 and comparison.loc["RU-KHM", "IV кв. 2023"] == 1
-    assert comparison.loc["RU-KEM", "IV кв. 2023"] == 2 and comparison.loc["RU-KEM", "Оценка"] == "мало данных"
+    assert (
+        comparison.loc["RU-KHM", "III кв. 2023"] == 1
+        and comparison.loc["RU-KHM", "IV кв. 2023"] == 1
+    )
+    assert (
+        comparison.loc["RU-KEM", "IV кв. 2023"] == 2
+        and comparison.loc["RU-KEM", "Оценка"] == "мало данных"
+    )
     at.radio[0].set_value("region_code").run()
     traces = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
-    assert {trace["name"] for trace in traces} == {"Ханты-Мансийский АО", "Тюменская область", "Кемеровская область"}
+    assert {trace["name"] for trace in traces} == {
+        "Ханты-Мансийский АО",
+        "Тюменская область",
+        "Кемеровская область",
+    }
     assert quarter_totals(at) == {"II кв. 2023": 2, "III кв. 2023": 1, "IV кв. 2023": 4}
 
 
@@ -108,7 +131,11 @@ def test_council_report_reconciliation(app):
     figures = metrics(at)
     # item 1 (round table) is also in the events table; item 2 (council meeting) only in the report;
     # the Kuzbass events of 2023Q4 are all in the report, so nothing is missing from it.
-    assert (figures["Подтверждено"], figures["Только в отчёте"], figures["Нет в отчёте"]) == ("1", "1", "0")
+    assert (figures["Подтверждено"], figures["Только в отчёте"], figures["Нет в отчёте"]) == (
+        "1",
+        "1",
+        "0",
+    )
     table = frame_with(at, "Статус")
     confirmed = table[table["Статус"] == "подтверждено"].iloc[0]
     assert "same region RU-KEM" in confirmed["Почему"] and confirmed["Других источников"] == 1
@@ -131,9 +158,12 @@ def test_network_page_tables(app):
     at = app("app_pages/network.py")
     assert metrics(at)["Пар регионов"] == "3"
     edges = at.dataframe[0].value
-    pairs = set(zip(edges["Чью практику перенимают"], edges["Кто перенимает"], edges["Подтверждений"]))
+    pairs = set(
+        zip(edges["Чью практику перенимают"], edges["Кто перенимает"], edges["Подтверждений"])
+    )
     assert pairs == {
-        ("Ханты-Мансийский АО", "Тюменская область", 1), ("Ханты-Мансийский АО", "Кемеровская область", 1),
+        ("Ханты-Мансийский АО", "Тюменская область", 1),
+        ("Ханты-Мансийский АО", "Кемеровская область", 1),
         ("Тюменская область", "Ханты-Мансийский АО", 1),
     }
     roles = at.dataframe[1].value.set_index("Код")
@@ -156,12 +186,15 @@ def test_explore_page_search_export_and_source(app):
 def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
     """The seeds' Yugra ↔ Tyumen links, read from the text, with their passages quoted and escaped."""
     from conftest import SEEDS_DIR
-    from loaders.ingest import ingest_documents
+    from loaders.pipeline.ingest import ingest_documents
 
     if not (SEEDS_DIR / "gold.json").exists():
         pytest.skip("../shared/seeds is not beside the repo")
     hostile = tmp_path / "hostile.txt"
-    hostile.write_text("Курганская область перенимает опыт Югры <script>alert('x')</script> в экологическом просвещении.", encoding="utf-8")
+    hostile.write_text(
+        "Курганская область перенимает опыт Югры <script>alert('x')</script> в экологическом просвещении.",
+        encoding="utf-8",
+    )
     db = tmp_path / "seeds.duckdb"
     ingest_documents([SEEDS_DIR, hostile], db, workers=1)
     use_db(db)
@@ -172,8 +205,17 @@ def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
     assert not at.exception
     edges = frame_with(at, "Подтверждений")
     pairs = set(zip(edges["Откуда"], edges["Куда"], edges["Типы подтверждений"]))
-    assert {(f, t) for f, t, _ in pairs} == {("RU-KHM", "RU-TYU"), ("RU-TYU", "RU-KHM"), ("RU-KHM", "RU-KGN"), ("RU-KHM", "RU-SVE")}
-    assert ("RU-KHM", "RU-SVE", "joint_event") in pairs  # guests from Nizhny Tagil at the Yugorsk forum
+    assert {(f, t) for f, t, _ in pairs} == {
+        ("RU-KHM", "RU-TYU"),
+        ("RU-TYU", "RU-KHM"),
+        ("RU-KHM", "RU-KGN"),
+        ("RU-KHM", "RU-SVE"),
+    }
+    assert (
+        "RU-KHM",
+        "RU-SVE",
+        "joint_event",
+    ) in pairs  # guests from Nizhny Tagil at the Yugorsk forum
     quoted = " ".join(element.proto.body for element in at.get("html"))
     assert "&lt;script&gt;" in quoted and "<script>alert" not in quoted
     assert "Тюмен" in quoted

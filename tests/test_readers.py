@@ -1,10 +1,11 @@
 """Document readers: txt encodings, HTML main text and tables, DOCX order, PDF text layer, errors."""
+
 import docx
 import pytest
 from pypdf import PdfWriter
 
-from loaders.readers import DOCUMENT_SUFFIXES, read_document
-from loaders.textio import UnreadableFileError
+from loaders.read.documents import DOCUMENT_SUFFIXES, read_document
+from loaders.read.textio import UnreadableFileError
 
 NEWS = "Субботник в Сургуте 14 октября 2023 года собрал двести горожан.\nВолонтёры убрали берег Оби — «чисто!»\n"
 ROWS = [
@@ -50,7 +51,9 @@ def split_cells(line):
 def pdf_with_text(pages):
     """A real PDF with a Cyrillic text layer: Windows-1251 byte codes, a ToUnicode CMap, no font file needed."""
     # Adobe glyph names of А..Я, а..я for codes 192..255 (Ё/ё sit inside the afii numbering, after Е/е)
-    cyrillic = " ".join(f"/afii{first + i + (i >= 6)}" for first in (10017, 10065) for i in range(32))
+    cyrillic = " ".join(
+        f"/afii{first + i + (i >= 6)}" for first in (10017, 10065) for i in range(32)
+    )
     cmap = (
         "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -70,8 +73,10 @@ def pdf_with_text(pages):
         cmap,
     ]
     for i, lines in enumerate(pages):
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {6 + 2 * i} 0 R "
-                       "/Resources << /Font << /F1 3 0 R >> >> >>")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {6 + 2 * i} 0 R "
+            "/Resources << /Font << /F1 3 0 R >> >> >>"
+        )
         shown = " ".join(f"<{line.encode('cp1251').hex()}> Tj T*" for line in lines)
         objects.append(f"BT /F1 12 Tf 16 TL 50 780 Td {shown} ET")
     return _pdf_file(objects, stream_numbers={4} | {6 + 2 * i for i in range(count)})
@@ -89,7 +94,10 @@ def _pdf_file(objects, stream_numbers):
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -119,10 +127,18 @@ def test_html_keeps_main_text_and_table_rows_and_drops_page_chrome(tmp_path):
     assert data == path.read_bytes()
     lines = text.splitlines()
     assert lines[0] == "Субботник в Сургуте"
-    assert "14 октября 2023 года в Сургуте прошёл большой городской субботник." in text  # &nbsp; → space
+    assert (
+        "14 октября 2023 года в Сургуте прошёл большой городской субботник." in text
+    )  # &nbsp; → space
     assert "«Чистая Обь»" in text
-    for chrome in ("Главная страница", "Афиша мероприятий", "Контакты редакции", "все права защищены",
-                   "пластиковые окна", "Телефон редакции"):
+    for chrome in (
+        "Главная страница",
+        "Афиша мероприятий",
+        "Контакты редакции",
+        "все права защищены",
+        "пластиковые окна",
+        "Телефон редакции",
+    ):
         assert chrome not in text
     for row in ROWS:
         matching = [line for line in lines if row[1] in line]
@@ -185,22 +201,33 @@ def test_docx_merged_cells_appear_once(tmp_path):
 
 def test_pdf_text_layer_with_cyrillic_pages_joined_by_blank_line(tmp_path):
     path = tmp_path / "отчёт.pdf"
-    path.write_bytes(pdf_with_text([
-        ["Субботник в Сургуте", "14 октября 2023 года, ёлки и № 5"],
-        ["Вторая страница отчёта"],
-    ]))
+    path.write_bytes(
+        pdf_with_text(
+            [
+                ["Субботник в Сургуте", "14 октября 2023 года, ёлки и № 5"],
+                ["Вторая страница отчёта"],
+            ]
+        )
+    )
     data, text = read_document(path)
     assert data == path.read_bytes()
     assert text == "Субботник в Сургуте\n14 октября 2023 года, ёлки и № 5\n\nВторая страница отчёта"
 
 
-@pytest.mark.parametrize("name, content, fragment", [
-    ("скан.pdf", "blank-pdf", "нет текстового слоя / PDF has no text layer"),
-    ("битый.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "не удалось прочитать PDF / cannot read PDF"),
-    ("битый.docx", b"PK\x03\x04 this is not really a zip archive", "cannot open DOCX document"),
-    ("таблица.xyz", b"1;2;3", "неподдерживаемый формат / unsupported format .xyz"),
-    ("пусто.html", b"   \n", "пуст / file is empty"),
-])
+@pytest.mark.parametrize(
+    "name, content, fragment",
+    [
+        ("скан.pdf", "blank-pdf", "нет текстового слоя / PDF has no text layer"),
+        (
+            "битый.pdf",
+            b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog",
+            "не удалось прочитать PDF / cannot read PDF",
+        ),
+        ("битый.docx", b"PK\x03\x04 this is not really a zip archive", "cannot open DOCX document"),
+        ("таблица.xyz", b"1;2;3", "неподдерживаемый формат / unsupported format .xyz"),
+        ("пусто.html", b"   \n", "пуст / file is empty"),
+    ],
+)
 def test_unreadable_files_raise_errors_naming_the_file(tmp_path, name, content, fragment):
     path = tmp_path / name
     if content == "blank-pdf":

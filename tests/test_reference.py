@@ -1,10 +1,11 @@
 """The hand-written regions reference and name resolution."""
+
 import csv
 
 import pytest
 
 from loaders.paths import REGIONS_CSV
-from loaders.regions import normalize_name, read_regions, region_index
+from loaders.geo.regions import normalize_name, read_regions, region_index
 
 
 def test_every_federal_subject_once():
@@ -18,12 +19,23 @@ def test_every_federal_subject_once():
 def test_centres_inside_russia_bounding_box():
     for region in read_regions():
         assert 41.0 <= region.centre_lat <= 82.0, region.code
-        assert 19.0 <= region.centre_lon <= 180.0 or -180.0 <= region.centre_lon <= -168.0, region.code
+        assert 19.0 <= region.centre_lon <= 180.0 or -180.0 <= region.centre_lon <= -168.0, (
+            region.code
+        )
 
 
 def test_federal_districts_are_the_eight():
     districts = {r.federal_district for r in read_regions()}
-    assert districts == {"Центральный", "Северо-Западный", "Южный", "Северо-Кавказский", "Приволжский", "Уральский", "Сибирский", "Дальневосточный"}
+    assert districts == {
+        "Центральный",
+        "Северо-Западный",
+        "Южный",
+        "Северо-Кавказский",
+        "Приволжский",
+        "Уральский",
+        "Сибирский",
+        "Дальневосточный",
+    }
 
 
 def test_names_do_not_clash_between_regions():
@@ -36,14 +48,30 @@ def test_names_do_not_clash_between_regions():
                     assert seen.setdefault(key, row["iso_code"]) == row["iso_code"], name
 
 
-@pytest.mark.parametrize("name, code", [
-    ("Югра", "RU-KHM"), ("ХМАО", "RU-KHM"), ("Ханты-Мансийский автономный округ — Югра", "RU-KHM"),
-    ("Ханты-Мансийского автономного округа", "RU-KHM"), ("Югры", "RU-KHM"), ("Кузбасс", "RU-KEM"),
-    ("Кузбасса", "RU-KEM"), ("Кемеровская область - Кузбасс", "RU-KEM"), ("Подмосковье", "RU-MOS"),
-    ("Петербург", "RU-SPE"), ("г. Москва", "RU-MOW"), ("Тюменской области", "RU-TYU"),
-    ("Тюменская обл.", "RU-TYU"), ("Республика Татарстан", "RU-TA"), ("Татарстан", "RU-TA"),
-    ("Республика Крым", "RU-CR"), ("Севастополь", "RU-SEV"), ("ru-khm", "RU-KHM"), ("Якутия", "RU-SA"),
-])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Югра", "RU-KHM"),
+        ("ХМАО", "RU-KHM"),
+        ("Ханты-Мансийский автономный округ — Югра", "RU-KHM"),
+        ("Ханты-Мансийского автономного округа", "RU-KHM"),
+        ("Югры", "RU-KHM"),
+        ("Кузбасс", "RU-KEM"),
+        ("Кузбасса", "RU-KEM"),
+        ("Кемеровская область - Кузбасс", "RU-KEM"),
+        ("Подмосковье", "RU-MOS"),
+        ("Петербург", "RU-SPE"),
+        ("г. Москва", "RU-MOW"),
+        ("Тюменской области", "RU-TYU"),
+        ("Тюменская обл.", "RU-TYU"),
+        ("Республика Татарстан", "RU-TA"),
+        ("Татарстан", "RU-TA"),
+        ("Республика Крым", "RU-CR"),
+        ("Севастополь", "RU-SEV"),
+        ("ru-khm", "RU-KHM"),
+        ("Якутия", "RU-SA"),
+    ],
+)
 def test_region_names_resolve(name, code):
     assert region_index().resolve(name) == code
 

@@ -1,18 +1,21 @@
 """The DuckDB store: schema enforcement, atomic writes, merging of the same event from several sources."""
+
 import duckdb
 import pandas as pd
 import pytest
 
-from loaders import store
-from loaders.merge import match_reason, title_similarity
-from loaders.pipeline import load_tables
-from loaders.schema import EVENTS, SchemaError, validate_frame
-from loaders.tables import load_table_file
+from loaders.store import database as store
+from loaders.store.merge import match_reason, title_similarity
+from loaders.pipeline.load_tables import load_tables
+from loaders.model.schema import EVENTS, SchemaError, validate_frame
+from loaders.pipeline.table_rows import load_table_file
 
 
 def test_missing_column_names_table_and_column():
     with pytest.raises(SchemaError, match="events.*region_code"):
-        validate_frame(EVENTS, pd.DataFrame(columns=[c for c in EVENTS.column_names if c != "region_code"]))
+        validate_frame(
+            EVENTS, pd.DataFrame(columns=[c for c in EVENTS.column_names if c != "region_code"])
+        )
 
 
 def test_required_column_with_nulls_is_rejected():
@@ -24,9 +27,14 @@ def test_required_column_with_nulls_is_rejected():
 def test_failure_mid_write_leaves_previous_data_intact(tmp_path, monkeypatch):
     db = tmp_path / "s.duckdb"
     first = tmp_path / "first.csv"
-    first.write_text("Дата,Мероприятие,Город,Регион\n14.10.2023,Форум,Югорск,Югра\n", encoding="utf-8")
+    first.write_text(
+        "Дата,Мероприятие,Город,Регион\n14.10.2023,Форум,Югорск,Югра\n", encoding="utf-8"
+    )
     second = tmp_path / "second.csv"
-    second.write_text("Дата,Мероприятие,Город,Регион\n15.11.2023,Субботник,Тюмень,Тюменская область\n", encoding="utf-8")
+    second.write_text(
+        "Дата,Мероприятие,Город,Регион\n15.11.2023,Субботник,Тюмень,Тюменская область\n",
+        encoding="utf-8",
+    )
     load_tables([first], db)
     bundle = load_table_file(second)
 
@@ -51,7 +59,8 @@ def test_report_item_links_to_the_existing_event(fixture_db):
             "SELECT r.event_id, e.title FROM report_items r JOIN events e USING (event_id) WHERE r.item_number = 1"
         ).fetchall()
         sources = connection.execute(
-            "SELECT count(*), max(merge_reason) FROM sources WHERE entity = 'event' AND entity_id = ?", [item[0][0]]
+            "SELECT count(*), max(merge_reason) FROM sources WHERE entity = 'event' AND entity_id = ?",
+            [item[0][0]],
         ).fetchall()[0]
         kemerovo_round_tables = connection.execute(
             "SELECT count(*) FROM events WHERE region_code = 'RU-KEM' AND event_type = 'round_table'"
@@ -62,11 +71,24 @@ def test_report_item_links_to_the_existing_event(fixture_db):
 
 
 def test_unrelated_events_are_not_merged():
-    stored = pd.Series({"region_code": "RU-KHM", "date_start": pd.Timestamp("2023-10-14").date(),
-                        "date_end": pd.Timestamp("2023-10-14").date(), "settlement_id": "1", "title": "Форум активистов",
-                        "event_type": "forum"})
-    incoming = {"region_code": "RU-KHM", "date_start": stored.date_start, "date_end": stored.date_end,
-                "settlement_id": "2", "title": "Форум активистов", "event_type": "forum"}
+    stored = pd.Series(
+        {
+            "region_code": "RU-KHM",
+            "date_start": pd.Timestamp("2023-10-14").date(),
+            "date_end": pd.Timestamp("2023-10-14").date(),
+            "settlement_id": "1",
+            "title": "Форум активистов",
+            "event_type": "forum",
+        }
+    )
+    incoming = {
+        "region_code": "RU-KHM",
+        "date_start": stored.date_start,
+        "date_end": stored.date_end,
+        "settlement_id": "2",
+        "title": "Форум активистов",
+        "event_type": "forum",
+    }
     assert match_reason(incoming, stored) is None  # different settlement
     assert match_reason({**incoming, "settlement_id": "1"}, stored) is not None
     assert title_similarity("Форум активистов", "Квест для школьников") == 0.0

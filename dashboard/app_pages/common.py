@@ -1,4 +1,5 @@
 """Small pieces every page shows: the demo notice and the data source line."""
+
 from __future__ import annotations
 
 import io
@@ -12,7 +13,10 @@ from dashboard.data import Atlas
 def demo_notice(atlas: Atlas) -> None:
     """Say plainly when what is shown is demonstration or synthetic data."""
     if atlas.documents["is_demo"].any():
-        st.info("Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для знакомства с атласом.", icon="ℹ️")
+        st.info(
+            "Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для знакомства с атласом.",
+            icon="ℹ️",
+        )
 
 
 def source_caption(atlas: Atlas) -> None:
@@ -32,10 +36,22 @@ def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
 def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
     """CSV and XLSX of exactly the frame shown; built only when clicked."""
     left, right = st.columns(2)
-    left.download_button("CSV", lambda: frame.to_csv(index=False).encode("utf-8-sig"), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{key}_csv", on_click="ignore")
-    right.download_button("XLSX", lambda: _xlsx_bytes(frame), file_name=f"{name}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx", on_click="ignore")
+    left.download_button(
+        "CSV",
+        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        "XLSX",
+        lambda: _xlsx_bytes(frame),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
 
 
 def url_choice(key: str, param: str, options: list, default) -> None:

@@ -1,14 +1,22 @@
 """Данные: searchable tables of events, agreements, report items and practice links, CSV export, and sources."""
+
 import html
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import aggregations, data, filters
-from dashboard.app_pages.common import demo_notice, source_caption
-from loaders.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_LABELS, GENRE_LABELS
+from dashboard.analysis import aggregations
 
-TABLES = {"events": "События", "agreements": "Соглашения", "report_items": "Пункты отчётов", "practice_links": "Связи практик"}
+from dashboard import data, filters
+from dashboard.app_pages.common import demo_notice, source_caption
+from loaders.model.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_LABELS, GENRE_LABELS
+
+TABLES = {
+    "events": "События",
+    "agreements": "Соглашения",
+    "report_items": "Пункты отчётов",
+    "practice_links": "Связи практик",
+}
 SEARCH_COLUMNS = {
     "events": ["title", "settlement_name", "region_code", "organizers", "participant_cities"],
     "agreements": ["parties", "settlement_name", "region_code", "subject"],
@@ -28,8 +36,12 @@ if "explore_table" not in st.session_state and st.query_params.get("table") in T
 if "explore_search" not in st.session_state:
     st.session_state["explore_search"] = st.query_params.get("q", "")
 
-table_name = st.radio("Таблица", list(TABLES), format_func=TABLES.get, horizontal=True, key="explore_table")
-search = st.text_input("Поиск по тексту", key="explore_search", placeholder="например: субботник, Югорск, Кузбасс")
+table_name = st.radio(
+    "Таблица", list(TABLES), format_func=TABLES.get, horizontal=True, key="explore_table"
+)
+search = st.text_input(
+    "Поиск по тексту", key="explore_search", placeholder="например: субботник, Югорск, Кузбасс"
+)
 st.query_params["table"] = table_name
 if search:
     st.query_params["q"] = search
@@ -56,8 +68,12 @@ st.dataframe(visible.head(MAX_ROWS_SHOWN), width="stretch", hide_index=True)
 if len(rows) > MAX_ROWS_SHOWN:
     st.caption(f"Показаны первые {MAX_ROWS_SHOWN} строк; выгрузка CSV содержит все {len(rows)}.")
 st.download_button(  # the CSV is generated only when clicked: building it on every rerun costs ~0.5 s at 100k rows
-    "Скачать CSV", lambda: visible.to_csv(index=False).encode("utf-8-sig"), file_name=f"{table_name}.csv",
-    mime="text/csv", key="explore_download", on_click="ignore",
+    "Скачать CSV",
+    lambda: visible.to_csv(index=False).encode("utf-8-sig"),
+    file_name=f"{table_name}.csv",
+    mime="text/csv",
+    key="explore_download",
+    on_click="ignore",
 )
 
 st.subheader("Источник")
@@ -69,20 +85,26 @@ if not document_ids:
     st.caption("Нет строк с источником в текущей выборке.")
 else:
     choice = st.selectbox(
-        "Документ", document_ids, index=document_ids.index(wanted) if wanted in document_ids else 0,
-        format_func=lambda d: f"{documents.at[d, 'file_name']} — {documents.at[d, 'title']}", key="explore_document",
+        "Документ",
+        document_ids,
+        index=document_ids.index(wanted) if wanted in document_ids else 0,
+        format_func=lambda d: f"{documents.at[d, 'file_name']} — {documents.at[d, 'title']}",
+        key="explore_document",
     )
     st.query_params["doc"] = choice
     document = data.load_document(choice)
     meta = documents.loc[choice]
     st.markdown(
         f"**{html.escape(str(meta['title']))}** · {GENRE_LABELS.get(str(meta['genre']), meta['genre'])} · "
-        f"`{html.escape(str(meta['source']))}`" + (" · демонстрационные данные" if meta["is_demo"] else "")
+        f"`{html.escape(str(meta['source']))}`"
+        + (" · демонстрационные данные" if meta["is_demo"] else "")
     )
     row_ids = set(rows[rows["document_id"] == choice].iloc[:, 0])
     passages = document["passages"]
     marked = passages[passages["entity_id"].isin(row_ids)]
     st.caption(f"Отмечено фрагментов, из которых прочитаны строки выборки: {len(marked)}")
-    st.html(f"<div style='white-space: pre-wrap; max-height: 480px; overflow-y: auto; font-size: 0.9em'>"
-            f"{aggregations.highlight_passages(document['full_text'], marked)}</div>")
+    st.html(
+        f"<div style='white-space: pre-wrap; max-height: 480px; overflow-y: auto; font-size: 0.9em'>"
+        f"{aggregations.highlight_passages(document['full_text'], marked)}</div>"
+    )
 source_caption(atlas)

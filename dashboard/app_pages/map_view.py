@@ -1,11 +1,14 @@
 """Карта: region choropleth, one circle per settlement (sized by events, coloured by dominant type),
 practice flows; clicking a region filters every page."""
+
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import aggregations, data, filters, maps
+from dashboard.analysis import aggregations
+
+from dashboard import data, filters, maps
 from dashboard.app_pages.common import demo_notice
-from loaders.vocabulary import EVENT_TYPE_LABELS
+from loaders.model.vocabulary import EVENT_TYPE_LABELS
 
 atlas = data.load_atlas()
 view = filters.current_view()
@@ -14,20 +17,39 @@ st.title("Карта активности")
 demo_notice(atlas)
 
 left, middle, right = st.columns([2, 2, 1])
-measure = left.selectbox("Заливка регионов", list(aggregations.REGION_MEASURES), format_func=aggregations.REGION_MEASURES.get, key="map_measure")
+measure = left.selectbox(
+    "Заливка регионов",
+    list(aggregations.REGION_MEASURES),
+    format_func=aggregations.REGION_MEASURES.get,
+    key="map_measure",
+)
 tiles = middle.selectbox("Подложка", list(maps.TILE_CHOICES), key="map_tiles")
 show_flows = right.toggle("Потоки практик", key="map_flows")
 
 events = filters.apply_to_events(atlas.events, view)
-places = aggregations.settlement_activity(events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5)  # keeps the map payload small at national scale
-measures = aggregations.region_measures(events, filters.apply_to_agreements(atlas.agreements, view), atlas.regions)
-flows = aggregations.practice_edges(filters.apply_to_links(atlas.practice_links, view)) if show_flows else None
+places = aggregations.settlement_activity(
+    events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5
+)  # keeps the map payload small at national scale
+measures = aggregations.region_measures(
+    events, filters.apply_to_agreements(atlas.agreements, view), atlas.regions
+)
+flows = (
+    aggregations.practice_edges(filters.apply_to_links(atlas.practice_links, view))
+    if show_flows
+    else None
+)
 shapes = data.load_region_shapes()
 
 label = aggregations.REGION_MEASURES[measure]
-activity = maps.activity_map(places, shapes, measures, measure, label, flows, maps.TILE_CHOICES[tiles])
-clicked = st_folium(activity, key="activity-map", height=600, width=None, returned_objects=["last_active_drawing"])
-region_clicked = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("region_code")
+activity = maps.activity_map(
+    places, shapes, measures, measure, label, flows, maps.TILE_CHOICES[tiles]
+)
+clicked = st_folium(
+    activity, key="activity-map", height=600, width=None, returned_objects=["last_active_drawing"]
+)
+region_clicked = (
+    ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("region_code")
+)
 if region_clicked and st.session_state.get("_map_last_click") != region_clicked:
     st.session_state["_map_last_click"] = region_clicked
     filters.request_regions([region_clicked])
@@ -37,14 +59,23 @@ legend, notes = st.columns([1, 2])
 with legend:
     st.markdown(f"**{label}**")
     for colour, text in maps.legend_rows(aggregations.colour_bins(measures[measure])):
-        st.markdown(f"<span style='display:inline-block;width:14px;height:14px;background:{colour};border:1px solid #999'></span> {text}", unsafe_allow_html=True)
+        st.markdown(
+            f"<span style='display:inline-block;width:14px;height:14px;background:{colour};border:1px solid #999'></span> {text}",
+            unsafe_allow_html=True,
+        )
 with notes:
     st.caption(
         "Круг — населённый пункт: размер по числу событий, цвет — самый частый тип. Щелчок по региону "
         "оставляет в фильтре только его. Регионы без границ в справочнике (Крым, Севастополь, новые субъекты) "
         "показаны квадратами. Границы: DCW-GMT (LGPL-3+); подложка: © OpenStreetMap."
     )
-    st.markdown(" ".join(f"<span style='color:{maps.TYPE_COLOURS[kind]}'>●</span> {name}" for kind, name in EVENT_TYPE_LABELS.items()), unsafe_allow_html=True)
+    st.markdown(
+        " ".join(
+            f"<span style='color:{maps.TYPE_COLOURS[kind]}'>●</span> {name}"
+            for kind, name in EVENT_TYPE_LABELS.items()
+        ),
+        unsafe_allow_html=True,
+    )
 
 metrics = st.columns(3)
 metrics[0].metric("Населённых пунктов на карте", len(places))
@@ -53,15 +84,28 @@ metrics[2].metric("Без координат", int(events["lat"].isna().sum()))
 
 st.subheader("Регионы")
 st.dataframe(
-    measures.sort_values(measure, ascending=False)[["name_short", "region_code", "events", "events_per_100k", "agreements"]].rename(columns={
-        "name_short": "Регион", "region_code": "Код", "events": "События", "events_per_100k": "На 100 000 жителей", "agreements": "Соглашения",
-    }),
-    width="stretch", hide_index=True,
+    measures.sort_values(measure, ascending=False)[
+        ["name_short", "region_code", "events", "events_per_100k", "agreements"]
+    ].rename(
+        columns={
+            "name_short": "Регион",
+            "region_code": "Код",
+            "events": "События",
+            "events_per_100k": "На 100 000 жителей",
+            "agreements": "Соглашения",
+        }
+    ),
+    width="stretch",
+    hide_index=True,
 )
 st.subheader("Самые активные населённые пункты")
 st.dataframe(
-    places[["place", "events", "dominant_type"]].head(50).assign(dominant_type=lambda t: t["dominant_type"].map(EVENT_TYPE_LABELS)).rename(
+    places[["place", "events", "dominant_type"]]
+    .head(50)
+    .assign(dominant_type=lambda t: t["dominant_type"].map(EVENT_TYPE_LABELS))
+    .rename(
         columns={"place": "Населённый пункт", "events": "Событий", "dominant_type": "Чаще всего"}
     ),
-    width="stretch", hide_index=True,
+    width="stretch",
+    hide_index=True,
 )

@@ -1,5 +1,6 @@
 """Сеть: who learns from whom — the directed network of practice sharing between regions, its spread
 over time, and the passages behind every link."""
+
 import html
 
 import pandas as pd
@@ -8,9 +9,9 @@ from streamlit_folium import st_folium
 
 from dashboard import data, figures, filters, maps
 from dashboard.app_pages.common import demo_notice, download_buttons, mirror_to_url, url_choice
-from loaders import network
-from loaders.quarters import quarter_label
-from loaders.vocabulary import EVIDENCE_LABELS
+from dashboard.analysis import network
+from loaders.model.quarters import quarter_label
+from loaders.model.vocabulary import EVIDENCE_LABELS
 
 COLOURINGS = {"district": "по федеральному округу", "community": "по сообществу"}
 
@@ -18,19 +19,27 @@ atlas = data.load_atlas()
 view = filters.current_view()
 st.title("Сеть обмена практиками")
 demo_notice(atlas)
-st.caption("Стрелка ведёт от региона, чью практику перенимают, к региону, который её перенимает. Вес — число подтверждений.")
+st.caption(
+    "Стрелка ведёт от региона, чью практику перенимают, к региону, который её перенимает. Вес — число подтверждений."
+)
 
 with_joint_events = st.toggle(
-    "Учитывать совместные мероприятия", value=True, key="network_joint_events",
+    "Учитывать совместные мероприятия",
+    value=True,
+    key="network_joint_events",
     help="Участники из одного региона на мероприятии в другом — связь от принимающего региона к региону участников.",
 )
 links = filters.apply_to_links(atlas.practice_links, view)
 if with_joint_events and not atlas.joint_event_links.empty:
-    links = pd.concat([links, filters.apply_to_links(atlas.joint_event_links, view)], ignore_index=True)
+    links = pd.concat(
+        [links, filters.apply_to_links(atlas.joint_event_links, view)], ignore_index=True
+    )
 quarters = sorted(links["quarter"].astype("string").dropna().unique())
 if len(quarters) > 1:
     url_choice("network_upto", "upto", quarters, quarters[-1])
-    upto = st.select_slider("Связи, известные к концу квартала", quarters, key="network_upto", format_func=quarter_label)
+    upto = st.select_slider(
+        "Связи, известные к концу квартала", quarters, key="network_upto", format_func=quarter_label
+    )
     mirror_to_url("upto", upto)
     links = links[(links["quarter"].astype("string") <= upto) | links["quarter"].isna()]
 
@@ -51,9 +60,15 @@ if edges.empty:
 
 left, right = st.columns([3, 1])
 url_choice("network_colour", "colour", list(COLOURINGS), "district")
-colouring = right.radio("Цвет узлов", list(COLOURINGS), format_func=COLOURINGS.get, key="network_colour")
+colouring = right.radio(
+    "Цвет узлов", list(COLOURINGS), format_func=COLOURINGS.get, key="network_colour"
+)
 top_default = min(40, len(edges))
-top = right.slider("Самых сильных пар", 1, len(edges), top_default, key="network_top") if len(edges) > 1 else 1
+top = (
+    right.slider("Самых сильных пар", 1, len(edges), top_default, key="network_top")
+    if len(edges) > 1
+    else 1
+)
 mirror_to_url("colour", colouring)
 shown = edges.head(top)
 activity = metrics.set_index("region_code")[["teaches", "learns"]].sum(axis=1)
@@ -65,9 +80,13 @@ nodes = atlas.regions[atlas.regions["region_code"].isin(involved)].assign(
 with left:
     st.plotly_chart(figures.network_figure(shown, nodes, colour_by=colouring), width="stretch")
 if len(shown) < len(edges):
-    right.caption(f"Показаны {len(shown)} самых сильных из {len(edges)} пар; остальные — в таблице ниже.")
+    right.caption(
+        f"Показаны {len(shown)} самых сильных из {len(edges)} пар; остальные — в таблице ниже."
+    )
 
-if st.toggle("Показать связи на карте", key="network_geography"):  # off by default: the map costs ~0.4 s a run
+if st.toggle(
+    "Показать связи на карте", key="network_geography"
+):  # off by default: the map costs ~0.4 s a run
     geography = maps.flow_map(shown, atlas.regions, data.load_region_shapes())
     st_folium(geography, key="network-map", height=480, width=None, returned_objects=[])
 
@@ -75,41 +94,92 @@ if st.toggle("Показать связи на карте", key="network_geograp
 st.header("Регион")
 region_options = [""] + sorted(graph.nodes, key=lambda code: names.get(code, code))
 url_choice("network_focus", "focus", region_options, "")
-focus = st.selectbox("Кто у кого учится", region_options, key="network_focus",
-                     format_func=lambda code: "— выберите регион —" if not code else f"{names.get(code, code)} ({code})")
+focus = st.selectbox(
+    "Кто у кого учится",
+    region_options,
+    key="network_focus",
+    format_func=lambda code: "— выберите регион —"
+    if not code
+    else f"{names.get(code, code)} ({code})",
+)
 mirror_to_url("focus", focus or None)
 if focus:
     teachers, learners = network.neighbours(links, focus)
     both = pd.concat([teachers, learners])
     stated = both[both["evidence_type"].astype("string") != "joint_event"]
     joint = both[both["evidence_type"].astype("string") == "joint_event"]
-    passages = pd.concat([
-        data.load_passages("practice_link", tuple(stated["link_id"])),
-        data.load_passages("event", tuple(joint["event_id"])).merge(joint[["event_id", "link_id"]], left_on="entity_id", right_on="event_id").drop(columns=["entity_id", "event_id"]).rename(columns={"link_id": "entity_id"}),
-    ], ignore_index=True)
-    for title, frame, other in (("Учится у", teachers, "from_region"), ("Делится опытом с", learners, "to_region")):
+    passages = pd.concat(
+        [
+            data.load_passages("practice_link", tuple(stated["link_id"])),
+            data.load_passages("event", tuple(joint["event_id"]))
+            .merge(joint[["event_id", "link_id"]], left_on="entity_id", right_on="event_id")
+            .drop(columns=["entity_id", "event_id"])
+            .rename(columns={"link_id": "entity_id"}),
+        ],
+        ignore_index=True,
+    )
+    for title, frame, other in (
+        ("Учится у", teachers, "from_region"),
+        ("Делится опытом с", learners, "to_region"),
+    ):
         st.subheader(f"{title}: {frame[other].nunique()} регионов, {len(frame)} подтверждений")
-        quoted = frame.drop(columns=["document_id"]).merge(passages, left_on="link_id", right_on="entity_id", how="left")
+        quoted = frame.drop(columns=["document_id"]).merge(
+            passages, left_on="link_id", right_on="entity_id", how="left"
+        )
         st.html(figures.evidence_list_html(quoted, other, names, EVIDENCE_LABELS))
 
 # ---------------------------------------------------------------- tables
 st.header("Таблицы")
-edge_view = edges.assign(from_name=edges["from_region"].map(names), to_name=edges["to_region"].map(names)).rename(columns={
-    "from_name": "Чью практику перенимают", "to_name": "Кто перенимает", "weight": "Подтверждений",
-    "evidence": "Типы подтверждений", "first": "Первое", "last": "Последнее", "from_region": "Откуда", "to_region": "Куда",
-})
+edge_view = edges.assign(
+    from_name=edges["from_region"].map(names), to_name=edges["to_region"].map(names)
+).rename(
+    columns={
+        "from_name": "Чью практику перенимают",
+        "to_name": "Кто перенимает",
+        "weight": "Подтверждений",
+        "evidence": "Типы подтверждений",
+        "first": "Первое",
+        "last": "Последнее",
+        "from_region": "Откуда",
+        "to_region": "Куда",
+    }
+)
 st.dataframe(edge_view, width="stretch", hide_index=True)
 download_buttons(edge_view, "practice_edges", "edges_download")
-metric_view = metrics.assign(region=metrics["region_code"].map(names)).rename(columns={
-    "region": "Регион", "region_code": "Код", "teaches": "Делится опытом", "learns": "Перенимает",
-    "teaches_to": "Учеников", "learns_from": "Учителей", "pagerank": "Влиятельность (PageRank)", "community": "Сообщество",
-})
+metric_view = metrics.assign(region=metrics["region_code"].map(names)).rename(
+    columns={
+        "region": "Регион",
+        "region_code": "Код",
+        "teaches": "Делится опытом",
+        "learns": "Перенимает",
+        "teaches_to": "Учеников",
+        "learns_from": "Учителей",
+        "pagerank": "Влиятельность (PageRank)",
+        "community": "Сообщество",
+    }
+)
 st.dataframe(metric_view, width="stretch", hide_index=True)
 download_buttons(metric_view, "region_metrics", "metrics_download")
 st.subheader("Как распространяются практики")
-spread = network.practice_spread(links[links["evidence_type"].astype("string") != "joint_event"])  # named practices only
-st.dataframe(spread.rename(columns={
-    "practice": "Практика", "source_regions": "Откуда", "adopters": "Кто перенял (по порядку)", "first": "Впервые", "regions": "Регионов",
-}), width="stretch", hide_index=True)
+spread = network.practice_spread(
+    links[links["evidence_type"].astype("string") != "joint_event"]
+)  # named practices only
+st.dataframe(
+    spread.rename(
+        columns={
+            "practice": "Практика",
+            "source_regions": "Откуда",
+            "adopters": "Кто перенял (по порядку)",
+            "first": "Впервые",
+            "regions": "Регионов",
+        }
+    ),
+    width="stretch",
+    hide_index=True,
+)
 download_buttons(spread, "practice_spread", "spread_download")
-st.caption(html.escape("Влиятельность — PageRank по графу «кто у кого учится»: высока у регионов, у которых учатся многие и влиятельные."))
+st.caption(
+    html.escape(
+        "Влиятельность — PageRank по графу «кто у кого учится»: высока у регионов, у которых учатся многие и влиятельные."
+    )
+)

@@ -1,10 +1,13 @@
 """Обзор: headline figures of the filtered view with change against the previous quarter, and data coverage."""
+
 import streamlit as st
 
-from dashboard import aggregations, data, filters
+from dashboard.analysis import aggregations
+
+from dashboard import data, filters
 from dashboard.app_pages.common import demo_notice, source_caption
-from loaders.quarters import quarter_label
-from loaders.vocabulary import GENRE_LABELS
+from loaders.model.quarters import quarter_label
+from loaders.model.vocabulary import GENRE_LABELS
 
 atlas = data.load_atlas()
 view = filters.current_view()
@@ -30,9 +33,12 @@ if last:
     st.caption(f"Изменение: {quarter_label(last)} к {quarter_label(previous)}")
 for column, headline in zip(st.columns(len(headlines)), headlines):
     column.metric(
-        headline.label, f"{headline.total:,}".replace(",", " "),
+        headline.label,
+        f"{headline.total:,}".replace(",", " "),
         delta=f"{headline.delta:+d} за квартал" if last else None,
-        help=f"{quarter_label(last)}: {headline.last_quarter}; {quarter_label(previous)}: {headline.previous_quarter}" if last else None,
+        help=f"{quarter_label(last)}: {headline.last_quarter}; {quarter_label(previous)}: {headline.previous_quarter}"
+        if last
+        else None,
     )
 
 st.subheader("Что охватывают данные")
@@ -44,11 +50,22 @@ with left:
         f"- Документов и таблиц: **{len(documents)}**\n"
         f"- События: **{len(events)}**, соглашения: **{len(atlas.agreements)}**, "
         f"пункты отчётов: **{len(atlas.report_items)}**, связи практик: **{len(atlas.practice_links)}**\n"
-        + (f"- Период данных: **{quarter_label(events['quarter'].astype('string').min())} — "
-           f"{quarter_label(events['quarter'].astype('string').max())}**\n" if not events.empty else "")
+        + (
+            f"- Период данных: **{quarter_label(events['quarter'].astype('string').min())} — "
+            f"{quarter_label(events['quarter'].astype('string').max())}**\n"
+            if not events.empty
+            else ""
+        )
         + f"- Регионов с событиями: **{events['region_code'].nunique()}** из {len(atlas.regions)}"
     )
 with right:
-    genres = documents["genre"].astype("string").map(GENRE_LABELS).value_counts().rename_axis("Жанр").rename("Документов")
+    genres = (
+        documents["genre"]
+        .astype("string")
+        .map(GENRE_LABELS)
+        .value_counts()
+        .rename_axis("Жанр")
+        .rename("Документов")
+    )
     st.dataframe(genres, width="stretch")
 source_caption(atlas)

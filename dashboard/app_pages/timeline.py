@@ -1,16 +1,24 @@
 """Хроника: measures per quarter, comparison of two quarters by region, calendar of a quarter, council
 reports against other sources, and source coverage."""
+
 import datetime as dt
 
 import streamlit as st
 
-from dashboard import chronicle, data, figures, filters
-from dashboard.aggregations import group_labels
-from dashboard.app_pages.common import demo_notice, download_buttons, mirror_to_url, url_choice
-from loaders.quarters import quarter_label, shift_quarter
-from loaders.vocabulary import EVENT_TYPE_LABELS
+from dashboard.analysis import chronicle
 
-SPLITS = {"event_type": "по типу", "topic": "по тематике", "region_code": "по региону", "none": "без разбивки"}
+from dashboard import data, figures, filters
+from dashboard.analysis.aggregations import group_labels
+from dashboard.app_pages.common import demo_notice, download_buttons, mirror_to_url, url_choice
+from loaders.model.quarters import quarter_label, shift_quarter
+from loaders.model.vocabulary import EVENT_TYPE_LABELS
+
+SPLITS = {
+    "event_type": "по типу",
+    "topic": "по тематике",
+    "region_code": "по региону",
+    "none": "без разбивки",
+}
 
 atlas = data.load_atlas()
 view = filters.current_view()
@@ -28,15 +36,26 @@ st.header("Динамика")
 url_choice("chronicle_measure", "measure", list(chronicle.MEASURES), "events")
 url_choice("timeline_split", "split", list(SPLITS), "event_type")
 left, right = st.columns(2)
-measure = left.selectbox("Показатель", list(chronicle.MEASURES), format_func=chronicle.MEASURES.get, key="chronicle_measure")
-split = right.radio("Разбивка", list(SPLITS), format_func=SPLITS.get, horizontal=True, key="timeline_split")
+measure = left.selectbox(
+    "Показатель",
+    list(chronicle.MEASURES),
+    format_func=chronicle.MEASURES.get,
+    key="chronicle_measure",
+)
+split = right.radio(
+    "Разбивка", list(SPLITS), format_func=SPLITS.get, horizontal=True, key="timeline_split"
+)
 mirror_to_url("measure", measure)
 mirror_to_url("split", split)
 rows, distinct = chronicle.measure_rows(measure, events, agreements, links)
 timeline = chronicle.per_quarter(rows, range_quarters, None if split == "none" else split, distinct)
 labels = group_labels(split, atlas.regions) if split != "none" else {}
 st.plotly_chart(
-    figures.quarter_bar_figure(timeline.rename(columns={"value": "events"}), labels, f"{chronicle.MEASURES[measure]} по кварталам"),
+    figures.quarter_bar_figure(
+        timeline.rename(columns={"value": "events"}),
+        labels,
+        f"{chronicle.MEASURES[measure]} по кварталам",
+    ),
     width="stretch",
 )
 st.caption("Многодневное событие учитывается один раз — в квартале, когда оно началось.")
@@ -50,13 +69,17 @@ if latest is None:
 else:
     options = all_quarters
     url_choice("compare_target", "target", options, latest)
-    url_choice("compare_base", "base", options + [q for q in (previous,) if q not in options], previous)
+    url_choice(
+        "compare_base", "base", options + [q for q in (previous,) if q not in options], previous
+    )
     left, middle, right = st.columns(3)
     target = left.selectbox("Квартал", options, format_func=quarter_label, key="compare_target")
     base_options = sorted(set(options) | {shift_quarter(target, -1), shift_quarter(target, -4)})
     if st.session_state["compare_base"] not in base_options:
         st.session_state["compare_base"] = shift_quarter(target, -1)
-    base = middle.selectbox("Сравнить с", base_options, format_func=quarter_label, key="compare_base")
+    base = middle.selectbox(
+        "Сравнить с", base_options, format_func=quarter_label, key="compare_base"
+    )
     right.caption(
         f"По умолчанию — последний завершённый квартал к предыдущему. Тот же квартал годом раньше: "
         f"{quarter_label(shift_quarter(target, -4))}. «Мало данных» — оба значения меньше {chronicle.LOW_BASELINE}."
@@ -65,33 +88,70 @@ else:
     mirror_to_url("base", base)
     comparison = chronicle.compare_with_year_ago(rows, distinct, base, target, atlas.regions)
     year_ago_label = f"{quarter_label(shift_quarter(target, -4))} (год назад)"
-    shown = comparison.rename(columns={
-        "name_short": "Регион", "region_code": "Код", "before": quarter_label(base), "after": quarter_label(target),
-        "change": "Изменение", "change_pct": "Изменение, %", "band": "Оценка",
-        "year_ago": year_ago_label, "band_year": "Оценка к году назад",
-    })
+    shown = comparison.rename(
+        columns={
+            "name_short": "Регион",
+            "region_code": "Код",
+            "before": quarter_label(base),
+            "after": quarter_label(target),
+            "change": "Изменение",
+            "change_pct": "Изменение, %",
+            "band": "Оценка",
+            "year_ago": year_ago_label,
+            "band_year": "Оценка к году назад",
+        }
+    )
     st.dataframe(shown, width="stretch", hide_index=True)
     download_buttons(shown, f"comparison_{base}_{target}", "comparison_download")
     last_eight = [q for q in (shift_quarter(target, -i) for i in range(7, -1, -1))]
     top_regions = comparison["region_code"].head(12).tolist()
     if top_regions:
         multiples = chronicle.region_small_multiples(rows, distinct, last_eight, top_regions)
-        st.plotly_chart(figures.small_multiples_figure(multiples, group_labels("region_code", atlas.regions)), width="stretch")
-        st.caption("Последние 8 кварталов для 12 регионов с наибольшим значением в выбранном квартале.")
+        st.plotly_chart(
+            figures.small_multiples_figure(multiples, group_labels("region_code", atlas.regions)),
+            width="stretch",
+        )
+        st.caption(
+            "Последние 8 кварталов для 12 регионов с наибольшим значением в выбранном квартале."
+        )
 
     # ------------------------------------------------------------ calendar
     st.header(f"Календарь: {quarter_label(target)}")
-    calendar = chronicle.calendar_rows(filters.apply_to_events(atlas.events, view, ignore_period=True), target)
+    calendar = chronicle.calendar_rows(
+        filters.apply_to_events(atlas.events, view, ignore_period=True), target
+    )
     if calendar.empty:
         st.info("В этом квартале событий нет.")
     else:
-        st.plotly_chart(figures.calendar_figure(calendar.head(150), EVENT_TYPE_LABELS), width="stretch")
+        st.plotly_chart(
+            figures.calendar_figure(calendar.head(150), EVENT_TYPE_LABELS), width="stretch"
+        )
         if len(calendar) > 150:
             st.caption(f"На диаграмме первые 150 из {len(calendar)} событий; таблица ниже — все.")
-        listing = calendar.assign(source=calendar["document_id"].map(lambda d: f"/explore?doc={d}" if isinstance(d, str) else None))
-        listing = listing[["date_start", "date_end", "title", "event_type", "settlement_name", "region_code", "source"]]
-        st.dataframe(listing, width="stretch", hide_index=True,
-                     column_config={"source": st.column_config.LinkColumn("Источник", display_text="открыть")})
+        listing = calendar.assign(
+            source=calendar["document_id"].map(
+                lambda d: f"/explore?doc={d}" if isinstance(d, str) else None
+            )
+        )
+        listing = listing[
+            [
+                "date_start",
+                "date_end",
+                "title",
+                "event_type",
+                "settlement_name",
+                "region_code",
+                "source",
+            ]
+        ]
+        st.dataframe(
+            listing,
+            width="stretch",
+            hide_index=True,
+            column_config={
+                "source": st.column_config.LinkColumn("Источник", display_text="открыть")
+            },
+        )
         download_buttons(listing, f"calendar_{target}", "calendar_download")
 
 # ---------------------------------------------------------------- council reports
@@ -103,30 +163,43 @@ else:
     bodies = sorted(items["reporting_body"].astype("string").dropna().unique())
     url_choice("report_body", "body", bodies, bodies[0])
     body = st.selectbox("Орган", bodies, key="report_body")
-    periods = sorted(items.loc[items["reporting_body"] == body, "quarter"].astype("string").unique())
+    periods = sorted(
+        items.loc[items["reporting_body"] == body, "quarter"].astype("string").unique()
+    )
     url_choice("report_period", "period", periods, periods[-1])
     if st.session_state["report_period"] not in periods:
         st.session_state["report_period"] = periods[-1]
     period = st.selectbox("Период", periods, format_func=quarter_label, key="report_period")
     mirror_to_url("body", body)
     mirror_to_url("period", period)
-    reconciliation = chronicle.reconcile_report(items, atlas.source_facts, atlas.events, body, period)
+    reconciliation = chronicle.reconcile_report(
+        items, atlas.source_facts, atlas.events, body, period
+    )
     counts = reconciliation["status"].value_counts()
     columns = st.columns(3)
     for column, status in zip(columns, ("подтверждено", "только в отчёте", "нет в отчёте")):
         column.metric(status.capitalize(), int(counts.get(status, 0)))
     st.dataframe(
-        reconciliation.rename(columns={
-            "status": "Статус", "item_number": "№", "date_start": "Дата", "title": "Мероприятие",
-            "other_sources": "Других источников", "rule": "Почему",
-        }).drop(columns="event_id"),
-        width="stretch", hide_index=True,
+        reconciliation.rename(
+            columns={
+                "status": "Статус",
+                "item_number": "№",
+                "date_start": "Дата",
+                "title": "Мероприятие",
+                "other_sources": "Других источников",
+                "rule": "Почему",
+            }
+        ).drop(columns="event_id"),
+        width="stretch",
+        hide_index=True,
     )
     download_buttons(reconciliation, f"report_{period}", "report_download")
 
 # ---------------------------------------------------------------- coverage
 st.header("Покрытие источниками")
-coverage = chronicle.coverage(atlas.source_facts.dropna(subset=["region_code"]), atlas.regions, range_quarters)
+coverage = chronicle.coverage(
+    atlas.source_facts.dropna(subset=["region_code"]), atlas.regions, range_quarters
+)
 if view.regions:
     coverage = coverage[coverage["region_code"].isin(view.regions)]
 with_sources = coverage[coverage["has_sources"]]
@@ -135,6 +208,10 @@ silent = sorted(set(coverage.loc[~coverage["has_sources"], "name_short"]))
 st.caption(
     "Цвет — сколько видов источников (новости, письма, отчёты, таблицы) говорят о регионе в квартале. "
     "Пустая клетка — нет источников, а не «нет активности»."
-    + (f" Регионы без единого источника за период ({len(silent)}): {', '.join(silent)}." if silent else "")
+    + (
+        f" Регионы без единого источника за период ({len(silent)}): {', '.join(silent)}."
+        if silent
+        else ""
+    )
 )
 download_buttons(coverage, "coverage", "coverage_download")

@@ -7,6 +7,7 @@ paragraphs of 1–3 of them are combined into documents of 2–5 KB, determinist
 Prints documents per second for: natasha segment+morph+NER; our extract_document; ingest with 1 and
 with 2 worker processes (read → extract → store into a fresh DuckDB file).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,10 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def build_batch(count: int, seed: int = 7) -> list[str]:
-    from loaders.readers import read_document
+    from loaders.read.documents import read_document
 
-    sources = sorted((ROOT / "data" / "demo" / "documents").glob("*.txt")) + sorted((ROOT / "tests" / "extraction_set" / "docs").glob("*.txt"))
-    paragraphs = [[p for p in read_document(path)[1].split("\n\n") if p.strip()] for path in sources]
+    sources = sorted((ROOT / "data" / "demo" / "documents").glob("*.txt")) + sorted(
+        (ROOT / "tests" / "extraction_set" / "docs").glob("*.txt")
+    )
+    paragraphs = [
+        [p for p in read_document(path)[1].split("\n\n") if p.strip()] for path in sources
+    ]
     rng = random.Random(seed)
     batch = []
     while len(batch) < count:
@@ -46,7 +51,7 @@ def rate(label: str, count: int, seconds: float) -> float:
 def bare_natasha(texts: list[str]) -> float:
     from natasha import Doc, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
 
-    from loaders.morph import _point_pymorphy_at_bundled_dictionaries
+    from loaders.text.morph import _point_pymorphy_at_bundled_dictionaries
 
     _point_pymorphy_at_bundled_dictionaries()
     segmenter, embedding = Segmenter(), NewsEmbedding()
@@ -61,24 +66,28 @@ def bare_natasha(texts: list[str]) -> float:
 
 
 def our_pipeline(texts: list[str]) -> float:
-    from loaders.extract import extract_document
-    from loaders.gazetteer import gazetteer
-    from loaders.places import ner_models
+    from loaders.text.extract import extract_document
+    from loaders.geo.gazetteer import gazetteer
+    from loaders.text.places import ner_models
 
     ner_models(), gazetteer()  # loading is measured separately: once per process
     started = time.perf_counter()
     for text in texts:
         extract_document(text)
-    return rate("Activity Atlas extract_document (1 process)", len(texts), time.perf_counter() - started)
+    return rate(
+        "Activity Atlas extract_document (1 process)", len(texts), time.perf_counter() - started
+    )
 
 
 def ingest_rate(texts: list[str], workers: int) -> float:
-    from loaders.ingest import ingest_documents
+    from loaders.pipeline.ingest import ingest_documents
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         for index, text in enumerate(texts):
-            (folder / f"doc_{index:05d}.txt").write_text(f"{text}\n\n(копия {index})", encoding="utf-8")
+            (folder / f"doc_{index:05d}.txt").write_text(
+                f"{text}\n\n(копия {index})", encoding="utf-8"
+            )
         started = time.perf_counter()
         summary = ingest_documents([folder], folder / "bench.duckdb", workers=workers)
         elapsed = time.perf_counter() - started
@@ -90,15 +99,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=1000)
     args = parser.parse_args()
-    from loaders.gazetteer import gazetteer
-    from loaders.places import ner_models
+    from loaders.geo.gazetteer import gazetteer
+    from loaders.text.places import ner_models
 
     started = time.perf_counter()
     ner_models(), gazetteer()
     print(f"models and gazetteer load once per process: {time.perf_counter() - started:.1f} s")
     texts = build_batch(args.documents)
     sizes = [len(t.encode("utf-8")) for t in texts]
-    print(f"batch: {len(texts)} documents, {min(sizes)}–{max(sizes)} bytes, mean {sum(sizes) / len(sizes):.0f}")
+    print(
+        f"batch: {len(texts)} documents, {min(sizes)}–{max(sizes)} bytes, mean {sum(sizes) / len(sizes):.0f}"
+    )
     natasha = bare_natasha(texts)
     ours = our_pipeline(texts)
     one = ingest_rate(texts, 1)

@@ -6,6 +6,7 @@ Builds data/synthetic/national-seed1.duckdb if missing, then for every page prin
 (cold cache: includes reading the store) and the median of warm runs (what a user waits for after
 changing a widget).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["app_pages/overview.py", "app_pages/map_view.py", "app_pages/timeline.py", "app_pages/network.py", "app_pages/explore.py"]
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/map_view.py",
+    "app_pages/timeline.py",
+    "app_pages/network.py",
+    "app_pages/explore.py",
+]
 
 
 def _timed_run(at) -> float:
@@ -40,11 +47,14 @@ def benchmark_page(page: str, runs: int) -> tuple[float, float]:
 
 def map_payload_bytes() -> tuple[int, int]:
     """Size of the Карта page's map HTML for the whole dataset, and the number of settlements on it."""
-    from dashboard import aggregations, data, maps
+    from dashboard.analysis import aggregations
+    from dashboard import data, maps
 
     atlas, shapes = data.load_atlas(), data.load_region_shapes()
     events = atlas.events
-    places = aggregations.settlement_activity(events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5)
+    places = aggregations.settlement_activity(
+        events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5
+    )
     measures = aggregations.region_measures(events, atlas.agreements, atlas.regions)
     html = maps.activity_map(places, shapes, measures).get_root().render()
     return len(html.encode("utf-8")), len(places)
@@ -61,10 +71,12 @@ def cold_start() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--db", type=Path, default=ROOT / "data" / "synthetic" / "national-seed1.duckdb")
+    parser.add_argument(
+        "--db", type=Path, default=ROOT / "data" / "synthetic" / "national-seed1.duckdb"
+    )
     args = parser.parse_args()
     if not args.db.exists():
-        from loaders.synthetic import write_synthetic
+        from loaders.build.synthetic import write_synthetic
 
         started = time.perf_counter()
         counts = write_synthetic(args.db, "national", 1)

@@ -3,6 +3,7 @@ DuckDB SQL over the same in-memory frame, on the national synthetic dataset.
 
     python tests/benchmarks/bench_quarters.py
 """
+
 from __future__ import annotations
 
 import os
@@ -24,7 +25,8 @@ def timed(function, runs: int = 7) -> float:
 
 def main() -> None:
     os.environ.setdefault("ATLAS_DB", str(ROOT / "data" / "synthetic" / "national-seed1.duckdb"))
-    from dashboard import chronicle, data, filters
+    from dashboard.analysis import chronicle
+    from dashboard import data, filters
     import duckdb
 
     connection = duckdb.connect()
@@ -32,7 +34,9 @@ def main() -> None:
     def count_by_sql(frame, keys, distinct=None):  # the same counting in DuckDB SQL over the frame
         connection.register("rows_frame", frame[keys + ([distinct] if distinct else [])])
         measure = f'count(DISTINCT "{distinct}")' if distinct else "count(*)"
-        return connection.execute(f"SELECT {', '.join(keys)}, {measure} FROM rows_frame GROUP BY ALL").df()
+        return connection.execute(
+            f"SELECT {', '.join(keys)}, {measure} FROM rows_frame GROUP BY ALL"
+        ).df()
 
     atlas = data.load_atlas()
     events = atlas.events
@@ -55,8 +59,12 @@ def main() -> None:
     for label, (in_pandas, in_sql) in cases.items():
         print(f"{label:<34}{timed(in_pandas) * 1000:>12.1f}{timed(in_sql) * 1000:>16.1f}")
     print("whole page aggregations (pandas, as the page runs them):")
-    print(f"  per_quarter by type: {timed(lambda: chronicle.per_quarter(events, quarters, 'event_type', None)) * 1000:.1f} ms")
-    print(f"  compare_quarters:    {timed(lambda: chronicle.compare_quarters(events, None, quarters[-2], quarters[-1], atlas.regions)) * 1000:.1f} ms")
+    print(
+        f"  per_quarter by type: {timed(lambda: chronicle.per_quarter(events, quarters, 'event_type', None)) * 1000:.1f} ms"
+    )
+    print(
+        f"  compare_quarters:    {timed(lambda: chronicle.compare_quarters(events, None, quarters[-2], quarters[-1], atlas.regions)) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,248 @@
+"""The tidy tables: every column, its DuckDB type and meaning, defined once and enforced before storing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    grain: str
+    primary_key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+class SchemaError(ValueError):
+    """A frame that does not fit its table: names the table and the column."""
+
+
+def _c(name: str, sql_type: str, description: str, required: bool = False) -> Column:
+    return Column(name, sql_type, description, required)
+
+
+DOCUMENTS = Table(
+    "documents",
+    "one source file (text or table) as ingested",
+    ("document_id",),
+    (
+        _c("document_id", "VARCHAR", "doc_ + first 16 hex digits of sha256", True),
+        _c(
+            "sha256",
+            "VARCHAR",
+            "sha256 of the file's bytes; re-ingesting the same bytes changes nothing",
+            True,
+        ),
+        _c("file_name", "VARCHAR", "file name without folders", True),
+        _c("title", "VARCHAR", "first heading or line of the document"),
+        _c(
+            "genre",
+            "VARCHAR",
+            "event_news, invitation, report, agreement, practice_sharing, other (tables: other)",
+            True,
+        ),
+        _c(
+            "published_date", "DATE", "date of the document if known (a letter's registration date)"
+        ),
+        _c("source", "VARCHAR", "path or URL the file came from", True),
+        _c("source_kind", "VARCHAR", "text or table", True),
+        _c(
+            "full_text",
+            "VARCHAR",
+            "text of the document; for tables, the text the passage offsets refer to",
+        ),
+        _c("ingested_at", "TIMESTAMP", "when it was stored (UTC)", True),
+        _c("is_demo", "BOOLEAN", "true for the built-in demonstration data", True),
+    ),
+)
+
+EVENTS = Table(
+    "events",
+    "one real-world event, however many sources report it",
+    ("event_id",),
+    (
+        _c("event_id", "VARCHAR", "ev_ + hash of the first source and its position", True),
+        _c("title", "VARCHAR", "name of the event", True),
+        _c(
+            "event_type",
+            "VARCHAR",
+            "forum, round_table, meeting, conference, strategic_session, action, workshop, contest, exhibition, fair, quest, other",
+            True,
+        ),
+        _c("topic", "VARCHAR", "ecology, volunteering, civic, other", True),
+        _c("date_start", "DATE", "first day", True),
+        _c("date_end", "DATE", "last day (equals date_start for one-day events)", True),
+        _c("date_precision", "VARCHAR", "day, month, quarter, year", True),
+        _c("settlement_name", "VARCHAR", "host settlement, Russian nominative"),
+        _c("settlement_id", "VARCHAR", "GeoNames id of the host settlement"),
+        _c("region_code", "VARCHAR", "ISO 3166-2 code of the host region (RU-KHM)"),
+        _c("lat", "DOUBLE", "latitude of the settlement, or of the regional centre"),
+        _c("lon", "DOUBLE", "longitude, as lat"),
+        _c("geo_precision", "VARCHAR", "settlement, region, country: how precise lat/lon are"),
+        _c("organizers", "VARCHAR[]", "organizing bodies as written"),
+        _c("participant_cities", "VARCHAR[]", "settlements participants came from, nominative"),
+        _c("participants_count", "INTEGER", "number of participants when stated"),
+    ),
+)
+
+AGREEMENTS = Table(
+    "agreements",
+    "one signed agreement",
+    ("agreement_id",),
+    (
+        _c("agreement_id", "VARCHAR", "ag_ + hash", True),
+        _c("date", "DATE", "signing date"),
+        _c("date_precision", "VARCHAR", "day, month, quarter, year"),
+        _c("parties_count", "INTEGER", "number of parties (9 for a nine-party agreement)"),
+        _c("parties", "VARCHAR[]", "parties as written"),
+        _c("settlement_name", "VARCHAR", "where it was signed"),
+        _c("settlement_id", "VARCHAR", "GeoNames id"),
+        _c("region_code", "VARCHAR", "ISO 3166-2 code"),
+        _c("lat", "DOUBLE", "latitude of the place"),
+        _c("lon", "DOUBLE", "longitude of the place"),
+        _c("subject", "VARCHAR", "what the agreement is about"),
+    ),
+)
+
+REPORT_ITEMS = Table(
+    "report_items",
+    "one numbered row of a council's periodic report",
+    ("report_item_id",),
+    (
+        _c("report_item_id", "VARCHAR", "ri_ + hash", True),
+        _c("reporting_body", "VARCHAR", "council or body that reports", True),
+        _c("period", "VARCHAR", "reporting quarter, e.g. 2023Q4", True),
+        _c("item_number", "INTEGER", "row number in the report"),
+        _c("date_start", "DATE", "first day of the activity"),
+        _c("date_end", "DATE", "last day"),
+        _c("title", "VARCHAR", "the activity", True),
+        _c("goal", "VARCHAR", "stated goal («Цель – …»)"),
+        _c("region_code", "VARCHAR", "region of the reporting body"),
+        _c("event_id", "VARCHAR", "the event this row reports (events.event_id)"),
+    ),
+)
+
+PRACTICE_LINKS = Table(
+    "practice_links",
+    "one piece of evidence that a region adopts another's practice",
+    ("link_id",),
+    (
+        _c("link_id", "VARCHAR", "pl_ + hash", True),
+        _c("from_region", "VARCHAR", "region whose practice is adopted (ISO code)", True),
+        _c("to_region", "VARCHAR", "region that adopts it (ISO code)", True),
+        _c("practice", "VARCHAR", "the practice, as phrased in the source", True),
+        _c("date_start", "DATE", "date or start of the period of the evidence"),
+        _c("date_end", "DATE", "end of that period"),
+        _c("date_precision", "VARCHAR", "day, month, quarter, year"),
+        _c(
+            "evidence_type",
+            "VARCHAR",
+            "adoption_statement, internship, joint_event, agreement, other",
+            True,
+        ),
+    ),
+)
+
+PLACES = Table(
+    "places",
+    "one place mention in a document, with how it was geocoded",
+    ("place_id",),
+    (
+        _c("place_id", "VARCHAR", "pc_ + hash", True),
+        _c("document_id", "VARCHAR", "document it is mentioned in", True),
+        _c("mention", "VARCHAR", "the place as written", True),
+        _c("settlement_name", "VARCHAR", "resolved settlement, nominative"),
+        _c("settlement_id", "VARCHAR", "GeoNames id"),
+        _c("region_code", "VARCHAR", "ISO code"),
+        _c("lat", "DOUBLE", "latitude"),
+        _c("lon", "DOUBLE", "longitude"),
+        _c("geo_precision", "VARCHAR", "settlement, region, country, or empty when unresolved"),
+        _c("alternatives", "VARCHAR[]", "other candidates with the same name"),
+        _c("resolution", "VARCHAR", "why this candidate was chosen"),
+        _c("char_start", "INTEGER", "offset of the mention in documents.full_text"),
+        _c("char_end", "INTEGER", "end offset"),
+    ),
+)
+
+SOURCES = Table(
+    "sources",
+    "one source passage of one extracted row (an event may have several)",
+    ("entity", "entity_id", "document_id", "char_start"),
+    (
+        _c("entity", "VARCHAR", "event, agreement, report_item, practice_link", True),
+        _c("entity_id", "VARCHAR", "id in that table", True),
+        _c("document_id", "VARCHAR", "the source document", True),
+        _c("char_start", "INTEGER", "start of the passage in documents.full_text", True),
+        _c("char_end", "INTEGER", "end of the passage", True),
+        _c("row_number", "INTEGER", "row in a table file (1 = header), when the source is a table"),
+        _c(
+            "merge_reason",
+            "VARCHAR",
+            "why this source was merged into an existing row (empty for the first source)",
+        ),
+    ),
+)
+
+REGIONS = Table(
+    "regions",
+    "one federal subject (reference, from data/reference/regions.csv)",
+    ("region_code",),
+    (
+        _c(
+            "region_code",
+            "VARCHAR",
+            "ISO 3166-2 code; RU-CR, RU-SEV, RU-DNR, RU-LNR, RU-ZAP, RU-KHE for subjects without one",
+            True,
+        ),
+        _c("name_full", "VARCHAR", "name as in the Constitution", True),
+        _c("name_short", "VARCHAR", "everyday name", True),
+        _c("aliases", "VARCHAR", "other names used in texts, '|'-separated"),
+        _c("federal_district", "VARCHAR", "federal district", True),
+        _c("admin_centre", "VARCHAR", "administrative centre", True),
+        _c("centre_lat", "DOUBLE", "latitude of the centre", True),
+        _c("centre_lon", "DOUBLE", "longitude of the centre", True),
+        _c("population", "BIGINT", "resident population"),
+    ),
+)
+
+ALL_TABLES = (DOCUMENTS, EVENTS, AGREEMENTS, REPORT_ITEMS, PRACTICE_LINKS, PLACES, SOURCES, REGIONS)
+TABLES_BY_NAME = {table.name: table for table in ALL_TABLES}
+
+
+def create_table_sql(table: Table) -> str:
+    """CREATE TABLE IF NOT EXISTS with the primary key."""
+    columns = ",\n  ".join(f"{column.name} {column.sql_type}" for column in table.columns)
+    return f"CREATE TABLE IF NOT EXISTS {table.name} (\n  {columns},\n  PRIMARY KEY ({', '.join(table.primary_key)})\n)"
+
+
+def validate_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of `table` in order; missing columns, nulls in required ones or extras raise SchemaError."""
+    missing = [name for name in table.column_names if name not in frame.columns]
+    if missing:
+        raise SchemaError(f"table {table.name}: missing column(s) {', '.join(missing)}")
+    extra = [name for name in frame.columns if name not in table.column_names]
+    if extra:
+        raise SchemaError(f"table {table.name}: unexpected column(s) {', '.join(extra)}")
+    for column in table.columns:
+        if column.required and frame[column.name].isna().any():
+            raise SchemaError(f"table {table.name}: column {column.name} has empty values")
+    duplicated = frame.duplicated(list(table.primary_key))
+    if duplicated.any():
+        raise SchemaError(
+            f"table {table.name}: duplicate key {tuple(frame.loc[duplicated, list(table.primary_key)].iloc[0])}"
+        )
+    return frame[table.column_names]
