@@ -51,3 +51,10 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in readme and "make run" in readme
     assert re.search(r"^make test\b", ci, re.M)
+
+
+def test_every_column_has_a_russian_label():
+    from loaders.model.schema import COLUMN_LABELS
+
+    missing = [f"{t.name}.{c}" for t in ALL_TABLES for c in t.column_names if c not in COLUMN_LABELS]
+    assert missing == []

@@ -246,3 +246,35 @@ def validate_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
             f"table {table.name}: duplicate key {tuple(frame.loc[duplicated, list(table.primary_key)].iloc[0])}"
         )
     return frame[table.column_names]
+
+
+# Russian names of the columns, as readers see them in tables and downloads. One name is one quantity in
+# every table, so one label per column name; a test checks that every column of every table has one.
+COLUMN_LABELS: dict[str, str] = {
+    "document_id": "Документ (id)", "sha256": "Хеш файла (SHA-256)", "file_name": "Файл",
+    "title": "Название", "genre": "Жанр", "published_date": "Дата документа", "source": "Источник",
+    "source_kind": "Вид источника", "full_text": "Текст", "ingested_at": "Загружено",
+    "is_demo": "Демо-данные", "event_id": "Мероприятие (id)", "event_type": "Тип мероприятия",
+    "topic": "Тематика", "date_start": "Дата начала", "date_end": "Дата окончания",
+    "date_precision": "Точность даты", "settlement_name": "Населённый пункт",
+    "settlement_id": "Населённый пункт (GeoNames id)", "region_code": "Код региона",
+    "lat": "Широта", "lon": "Долгота", "geo_precision": "Точность места", "organizers": "Организаторы",
+    "participant_cities": "Города участников", "participants_count": "Число участников",
+    "agreement_id": "Соглашение (id)", "date": "Дата", "parties_count": "Число сторон",
+    "parties": "Стороны", "subject": "Предмет", "report_item_id": "Пункт отчёта (id)",
+    "reporting_body": "Отчитывающийся орган", "period": "Период", "quarter": "Квартал",
+    "item_number": "№", "goal": "Цель", "link_id": "Связь (id)", "from_region": "Чья практика",
+    "to_region": "Кто перенимает", "practice": "Практика", "evidence_type": "Основание",
+    "place_id": "Упоминание места (id)", "mention": "Упоминание", "alternatives": "Другие варианты",
+    "resolution": "Как определено", "char_start": "Начало фрагмента", "char_end": "Конец фрагмента",
+    "entity": "Вид записи", "entity_id": "Запись (id)", "row_number": "Строка файла",
+    "merge_reason": "Причина объединения", "name_full": "Полное название", "name_short": "Регион",
+    "aliases": "Другие названия", "federal_district": "Федеральный округ",
+    "admin_centre": "Административный центр", "centre_lat": "Широта центра",
+    "centre_lon": "Долгота центра", "population": "Население (перепись 2021)",
+}
+
+
+def column_label(name: str) -> str:
+    """The Russian label of a column (the name itself for a column not in the codebook)."""
+    return COLUMN_LABELS.get(name, name)
