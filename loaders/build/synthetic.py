@@ -126,7 +126,7 @@ def generate(scale_name: str = "national", seed: int = 1) -> dict[str, pd.DataFr
     participant_picks = rng.integers(0, len(settlements), size=(scale.events, 2))
     has_participants = rng.random(scale.events) < 0.3
     events = pd.DataFrame({
-        "event_id": event_ids, "title": titles, "event_type": event_types,
+        "event_id": event_ids, "confidence": 1.0, "extraction_reason": "синтетические данные / synthetic", "title": titles, "event_type": event_types,
         "topic": rng.choice(TOPICS, size=scale.events, p=[0.45, 0.35, 0.15, 0.05]),
         "date_start": pd.to_datetime(date_start).date, "date_end": pd.to_datetime(date_end).date,
         "date_precision": "day", "settlement_name": place["name"], "settlement_id": place["settlement_id"],
@@ -156,7 +156,7 @@ def _agreements(rng, scale: Scale, settlements: pd.DataFrame, seed: int) -> dict
     counts = rng.integers(2, 10, size=scale.agreements)
     place = settlements.iloc[picks].reset_index(drop=True)
     return {"agreements": pd.DataFrame({
-        "agreement_id": [f"ag_syn{seed:03d}{i:08d}" for i in range(scale.agreements)],
+        "agreement_id": [f"ag_syn{seed:03d}{i:08d}" for i in range(scale.agreements)], "confidence": 1.0, "extraction_reason": "синтетические данные / synthetic",
         "date": pd.to_datetime(dates).date, "date_precision": "day", "parties_count": counts,
         "parties": [[f"Сторона {k + 1}" for k in range(n)] for n in counts],
         "settlement_name": place["name"], "settlement_id": place["settlement_id"], "region_code": place["region_code"],
@@ -174,7 +174,7 @@ def _practice_links(rng, scale: Scale, regions: list[str], seed: int) -> dict[st
     quarters = rng.integers(0, len(QUARTERS), size=scale.practice_links)
     dates, _ = _event_dates(rng, quarters)
     return {"practice_links": pd.DataFrame({
-        "link_id": [f"pl_syn{seed:03d}{i:08d}" for i in range(scale.practice_links)],
+        "link_id": [f"pl_syn{seed:03d}{i:08d}" for i in range(scale.practice_links)], "confidence": 1.0, "extraction_reason": "синтетические данные / synthetic",
         "from_region": from_regions, "to_region": to_regions,
         "practice": rng.choice(np.array(PRACTICES), size=scale.practice_links),
         "date_start": pd.to_datetime(dates).date, "date_end": pd.to_datetime(dates).date, "date_precision": "day",
@@ -186,7 +186,7 @@ def _report_items(rng, scale: Scale, events: pd.DataFrame, seed: int) -> dict[st
     chosen = events.sample(n=scale.report_items, random_state=seed).sort_values(["region_code", "date_start"])
     periods = [f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in chosen["date_start"]]
     return {"report_items": pd.DataFrame({
-        "report_item_id": [f"ri_syn{seed:03d}{i:08d}" for i in range(len(chosen))],
+        "report_item_id": [f"ri_syn{seed:03d}{i:08d}" for i in range(len(chosen))], "confidence": 1.0, "extraction_reason": "синтетические данные / synthetic",
         "reporting_body": [f"Общественный совет ({code})" for code in chosen["region_code"]],
         "period": periods, "item_number": chosen.groupby(["region_code", pd.Series(periods, index=chosen.index)]).cumcount() + 1,
         "date_start": chosen["date_start"].to_numpy(), "date_end": chosen["date_end"].to_numpy(),

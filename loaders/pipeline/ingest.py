@@ -143,6 +143,8 @@ def extraction_bundle(
                 "organizers": event.organizers,
                 "participant_cities": event.participant_cities,
                 "participants_count": event.participants_count,
+                "confidence": event.confidence,
+                "extraction_reason": event.reason,
             }
         )
         rows["sources"].append(_source("event", event_id, doc_id, event.passage))
@@ -163,6 +165,8 @@ def extraction_bundle(
                     "goal": item.goal,
                     "region_code": extraction.report.region_code,
                     "event_id": event_ids[item.event_index],
+                    "confidence": item.confidence,
+                    "extraction_reason": item.reason,
                 }
             )
             rows["sources"].append(_source("report_item", item_id, doc_id, event.passage))
@@ -177,6 +181,8 @@ def extraction_bundle(
                 "parties_count": agreement.parties_count,
                 "parties": agreement.parties,
                 "subject": agreement.subject,
+                "confidence": agreement.confidence,
+                "extraction_reason": agreement.reason,
                 **{k: v for k, v in located.items() if k != "geo_precision"},
             }
         )
@@ -195,6 +201,8 @@ def extraction_bundle(
                 "date_end": span.end if span else published,
                 "date_precision": span.precision if span else ("day" if published else None),
                 "evidence_type": link.evidence_type,
+                "confidence": link.confidence,
+                "extraction_reason": link.reason,
             }
         )
         rows["sources"].append(_source("practice_link", link_id, doc_id, link.passage))

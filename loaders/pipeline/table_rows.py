@@ -281,6 +281,11 @@ def _place_columns(place: GeocodeResult | None) -> dict:
     }
 
 
+def _table_reason(row: RawRow, ctx: _Context) -> str:
+    """Provenance of a table row as a reason: official tables are taken as stated."""
+    return f"таблица {ctx.file_name}, строка {row.number}"
+
+
 def _event_row(
     event_id: str, title: str, span: DateSpan, place: GeocodeResult | None, row, fields, ctx
 ) -> dict:
@@ -288,6 +293,8 @@ def _event_row(
     topic_cell = _cell(row, fields, "topic")
     return {
         "event_id": event_id,
+        "confidence": 1.0,
+        "extraction_reason": _table_reason(row, ctx),
         "title": title,
         "event_type": event_type_from_text(type_cell) if type_cell else event_type_from_text(title),
         "topic": topic_from_text(topic_cell) if topic_cell else topic_from_text(title),
@@ -353,6 +360,8 @@ def _convert_agreement(row, fields, ctx, out) -> None:
     out["agreements"].append(
         {
             "agreement_id": agreement_id,
+            "confidence": 1.0,
+            "extraction_reason": _table_reason(row, ctx),
             "date": span.start,
             "date_precision": span.precision,
             "parties_count": count,
@@ -387,6 +396,8 @@ def _convert_report_item(row, fields, ctx, out) -> None:
     out["report_items"].append(
         {
             "report_item_id": item_id,
+            "confidence": 1.0,
+            "extraction_reason": _table_reason(row, ctx),
             "reporting_body": body,
             "period": period,
             "item_number": _count(row, fields, "item_number"),
@@ -421,6 +432,8 @@ def _convert_practice_link(row, fields, ctx, out) -> None:
     out["practice_links"].append(
         {
             "link_id": link_id,
+            "confidence": 1.0,
+            "extraction_reason": _table_reason(row, ctx),
             "from_region": from_region,
             "to_region": to_region,
             "practice": practice,

@@ -127,6 +127,8 @@ class ExtractedEvent:
     participants_count: int | None = None
     organizers: list[str] = field(default_factory=list)
     sub_activities: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+    reason: str = ""
 
 
 @dataclass
@@ -139,6 +141,8 @@ class ExtractedAgreement:
     subject: str | None
     passage: Passage
     explicit_date: bool = False
+    confidence: float = 0.5
+    reason: str = ""
 
 
 @dataclass
@@ -149,6 +153,8 @@ class ExtractedLink:
     evidence_type: str
     span: DateSpan | None
     passage: Passage
+    confidence: float = 0.5
+    reason: str = ""
 
 
 @dataclass
@@ -157,6 +163,8 @@ class ReportItem:
     title: str
     goal: str | None
     event_index: int
+    confidence: float = 0.5
+    reason: str = ""
 
 
 @dataclass
