@@ -87,22 +87,3 @@ def test_practice_spread_lists_adopters_in_date_order():
 def test_neighbours():
     teachers, learners = network.neighbours(LINKS, "C")
     assert sorted(teachers["from_region"]) == ["A", "B"] and list(learners["to_region"]) == ["D"]
-
-
-def test_joint_event_links_from_guests_of_other_regions():
-    events = pd.DataFrame(
-        {
-            "event_id": ["e1", "e2", "e3"],
-            "title": ["Форум", "Квест", "Семинар"],
-            "region_code": ["A", "A", None],
-            "participant_cities": ["Гостев; Свой", "", "Гостев"],
-            "date_start": pd.to_datetime(["2023-10-14"] * 3),
-            "quarter": ["2023Q4"] * 3,
-            "document_id": ["d1", "d2", "d3"],
-        }
-    )
-    regions = {"Гостев": "B", "Свой": "A"}
-    links = network.joint_event_links(events, regions.get)
-    assert links[["from_region", "to_region", "evidence_type", "event_id"]].values.tolist() == [
-        ["A", "B", "joint_event", "e1"]
-    ]

@@ -17,8 +17,9 @@ from loaders.geo.gazetteer import load_gazetteer_frame
 from loaders.model.ids import document_id, sha256_hex
 from loaders.model.quarters import quarter_bounds, quarter_range
 from loaders.geo.regions import region_index
-from loaders.model.schema import AGREEMENTS, DOCUMENTS, EVENTS, PRACTICE_LINKS, REPORT_ITEMS, SOURCES, validate_frame
-from loaders.store.database import _insert, open_store, transaction
+from loaders.model.quarters import quarter_key
+from loaders.model.schema import SOURCES, TABLES_BY_NAME, validate_frame
+from loaders.store.database import _insert, open_store, rebuild_derived, transaction
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_TYPES
 
 
@@ -184,11 +185,11 @@ def _practice_links(rng, scale: Scale, regions: list[str], seed: int) -> dict[st
 
 def _report_items(rng, scale: Scale, events: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
     chosen = events.sample(n=scale.report_items, random_state=seed).sort_values(["region_code", "date_start"])
-    periods = [f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in chosen["date_start"]]
+    quarters = [quarter_key(day) for day in chosen["date_start"]]
     return {"report_items": pd.DataFrame({
         "report_item_id": [f"ri_syn{seed:03d}{i:08d}" for i in range(len(chosen))], "confidence": 1.0, "extraction_reason": "синтетические данные / synthetic",
         "reporting_body": [f"Общественный совет ({code})" for code in chosen["region_code"]],
-        "period": periods, "item_number": chosen.groupby(["region_code", pd.Series(periods, index=chosen.index)]).cumcount() + 1,
+        "quarter": quarters, "item_number": chosen.groupby(["region_code", pd.Series(quarters, index=chosen.index)]).cumcount() + 1,
         "date_start": chosen["date_start"].to_numpy(), "date_end": chosen["date_end"].to_numpy(),
         "title": chosen["title"].to_numpy(), "goal": "обмен опытом", "region_code": chosen["region_code"].to_numpy(),
         "event_id": chosen["event_id"].to_numpy(),
@@ -231,9 +232,10 @@ def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     partial = db_path.with_name(db_path.name + ".building")
     partial.unlink(missing_ok=True)
-    schemas = {t.name: t for t in (DOCUMENTS, EVENTS, AGREEMENTS, PRACTICE_LINKS, REPORT_ITEMS, SOURCES)}
-    with open_store(partial) as connection, transaction(connection):
-        for name, frame in tables.items():
-            _insert(connection, name, validate_frame(schemas[name], frame))
+    with open_store(partial) as connection:
+        with transaction(connection):
+            for name, frame in tables.items():
+                _insert(connection, name, validate_frame(TABLES_BY_NAME[name], frame))
+        rebuild_derived(connection)
     partial.replace(db_path)
     return {name: len(frame) for name, frame in tables.items()}
