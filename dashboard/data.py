@@ -142,14 +142,15 @@ def _read_atlas(db_path: str, version: str) -> Atlas:
 
 
 @st.cache_data(show_spinner=False)
-def _read_region_shapes(path: str, version: str) -> dict | None:
-    import json
+def _read_region_shapes(path: str, version: str):
+    from loaders.geo.boundaries import read_region_boundaries
 
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return read_region_boundaries(path)
 
 
-def load_region_shapes() -> dict | None:
-    """Region polygons (GeoJSON, data/reference/regions.geojson), or None if the file is missing."""
+def load_region_shapes():
+    """Region polygons as a GeoDataFrame (region_code, name, geometry, area_km2, geojson; see
+    loaders.geo.boundaries.read_region_boundaries), or None if data/reference/regions.geojson is missing."""
     from loaders.paths import REGIONS_GEOJSON
 
     if not REGIONS_GEOJSON.exists():
