@@ -1,6 +1,7 @@
 """Layering and documentation rules that keep the codebase honest."""
 
 import ast
+import pytest
 import re
 from pathlib import Path
 
@@ -120,3 +121,24 @@ def test_the_import_rules_see_a_wrong_import(tmp_path, monkeypatch):
     assert _violations("loaders/model", {"loaders.store"}) == [
         "loaders/model/bad.py imports loaders.store"
     ]
+
+
+def test_a_missing_resource_skips_locally_but_fails_in_ci(monkeypatch):
+    import conftest
+
+    monkeypatch.setitem(conftest.RESOURCES, "absent", (lambda: False, "nothing here"))
+    monkeypatch.setattr(conftest, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception, match="nothing here"):
+        conftest.require("absent")
+    monkeypatch.setattr(conftest, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true: required, not skipped"):
+        conftest.require("absent")
+
+
+def test_ci_script_fails_when_it_cannot_install_a_package():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "export CI=true" in ci
+    not_root = re.search(r'if \[ "\$\(id -u\)" -ne 0 \]; then(.*?)fi', ci, re.S).group(1)
+    assert "return 1" in not_root and "return 0" not in not_root
+    assert re.search(r"^apt_install chromium \|\| exit 1", ci, re.M)
+    assert re.search(r"^apt_install gmt-dcw \|\| exit 1", ci, re.M)

@@ -133,10 +133,7 @@ def test_unknown_dcw_code_fails_instead_of_guessing():
 
 # ---------------------------------------------------------------- the real DCW-GMT file
 
-needs_dcw = pytest.mark.skipif(
-    not DEFAULT_NC.exists(),
-    reason=f"{DEFAULT_NC} absent: install the Debian package gmt-dcw (CI does) to test the decoder",
-)
+needs_dcw = pytest.mark.requires("dcw")  # skipped without gmt-dcw, except in CI (which installs it)
 
 
 @pytest.fixture(scope="module")

@@ -188,8 +188,9 @@ def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
     from conftest import SEEDS_DIR
     from loaders.pipeline.ingest import ingest_documents
 
-    if not (SEEDS_DIR / "gold.json").exists():
-        pytest.skip("../shared/seeds is not beside the repo")
+    from conftest import require
+
+    require("seeds")
     hostile = tmp_path / "hostile.txt"
     hostile.write_text(
         "Курганская область перенимает опыт Югры <script>alert('x')</script> в экологическом просвещении.",
