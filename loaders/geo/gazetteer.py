@@ -256,12 +256,10 @@ class Gazetteer:
         self._by_name: dict[str, list[Settlement]] = {}
         self._by_lemma: dict[str, list[Settlement]] = {}
         self._by_form: dict[str, list[Settlement]] = {}
-        self.settlements_by_id: dict[str, Settlement] = {}
         for row in frame.itertuples(index=False):
             settlement = Settlement(
                 row.settlement_id, row.name, row.region_code, row.lat, row.lon, int(row.population)
             )
-            self.settlements_by_id[settlement.settlement_id] = settlement
             for key in row.name_keys.split("|"):
                 self._by_name.setdefault(key, []).append(settlement)
             for key in row.lemma_keys.split("|"):
