@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 import duckdb
 import pandas as pd
 
-from loaders.model.schema import JOINT_EVENT_LINKS, SOURCES, frame_from_rows
+from loaders.model.schema import JOINT_EVENT_LINKS, SOURCES, frame_from_rows, validate_frame
 
 JOINT_EVENT_ENTITY = "joint_event_link"
 
@@ -71,24 +71,20 @@ def joint_event_rows(events: pd.DataFrame, region_of: Callable[[str], str | None
     return rows
 
 
-def _source_rows(links: list[dict], passages: pd.DataFrame) -> list[dict]:
-    """Each link inherits every passage of its event."""
-    by_event = {event_id: group for event_id, group in passages.groupby("event_id", sort=False)}
-    rows = []
-    for link in links:
-        for passage in by_event.get(link["event_id"], passages.iloc[0:0]).itertuples(index=False):
-            rows.append(
-                {
-                    "entity": JOINT_EVENT_ENTITY,
-                    "entity_id": link["link_id"],
-                    "document_id": passage.document_id,
-                    "char_start": int(passage.char_start),
-                    "char_end": int(passage.char_end),
-                    "row_number": None if pd.isna(passage.row_number) else int(passage.row_number),
-                    "merge_reason": None,
-                }
-            )
-    return rows
+def _sources(links: pd.DataFrame, passages: pd.DataFrame) -> pd.DataFrame:
+    """Each link inherits every passage of its event (a join on event_id), as rows of SOURCES."""
+    joined = links[["link_id", "event_id"]].merge(passages, on="event_id", how="inner")
+    return pd.DataFrame(
+        {
+            "entity": JOINT_EVENT_ENTITY,
+            "entity_id": joined["link_id"].astype(object),
+            "document_id": joined["document_id"].astype(object),
+            "char_start": joined["char_start"].astype("int64"),
+            "char_end": joined["char_end"].astype("int64"),
+            "row_number": joined["row_number"].astype("Int64"),
+            "merge_reason": pd.Series([None] * len(joined), dtype=object),
+        }
+    )
 
 
 def derive_joint_event_links(
@@ -106,9 +102,9 @@ def derive_joint_event_links(
     events = connection.execute(_EVENTS_SQL.format(restriction=restriction), parameters).df()
     events["date_start"] = pd.to_datetime(events["date_start"]).dt.date
     events["date_end"] = pd.to_datetime(events["date_end"]).dt.date
-    links = joint_event_rows(events, region_of)
-    passages = connection.execute(_SOURCES_SQL, [[link["event_id"] for link in links]]).df()
+    links = frame_from_rows(JOINT_EVENT_LINKS, joint_event_rows(events, region_of))
+    passages = connection.execute(_SOURCES_SQL, [list(links["event_id"].unique())]).df()
     return {
-        JOINT_EVENT_LINKS.name: frame_from_rows(JOINT_EVENT_LINKS, links),
-        SOURCES.name: frame_from_rows(SOURCES, _source_rows(links, passages)),
+        JOINT_EVENT_LINKS.name: links,
+        SOURCES.name: validate_frame(SOURCES, _sources(links, passages)),
     }
