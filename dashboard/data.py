@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.paths import database_path
+from loaders.store.database import OUTDATED_MESSAGE  # noqa: F401  (shown by app.py)
 
 EVENTS_SQL = """
 WITH first_source AS (
@@ -160,6 +161,19 @@ def load_region_shapes():
 
 def store_path() -> Path:
     return database_path()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _store_is_current(db_path: str, version: str) -> bool:
+    from loaders.store.database import store_is_current
+
+    return store_is_current(Path(db_path))
+
+
+def store_is_current() -> bool:
+    """Whether the configured store was built with the current schema (checked once per file version)."""
+    path = store_path()
+    return _store_is_current(str(path), database_version(path))
 
 
 def load_atlas() -> Atlas | None:

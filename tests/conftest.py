@@ -10,8 +10,8 @@ import pytest
 from loaders.build.dcw import DEFAULT_NC
 from loaders.pipeline.load_tables import load_tables
 
-# The real seed documents live in ../shared/seeds beside the repository ($ATLAS_SEEDS overrides it, e.g.
-# for a git worktree that sits elsewhere).
+# The real seed documents live in ../shared/seeds beside the repository ($ATLAS_SEEDS overrides it,
+# e.g. for a git worktree that sits elsewhere).
 SEEDS_DIR = Path(
     os.environ.get("ATLAS_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds")
 )

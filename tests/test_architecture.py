@@ -66,7 +66,7 @@ def test_every_column_has_a_russian_label():
 
 
 def _package_imports(path: Path) -> set[str]:
-    """Dotted modules a file imports (first two parts: `loaders.store`, `streamlit`), lazy ones included."""
+    """Dotted modules a file imports (first two parts: `loaders.store`), lazy ones included."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):

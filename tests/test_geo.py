@@ -6,6 +6,7 @@ import csv
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -331,9 +332,7 @@ def test_areas_agree_with_an_independent_spherical_computation(boundaries):
     assert abs(albers.sum() - 17_098_246) <= 0.02 * 17_098_246
 
 
-def _settlements(*rows) -> "pd.DataFrame":
-    import pandas as pd
-
+def _settlements(*rows) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["settlement_id", "name", "region_code", "lat", "lon", "population"]
     )

@@ -1,4 +1,4 @@
-"""The schema is enforced on frames as built: each kind of error fires and names table and column."""
+"""The schema is enforced on frames as built: each kind of error fires, naming table and column."""
 
 import datetime as dt
 

@@ -1,5 +1,7 @@
 """The DuckDB store: schema enforcement, atomic writes, merging of the same event from several sources."""
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 import pytest
@@ -120,8 +122,8 @@ GUESTS_CSV = """Дата,Мероприятие,Город,Регион,Учас
 
 
 def test_joint_event_links_are_derived_and_stored_with_their_sources(tmp_path):
-    """Guests from Surgut and Nyagan (both Yugra) and Tobolsk (the host's own region) at a Tyumen forum:
-    one link RU-TYU → RU-KHM carrying both Yugra towns, sourced by the event's table row."""
+    """Guests from Surgut and Nyagan (both Yugra) and Tobolsk (the host's own region) at a Tyumen
+    forum: one link RU-TYU → RU-KHM carrying both Yugra towns, sourced by the event's table row."""
     path = tmp_path / "guests.csv"
     path.write_text(GUESTS_CSV, encoding="utf-8")
     db = tmp_path / "s.duckdb"
@@ -155,3 +157,40 @@ def test_rebuilding_derived_rows_gives_the_same_links(fixture_db, tmp_path):
         # fixture: Yugorsk forum (RU-KHM) with guests from Sovetsky (also RU-KHM): no link;
         # Surgut forum with guests from Nyagan and Yugorsk (RU-KHM): no link either.
         assert before == []
+
+
+def test_a_store_of_another_schema_is_refused_not_half_written(fixture_db, tmp_path):
+    import shutil
+
+    copy = tmp_path / "old.duckdb"
+    shutil.copy(fixture_db, copy)
+    assert store.store_is_current(copy)
+    with duckdb.connect(str(copy)) as connection:  # as if built by an older version
+        connection.execute(
+            "UPDATE store_meta SET value = 'old' WHERE key = ?", [store.SCHEMA_HASH_KEY]
+        )
+    assert not store.store_is_current(copy)
+    with pytest.raises(store.OutdatedStoreError, match="another schema version"):
+        store.connect(copy)
+    new = tmp_path / "new.duckdb"
+    with store.open_store(new):
+        pass
+    assert store.store_is_current(new)
+
+
+def test_the_dashboard_asks_to_rebuild_an_outdated_store(fixture_db, tmp_path, use_db):
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    copy = tmp_path / "old.duckdb"
+    shutil.copy(fixture_db, copy)
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute("ALTER TABLE report_items RENAME COLUMN quarter TO period")
+        connection.execute("DELETE FROM store_meta")
+    use_db(copy)
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py"), default_timeout=60
+    ).run()
+    assert not at.exception
+    assert "another schema version" in at.error[0].value

@@ -1,5 +1,5 @@
-"""Region boundaries as a GeoDataFrame (the committed GeoJSON, built by loaders.build.dcw): areas in an
-equal-area projection, and the check of the gazetteer against the polygons (a spatial join)."""
+"""Region boundaries as a GeoDataFrame (the committed GeoJSON, built by loaders.build.dcw): areas in
+an equal-area projection, and the check of the gazetteer against the polygons (a spatial join)."""
 
 from __future__ import annotations
 
@@ -12,24 +12,23 @@ import pandas as pd
 
 from loaders.paths import REGIONS_GEOJSON
 
-# Albers equal-area conic for Russia (standard parallels 52° and 64°, central meridian 105° E): areas
-# are exact up to the ellipsoid, and distances are good to a few per cent, enough to tell a border
-# village from a misplaced town. Chukotka's far side (-180…-169°) is 85° from the central meridian, so
-# the projection stays continuous across the antimeridian.
+# Albers equal-area conic for Russia (standard parallels 52° and 64°, central meridian 105° E):
+# areas are exact up to the ellipsoid, and distances are good to a few per cent, enough to tell a
+# border village from a misplaced town. Chukotka's far side (-180…-169°) is 85° from the central
+# meridian, so the projection stays continuous across the antimeridian.
 RUSSIA_ALBERS = "+proj=aea +lat_1=52 +lat_2=64 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
-# The GeoJSON was simplified with a 0.02° tolerance (loaders.build.dcw): a settlement this close to its
-# own region's polygon is a border effect, not an error.
+# The GeoJSON was simplified with a 0.02° tolerance (loaders.build.dcw): a settlement this close to
+# its own region's polygon is a border effect, not an error.
 BORDER_TOLERANCE_KM = 5.0
 
 
 def read_region_boundaries(path: Path | str = REGIONS_GEOJSON) -> gpd.GeoDataFrame:
-    """One row per federal subject with a polygon: region_code, name, geometry (EPSG:4326), area_km2,
-    and `geojson`, the geometry as read (a map embeds it as is: serialising 83 shapes again with shapely
-    costs ~0.1 s per map render).
+    """One row per federal subject with a polygon: region_code, name, geometry (EPSG:4326),
+    area_km2, and `geojson`, the geometry as read (a map embeds it as is: serialising 83 shapes
+    again with shapely costs ~0.1 s per map render).
 
-    The six subjects the source has no boundary for (RU-CR, RU-SEV, RU-DNR, RU-LNR, RU-ZAP, RU-KHE) have
-    no row.
-    """
+    The six subjects the source has no boundary for (RU-CR, RU-SEV, RU-DNR, RU-LNR, RU-ZAP, RU-KHE)
+    have no row."""
     with open(path, encoding="utf-8") as handle:
         features = json.load(handle)["features"]
     boundaries = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
@@ -49,10 +48,9 @@ def region_areas_km2(boundaries: gpd.GeoDataFrame) -> pd.Series:
 class GeographyReport:
     """Gazetteer settlements against the region polygons.
 
-    `disagreements`: one row per settlement whose GeoNames region differs from the polygon it falls in
-    (settlement_id, name, population, region_code, polygon_region, distance_km to its own region's
-    polygon); `outside`: settlements in no polygon (same columns, polygon_region empty).
-    """
+    `disagreements`: one row per settlement whose GeoNames region differs from the polygon it falls
+    in (settlement_id, name, population, region_code, polygon_region, distance_km to its own
+    region's polygon); `outside`: settlements in no polygon (same columns, polygon_region empty)."""
 
     checked: int
     without_polygon: dict[str, int]
@@ -86,7 +84,8 @@ class GeographyReport:
             shown = shown.head(limit)
         for row in shown.itertuples(index=False):
             lines.append(
-                f"  {row.name} ({row.settlement_id}, {row.population} жит.): GeoNames {row.region_code}, "
+                f"  {row.name} ({row.settlement_id}, {row.population} жит.): "
+                f"GeoNames {row.region_code}, "
                 f"полигон {row.polygon_region}, {row.distance_km:.1f} км до своего региона"
             )
         return lines
@@ -107,7 +106,8 @@ def check_gazetteer_regions(
     settlements: pd.DataFrame | None = None, boundaries: gpd.GeoDataFrame | None = None
 ) -> GeographyReport:
     """Spatial join of every gazetteer settlement (settlement_id, name, region_code, lat, lon,
-    population) to the region polygons; settlements of subjects without a polygon are counted apart."""
+    population) to the region polygons; settlements of subjects without a polygon are counted
+    apart."""
     if settlements is None:
         from loaders.geo.gazetteer import load_gazetteer_frame
 

@@ -7,7 +7,10 @@ from pathlib import Path
 
 from loaders.model.schema import ALL_TABLES, Column, Table
 
-START = "<!-- codebook:start (generated: python -m loaders codebook --write; edit loaders/model/schema.py) -->"
+START = (
+    "<!-- codebook:start (generated: python -m loaders codebook --write; "
+    "edit loaders/model/schema.py) -->"
+)
 END = "<!-- codebook:end -->"
 
 

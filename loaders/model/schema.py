@@ -1,10 +1,11 @@
-"""The tidy tables: every column defined once (type, meaning, allowed values, key, Russian label) and
-enforced with pandera on each frame as it was built, before it is stored."""
+"""The tidy tables: every column defined once (type, meaning, allowed values, key, Russian label)
+and enforced with pandera on each frame as it was built, before it is stored."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -212,8 +213,8 @@ PRACTICE_LINKS = Table(
 
 JOINT_EVENT_LINKS = Table(
     "joint_event_links",
-    "one (event, guest region) pair: participants from a region at an event hosted in another, derived "
-    "from events.participant_cities after every write (loaders/store/derive.py)",
+    "one (event, guest region) pair: participants from a region at an event hosted in another, "
+    "derived from events.participant_cities after every write (loaders/store/derive.py)",
     ("link_id",),
     (
         _c("link_id", "VARCHAR", "je_ + event id + guest region", True),
@@ -298,7 +299,8 @@ REGIONS = Table(
 
 STORE_META = Table(
     "store_meta",
-    "one setting of the store itself (e.g. the sha256 of the regions reference it holds)",
+    "one setting of the store itself (schema_sha256: the schema it was built with; "
+    "regions_csv_sha256: the regions reference it holds)",
     ("key",),
     (
         _c("key", "VARCHAR", "name of the setting", True),
@@ -321,6 +323,13 @@ ALL_TABLES = (
 TABLES_BY_NAME = {table.name: table for table in ALL_TABLES}
 
 
+def schema_fingerprint() -> str:
+    """sha256 of every CREATE TABLE statement: changes whenever a table, column, type or key
+    does."""
+    statements = "\n".join(create_table_sql(table) for table in ALL_TABLES)
+    return hashlib.sha256(statements.encode("utf-8")).hexdigest()
+
+
 def create_table_sql(table: Table) -> str:
     """CREATE TABLE IF NOT EXISTS with the primary key."""
     columns = ",\n  ".join(f"{column.name} {column.sql_type}" for column in table.columns)
@@ -330,9 +339,10 @@ def create_table_sql(table: Table) -> str:
     )
 
 
-# --- Enforcement -------------------------------------------------------------------------------------
-# Each check takes a column (nulls included) and says, per value, whether it fits the SQL type; pandera
-# ignores nulls (nullability is a separate check). Checks are vectorised where the dtype already decides.
+# --- Enforcement ---------------------------------------------------------------------------------
+# Each check takes a column (nulls included) and says, per value, whether it fits the SQL type;
+# pandera ignores nulls (nullability is a separate check). Checks are vectorised where the dtype
+# already decides.
 
 
 def _each(series: pd.Series, fits) -> pd.Series:
@@ -419,9 +429,9 @@ _TYPE_CHECKS = {
 
 @functools.cache
 def pandera_schema(table: Table):
-    """The table as a pandera DataFrameSchema: exactly these columns, their types, allowed values and
-    bounds, no nulls in required columns, a unique primary key. Built on first use (pandera is slow to
-    import, and the dashboard never validates)."""
+    """The table as a pandera DataFrameSchema: exactly these columns, their types, allowed values
+    and bounds, no nulls in required columns, a unique primary key. Built on first use (pandera is
+    slow to import, and the dashboard never validates)."""
     import pandera.pandas as pa
 
     columns = {}
@@ -496,13 +506,15 @@ def validate_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def frame_from_rows(table: Table, rows: list[dict]) -> pd.DataFrame:
-    """A frame built from the row dicts exactly as they are (no projection onto the schema), checked."""
+    """A frame built from the row dicts exactly as they are (no projection onto the schema),
+    checked."""
     frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=table.column_names)
     return validate_frame(table, frame)
 
 
-# Russian names of the columns, as readers see them in tables and downloads. One name is one quantity in
-# every table, so one label per column name; a test checks that every column of every table has one.
+# Russian names of the columns, as readers see them in tables and downloads. One name is one
+# quantity in every table, so one label per column name; a test checks that every column of every
+# table has one.
 COLUMN_LABELS: dict[str, str] = {
     "document_id": "Документ (id)",
     "sha256": "Хеш файла (SHA-256)",

@@ -28,10 +28,10 @@ from loaders.model.schema import (
     frame_from_rows,
 )
 from loaders.model.bundle import Bundle
+from loaders.read.textio import UnreadableFileError
 from loaders.store.database import open_store, store_validated, validated_tables
 
 STORE_BATCH = 50  # files per write transaction
-from loaders.read.textio import UnreadableFileError
 
 
 @dataclass

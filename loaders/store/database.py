@@ -1,4 +1,4 @@
-"""The DuckDB store: schema creation, transactional and idempotent writes of files' rows, derived rows."""
+"""The DuckDB store: schema creation, transactional idempotent writes, derived rows."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from loaders.model.schema import (
     TABLES_BY_NAME,
     create_table_sql,
     frame_from_rows,
+    schema_fingerprint,
     validate_frame,
 )
 from loaders.paths import REGIONS_CSV, database_path
@@ -30,6 +31,11 @@ from loaders.store.derive import JOINT_EVENT_ENTITY, derive_joint_event_links
 from loaders.store.merge import merge_batch
 
 REGIONS_HASH_KEY = "regions_csv_sha256"
+SCHEMA_HASH_KEY = "schema_sha256"
+
+
+class OutdatedStoreError(RuntimeError):
+    """The store was built with another version of the schema (tables, columns or keys differ)."""
 
 
 def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -54,15 +60,45 @@ def open_store(path: Path | None = None):
 
 
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables; (re)load the regions reference when the store is new or the reference file
-    changed since it was loaded (its sha256 is kept in store_meta), all in one transaction."""
+    """Create missing tables; (re)load the regions reference when the store is new or the reference
+    file changed since it was loaded (its sha256 is kept in store_meta), all in one transaction."""
     with transaction(connection):
         for table in ALL_TABLES:
             connection.execute(create_table_sql(table))
+        _check_schema_version(connection)
         reference_hash = sha256_hex(REGIONS_CSV.read_bytes())
         if _meta(connection, REGIONS_HASH_KEY) != reference_hash:
             _load_regions(connection)
             _set_meta(connection, REGIONS_HASH_KEY, reference_hash)
+
+
+def _check_schema_version(connection: duckdb.DuckDBPyConnection) -> None:
+    """Stamp a new store with the schema fingerprint; refuse a store holding rows of another schema
+    (CREATE TABLE IF NOT EXISTS would leave its old columns in place and writes would fail
+    midway)."""
+    fingerprint = schema_fingerprint()
+    stored = _meta(connection, SCHEMA_HASH_KEY)
+    if stored == fingerprint:
+        return
+    has_rows = connection.execute(f"SELECT count(*) FROM {DOCUMENTS.name}").fetchone()[0] > 0
+    if stored is not None or has_rows:
+        raise OutdatedStoreError(OUTDATED_MESSAGE)
+    _set_meta(connection, SCHEMA_HASH_KEY, fingerprint)
+
+
+OUTDATED_MESSAGE = (
+    "хранилище собрано другой версией схемы; пересоберите его (make clean-db, затем make run или "
+    "python -m loaders load …) / the store was built with another schema version: rebuild it"
+)
+
+
+def store_is_current(path: Path) -> bool:
+    """True when the store at path carries the current schema fingerprint (read-only check)."""
+    with duckdb.connect(str(path), read_only=True) as connection:
+        try:
+            return _meta(connection, SCHEMA_HASH_KEY) == schema_fingerprint()
+        except duckdb.CatalogException:  # built before store_meta existed
+            return False
 
 
 def _load_regions(connection: duckdb.DuckDBPyConnection) -> None:
@@ -185,8 +221,8 @@ def _new_event_ids(written: list[dict[str, pd.DataFrame] | None]) -> list[str]:
 def _store_joint_event_links(
     connection: duckdb.DuckDBPyConnection, event_ids: list[str] | None
 ) -> None:
-    """Derive (see loaders.store.derive) and store the joint-event links of these events (all if None),
-    replacing any stored for them. Events are never updated after insert, so new ids suffice."""
+    """Derive (see loaders.store.derive) and store the joint-event links of these events (all if
+    None), replacing any stored for them. Events are never updated after insert, so new ids suffice."""
     if event_ids is not None and not event_ids:
         return
     derived = derive_joint_event_links(connection, event_ids)

@@ -1,8 +1,9 @@
 """Rows derived from stored rows after every write: joint-event links (guests from another region).
 
-A joint-event link says: participants from region B came to an event hosted in region A, so B saw A's
-practice (from_region A → to_region B). It is derived from events.participant_cities, each name resolved
-with the gazetteer (largest settlement of that name), and its sources are the event's own passages.
+A joint-event link says: participants from region B came to an event hosted in region A, so B saw
+A's practice (from_region A → to_region B). It is derived from events.participant_cities, each name
+resolved with the gazetteer (largest settlement of that name), and its sources are the event's own
+passages.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def settlement_region(name: str) -> str | None:
 def joint_event_rows(events: pd.DataFrame, region_of: Callable[[str], str | None]) -> list[dict]:
     """One row per (event, guest region other than the host's); grain and key as JOINT_EVENT_LINKS.
 
-    `events`: event_id, title, region_code, participant_cities (list of names), date_start, date_end,
-    date_precision.
+    `events`: event_id, title, region_code, participant_cities (list of names), date_start,
+    date_end, date_precision.
     """
     resolved: dict[str, str | None] = {}
     rows = []
