@@ -47,6 +47,8 @@ def joint_event_rows(events: pd.DataFrame, region_of: Callable[[str], str | None
     resolved: dict[str, str | None] = {}
     rows = []
     for event in events.itertuples(index=False):
+        if pd.isna(event.region_code):  # no host region, nothing to link from
+            continue
         guests: dict[str, list[str]] = {}
         for name in event.participant_cities:
             if name not in resolved:
