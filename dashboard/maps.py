@@ -6,8 +6,9 @@ import html
 import json
 import math
 
+from typing import TYPE_CHECKING
+
 import folium
-import geopandas as gpd
 import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
@@ -15,6 +16,9 @@ from jinja2 import Template
 from dashboard.analysis.aggregations import colour_bins
 from dashboard.leaflet_assets import use_local_assets
 from loaders.model.vocabulary import EVENT_TYPE_LABELS
+
+if TYPE_CHECKING:  # shapes arrive as a GeoDataFrame; the builders need not import geopandas
+    import geopandas as gpd
 
 TYPE_COLOURS = {
     "forum": "#1f77b4",
