@@ -18,6 +18,15 @@ GAZETTEER_CORRECTIONS_CSV = REFERENCE_DIR / "gazetteer_corrections.csv"
 DEFAULT_DB = DATA_DIR / "atlas.duckdb"
 
 
+def database_target() -> Path | str:
+    """The store to use: $ATLAS_DB (a DuckDB file, or a postgresql:// URL kept as text), else
+    data/atlas.duckdb."""
+    value = os.environ.get("ATLAS_DB")
+    if value and value.startswith(("postgresql://", "postgres://")):
+        return value
+    return Path(value) if value else DEFAULT_DB
+
+
 def database_path() -> Path:
     """The DuckDB file to use: $ATLAS_DB if set, else data/atlas.duckdb."""
     return Path(os.environ.get("ATLAS_DB", DEFAULT_DB))

@@ -9,6 +9,7 @@ import pytest
 
 from loaders.build.dcw import DEFAULT_NC
 from loaders.pipeline.load_tables import load_tables
+from tests.pg import TemporaryCluster, postgres_available
 
 # The real seed documents live in ../shared/seeds beside the repository ($ATLAS_SEEDS overrides it,
 # e.g. for a git worktree that sits elsewhere).
@@ -33,6 +34,11 @@ RESOURCES = {
     "dcw": (
         lambda: DEFAULT_NC.exists(),
         f"{DEFAULT_NC} is absent: apt-get install gmt-dcw",
+    ),
+    "postgres": (
+        postgres_available,
+        "PostgreSQL 15 + PostGIS 3 are absent: apt-get install postgresql postgis "
+        "postgresql-15-postgis-3",
     ),
     "chromium": (
         lambda: Path("/usr/bin/chromium").exists() and _importable("playwright"),
@@ -129,3 +135,45 @@ def _no_ambient_store(monkeypatch, tmp_path):
     """Tests never touch data/atlas.duckdb unless they ask for a store."""
     if "ATLAS_DB" not in os.environ:
         monkeypatch.setenv("ATLAS_DB", str(tmp_path / "absent.duckdb"))
+
+
+# --- Both store engines -----------------------------------------------------------------------
+# A test taking `store_target` (or `fixture_store`) runs once on a DuckDB file and once on a
+# PostgreSQL/PostGIS database of a cluster this session starts in a temp folder (tests/pg.py).
+BACKENDS = ("duckdb", "postgres")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL + PostGIS cluster for the whole session, stopped at the end."""
+    require("postgres")
+    cluster = TemporaryCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture()
+def pg_url(pg_cluster) -> str:
+    """A new empty PostGIS database of the session's cluster."""
+    return pg_cluster.new_database()
+
+
+@pytest.fixture(params=BACKENDS)
+def store_target(request, tmp_path):
+    """An empty store on each engine: a DuckDB file path, or a postgresql:// URL."""
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_cluster").new_database()
+    return tmp_path / "store.duckdb"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def fixture_store(request, tmp_path_factory):
+    """fixture_db's rows on each engine (built once per session and engine)."""
+    folder = tmp_path_factory.mktemp(f"fixture-{request.param}")
+    if request.param == "postgres":
+        target = request.getfixturevalue("pg_cluster").new_database()
+    else:
+        target = folder / "fixture.duckdb"
+    summary = load_tables(write_fixture_tables(folder / "tables"), target)
+    assert not summary.failed, summary.failed
+    return target

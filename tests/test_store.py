@@ -1,4 +1,4 @@
-"""The DuckDB store: schema enforcement, atomic writes, merging of the same event from several sources."""
+"""The store (DuckDB and PostgreSQL alike): schema enforcement, atomic writes, merging of the same event from several sources."""
 
 from pathlib import Path
 
@@ -26,8 +26,8 @@ def test_required_column_with_nulls_is_rejected():
         validate_frame(EVENTS, frame)
 
 
-def test_failure_mid_write_leaves_previous_data_intact(tmp_path, monkeypatch):
-    db = tmp_path / "s.duckdb"
+def test_failure_mid_write_leaves_previous_data_intact(tmp_path, monkeypatch, store_target):
+    db = store_target
     first = tmp_path / "first.csv"
     first.write_text(
         "Дата,Мероприятие,Город,Регион\n14.10.2023,Форум,Югорск,Югра\n", encoding="utf-8"
@@ -50,13 +50,13 @@ def test_failure_mid_write_leaves_previous_data_intact(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "_insert", failing_insert)
     with store.open_store(db) as connection, pytest.raises(RuntimeError):
         store.store_bundle(connection, bundle)
-    with duckdb.connect(str(db), read_only=True) as connection:
+    with store.connect(db, read_only=True) as connection:
         assert connection.execute("SELECT count(*) FROM documents").fetchall()[0][0] == 1
         assert connection.execute("SELECT title FROM events").fetchall() == [("Форум",)]
 
 
-def test_report_item_links_to_the_existing_event(fixture_db):
-    with duckdb.connect(str(fixture_db), read_only=True) as connection:
+def test_report_item_links_to_the_existing_event(fixture_store):
+    with store.connect(fixture_store, read_only=True) as connection:
         item = connection.execute(
             "SELECT r.event_id, e.title FROM report_items r JOIN events e USING (event_id) WHERE r.item_number = 1"
         ).fetchall()
@@ -96,8 +96,8 @@ def test_unrelated_events_are_not_merged():
     assert title_similarity("Форум активистов", "Квест для школьников") == 0.0
 
 
-def test_regions_reference_is_loaded_once_per_file_hash(tmp_path):
-    db = tmp_path / "s.duckdb"
+def test_regions_reference_is_loaded_once_per_file_hash(store_target):
+    db = store_target
     with store.open_store(db) as connection:
         connection.execute(
             "UPDATE regions SET name_short = 'изменено' WHERE region_code = 'RU-KHM'"
@@ -121,15 +121,15 @@ GUESTS_CSV = """Дата,Мероприятие,Город,Регион,Учас
 """
 
 
-def test_joint_event_links_are_derived_and_stored_with_their_sources(tmp_path):
+def test_joint_event_links_are_derived_and_stored_with_their_sources(tmp_path, store_target):
     """Guests from Surgut and Nyagan (both Yugra) and Tobolsk (the host's own region) at a Tyumen
     forum: one link RU-TYU → RU-KHM carrying both Yugra towns, sourced by the event's table row."""
     path = tmp_path / "guests.csv"
     path.write_text(GUESTS_CSV, encoding="utf-8")
-    db = tmp_path / "s.duckdb"
+    db = store_target
     load_tables([path], db)
     load_tables([path], db)  # same bytes again: nothing new, nothing duplicated
-    with duckdb.connect(str(db), read_only=True) as connection:
+    with store.connect(db, read_only=True) as connection:
         links = connection.execute(
             "SELECT from_region, to_region, practice, guest_settlements, evidence_type, link_id "
             "FROM joint_event_links"

@@ -330,9 +330,42 @@ def schema_fingerprint() -> str:
     return hashlib.sha256(statements.encode("utf-8")).hexdigest()
 
 
-def create_table_sql(table: Table) -> str:
-    """CREATE TABLE IF NOT EXISTS with the primary key."""
-    columns = ",\n  ".join(f"{column.name} {column.sql_type}" for column in table.columns)
+# PostgreSQL spells three of the types differently; everything else is common SQL.
+_SERVER_TYPES = {"VARCHAR": "TEXT", "VARCHAR[]": "TEXT[]", "DOUBLE": "DOUBLE PRECISION"}
+
+# On the server (PostGIS) these tables also get a geography point derived from their lat/lon by
+# PostgreSQL itself (a generated column: loaders never write it, DuckDB never has it).
+SERVER_POINT_COLUMNS = {
+    "events": ("lat", "lon"),
+    "places": ("lat", "lon"),
+    "regions": ("centre_lat", "centre_lon"),
+}
+
+
+def column_sql_type(column: Column, dialect: str = "duckdb") -> str:
+    """The column's SQL type in DuckDB ("duckdb") or PostgreSQL ("postgres")."""
+    if dialect == "postgres":
+        return _SERVER_TYPES.get(column.sql_type, column.sql_type)
+    return column.sql_type
+
+
+def server_point_sql(table: Table) -> str | None:
+    """The PostGIS `geom` column definition of a table in SERVER_POINT_COLUMNS, else None."""
+    if table.name not in SERVER_POINT_COLUMNS:
+        return None
+    lat, lon = SERVER_POINT_COLUMNS[table.name]
+    return (
+        f"geom geography(Point, 4326) GENERATED ALWAYS AS (CASE WHEN {lat} IS NOT NULL AND "
+        f"{lon} IS NOT NULL THEN ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326)::geography END) STORED"
+    )
+
+
+def create_table_sql(table: Table, dialect: str = "duckdb") -> str:
+    """CREATE TABLE IF NOT EXISTS with the primary key (the fingerprint uses the DuckDB spelling)."""
+    parts = [f"{column.name} {column_sql_type(column, dialect)}" for column in table.columns]
+    if dialect == "postgres" and server_point_sql(table):
+        parts.append(server_point_sql(table))
+    columns = ",\n  ".join(parts)
     return (
         f"CREATE TABLE IF NOT EXISTS {table.name} (\n  {columns},\n"
         f"  PRIMARY KEY ({', '.join(table.primary_key)})\n)"

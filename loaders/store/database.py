@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import psycopg
 
 from loaders.geo.regions import read_regions
 from loaders.model.bundle import Bundle
@@ -26,9 +27,13 @@ from loaders.model.schema import (
     schema_fingerprint,
     validate_frame,
 )
-from loaders.paths import REGIONS_CSV, database_path
+from loaders.paths import REGIONS_CSV, database_target
 from loaders.store.derive import JOINT_EVENT_ENTITY, derive_joint_event_links
 from loaders.store.merge import merge_batch
+from loaders.store.postgres import ServerConnection, is_server_url
+
+# Errors of either engine that a retried or refused write may raise.
+DATABASE_ERRORS = (duckdb.Error, psycopg.Error)
 
 REGIONS_HASH_KEY = "regions_csv_sha256"
 SCHEMA_HASH_KEY = "schema_sha256"
@@ -38,9 +43,16 @@ class OutdatedStoreError(RuntimeError):
     """The store was built with another version of the schema (tables, columns or keys differ)."""
 
 
-def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and on first use create) the store; the schema is ensured on every writable open."""
-    path = Path(path or database_path())
+def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and on first use create) the store: a DuckDB file, or PostgreSQL for a postgresql://
+    URL ($ATLAS_DB by default); the schema is ensured on every writable open."""
+    target = path or database_target()
+    if is_server_url(str(target)):
+        connection = ServerConnection(str(target), read_only=read_only)
+        if not read_only:
+            ensure_schema(connection)
+        return connection
+    path = Path(target)
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +74,9 @@ def open_store(path: Path | None = None):
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables; (re)load the regions reference when the store is new or the reference
     file changed since it was loaded (its sha256 is kept in store_meta), all in one transaction."""
+    if isinstance(connection, ServerConnection):
+        _ensure_server_schema(connection)
+        return
     with transaction(connection):
         for table in ALL_TABLES:
             connection.execute(create_table_sql(table))
@@ -70,6 +85,24 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
         if _meta(connection, REGIONS_HASH_KEY) != reference_hash:
             _load_regions(connection)
             _set_meta(connection, REGIONS_HASH_KEY, reference_hash)
+
+
+def _ensure_server_schema(connection: ServerConnection) -> None:
+    """The server's schema comes from numbered migrations (loaders/store/migrations.py); the
+    fingerprint in store_meta is stamped as on DuckDB, so both stores answer store_is_current alike.
+    Region boundaries go into PostGIS (loaders/store/spatial.py) when their file changes."""
+    from loaders.store.migrations import migrate_server_schema
+    from loaders.store.spatial import refresh_region_shapes
+
+    with transaction(connection):
+        migrate_server_schema(connection)
+        if _meta(connection, SCHEMA_HASH_KEY) != schema_fingerprint():
+            _set_meta(connection, SCHEMA_HASH_KEY, schema_fingerprint())
+        reference_hash = sha256_hex(REGIONS_CSV.read_bytes())
+        if _meta(connection, REGIONS_HASH_KEY) != reference_hash:
+            _load_regions(connection)
+            _set_meta(connection, REGIONS_HASH_KEY, reference_hash)
+        refresh_region_shapes(connection)
 
 
 def _check_schema_version(connection: duckdb.DuckDBPyConnection) -> None:
@@ -147,6 +180,9 @@ def transaction(connection: duckdb.DuckDBPyConnection):
 
 def _insert(connection: duckdb.DuckDBPyConnection, table_name: str, frame: pd.DataFrame) -> None:
     if frame.empty:
+        return
+    if isinstance(connection, ServerConnection):
+        connection.insert_frame(table_name, frame)
         return
     view = f"incoming_{table_name}"
     connection.register(view, frame)
@@ -271,7 +307,7 @@ def store_validated(
     """store_bundles for frames already checked by validated_tables (e.g. in a worker process)."""
     try:
         return _write_batch(connection, batch)
-    except duckdb.Error:
+    except DATABASE_ERRORS:
         if len(batch) == 1:
             raise
         return [_write_batch(connection, [frames])[0] for frames in batch]

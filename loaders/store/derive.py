@@ -20,7 +20,7 @@ JOINT_EVENT_ENTITY = "joint_event_link"
 _EVENTS_SQL = """
 SELECT event_id, title, region_code, participant_cities, date_start, date_end, date_precision
 FROM events
-WHERE region_code IS NOT NULL AND len(participant_cities) > 0 {restriction}
+WHERE region_code IS NOT NULL AND array_length(participant_cities, 1) > 0 {restriction}
 ORDER BY event_id
 """
 _SOURCES_SQL = """

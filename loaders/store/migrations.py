@@ -1,0 +1,120 @@
+"""Versioned schema migrations for the server store, generated from the one schema definition.
+
+Why not Alembic or hand-written numbered SQL files: the tables are defined once in
+loaders/model/schema.py (and checked with pandera there); Alembic would need them again as SQLAlchemy
+models, and SQL files would spell every change twice (DuckDB and PostgreSQL). Instead each change of
+schema.py that a store has not seen yet becomes one numbered migration: the statements that bring the
+store's catalogue up to the definition (new tables, new columns), applied in one transaction under an
+advisory lock (two app replicas starting together apply it once) and recorded in `schema_migrations`
+with the statements themselves and the schema fingerprint. A change that cannot be applied without
+losing rows (a column dropped or retyped, a key changed) is refused with OutdatedStoreError, as the
+DuckDB store does; such a change needs a hand-written step and a rebuild or `migrate` of the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from loaders.model.schema import (
+    ALL_TABLES,
+    SERVER_POINT_COLUMNS,
+    Table,
+    column_sql_type,
+    create_table_sql,
+    schema_fingerprint,
+    server_point_sql,
+)
+
+VERSION_TABLE = "schema_migrations"
+_MIGRATION_LOCK = 471_142  # any fixed number: pg_advisory_xact_lock key of schema migrations
+_VERSION_DDL = f"""CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
+  version INTEGER PRIMARY KEY,
+  schema_sha256 TEXT NOT NULL,
+  statements TEXT NOT NULL,
+  applied_at TIMESTAMP NOT NULL
+)"""
+# Columns the server adds on its own (PostGIS points); not part of the shared definition.
+_SERVER_ONLY_COLUMNS = {"geom"}
+
+
+class SchemaDriftError(RuntimeError):
+    """The store holds a table whose columns cannot be brought to the definition without loss."""
+
+
+def stored_columns(connection) -> dict[str, dict[str, str]]:
+    """table → {column → data type} of the current schema's base tables (information_schema)."""
+    rows = connection.execute(
+        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+        "JOIN information_schema.tables t ON t.table_name = c.table_name "
+        "AND t.table_schema = c.table_schema "
+        "WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'"
+    ).fetchall()
+    columns: dict[str, dict[str, str]] = {}
+    for table, column, data_type in rows:
+        columns.setdefault(table, {})[column] = data_type
+    return columns
+
+
+def planned_statements(connection, dialect: str = "postgres") -> list[str]:
+    """The DDL that brings the store to the definition: CREATE TABLE for missing tables, ADD COLUMN
+    for missing columns. SchemaDriftError names a stored column the definition no longer has."""
+    stored = stored_columns(connection)
+    statements = []
+    for table in ALL_TABLES:
+        if table.name not in stored:
+            statements.append(create_table_sql(table, dialect))
+            continue
+        statements.extend(_added_columns(table, stored[table.name], dialect))
+        _refuse_dropped_columns(table, stored[table.name])
+    return statements
+
+
+def _added_columns(table: Table, stored: dict[str, str], dialect: str) -> list[str]:
+    statements = [
+        f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column_sql_type(column, dialect)}"
+        for column in table.columns
+        if column.name not in stored
+    ]
+    if dialect == "postgres" and table.name in SERVER_POINT_COLUMNS and "geom" not in stored:
+        statements.append(f"ALTER TABLE {table.name} ADD COLUMN {server_point_sql(table)}")
+    return statements
+
+
+def _refuse_dropped_columns(table: Table, stored: dict[str, str]) -> None:
+    dropped = sorted(set(stored) - set(table.column_names) - _SERVER_ONLY_COLUMNS)
+    if dropped:
+        raise SchemaDriftError(
+            f"таблица {table.name}: в хранилище есть столбцы, которых нет в схеме ({', '.join(dropped)}); "
+            f"/ table {table.name} holds columns the schema no longer has: {', '.join(dropped)}"
+        )
+
+
+def applied_versions(connection) -> list[tuple[int, str]]:
+    """(version, schema fingerprint) of every migration applied, oldest first."""
+    return connection.execute(
+        f"SELECT version, schema_sha256 FROM {VERSION_TABLE} ORDER BY version"
+    ).fetchall()
+
+
+def migrate_server_schema(connection) -> int | None:
+    """Apply the pending migration, if any, in the caller's transaction; its version, or None when the
+    store already matches the definition."""
+    connection.execute(_VERSION_DDL)
+    connection.execute("SELECT pg_advisory_xact_lock(?)", [_MIGRATION_LOCK])
+    statements = planned_statements(connection, "postgres")
+    if not statements:
+        return None
+    for statement in statements:
+        connection.execute(statement)
+    latest = connection.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()[0]
+    version = (latest or 0) + 1
+    connection.execute(
+        f"INSERT INTO {VERSION_TABLE} VALUES (?, ?, ?, ?)",
+        [
+            version,
+            schema_fingerprint(),
+            ";\n".join(statements),
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        ],
+    )
+    return version

@@ -1,0 +1,123 @@
+"""The PostgreSQL/PostGIS store behind the same small connection interface the DuckDB store uses:
+`execute(sql, params)` with `?` placeholders returning something with `fetchone`/`fetchall`/`df`,
+explicit BEGIN/COMMIT/ROLLBACK, `close`, and `insert_frame` (COPY) for bulk rows.
+
+The store's SQL is written in the common subset of both engines; the few spellings that differ are
+translated here (placeholders, a typed `unnest` of a list parameter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import psycopg
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+# psycopg sends a Python list as an array whose element type PostgreSQL must infer; an empty
+# list has none, so the store's `unnest(?)` (always a list of texts) is typed explicitly.
+_UNNEST_PARAMETER = re.compile(r"unnest\(\s*\?\s*\)", re.IGNORECASE)
+_DATE_TYPES = {"date", "timestamp", "timestamptz"}
+
+
+def is_server_url(target) -> bool:
+    """True for a postgresql:// (or postgres://) URL, False for a DuckDB file path."""
+    return isinstance(target, str) and target.startswith(SERVER_SCHEMES)
+
+
+def translate_sql(sql: str) -> str:
+    """DuckDB-style SQL with `?` placeholders → psycopg's `%s` (literal % doubled)."""
+    sql = _UNNEST_PARAMETER.sub("unnest(?::text[])", sql)
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class ServerResult:
+    """The rows of one statement, read like a DuckDB result."""
+
+    def __init__(self, cursor: psycopg.Cursor) -> None:
+        self._cursor = cursor
+
+    def fetchone(self):
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[tuple]:
+        return self._cursor.fetchall()
+
+    def df(self) -> pd.DataFrame:
+        """A frame like DuckDB's `.df()`: dates and timestamps as datetime64, arrays as lists."""
+        description = self._cursor.description or []
+        names = [column.name for column in description]
+        frame = pd.DataFrame(self._cursor.fetchall(), columns=names)
+        types = self._cursor.connection.adapters.types
+        for column in description:
+            info = types.get(column.type_code)
+            if info is not None and info.name in _DATE_TYPES:
+                frame[column.name] = pd.to_datetime(frame[column.name])
+        return frame
+
+
+class ServerConnection:
+    """A psycopg 3 connection in autocommit mode: statements outside an explicit BEGIN commit at
+    once (as in DuckDB), so writers hold short transactions and readers never wait for them."""
+
+    dialect = "postgres"
+
+    def __init__(self, url: str, read_only: bool = False) -> None:
+        self.url = url
+        self._connection = psycopg.connect(url, autocommit=True)
+        if read_only:
+            self._connection.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+
+    def execute(self, sql: str, parameters=None) -> ServerResult:
+        cursor = self._connection.cursor()
+        if parameters is None:
+            cursor.execute(sql.replace("?", "%s") if "?" in sql else sql)
+        else:
+            cursor.execute(translate_sql(sql), [_plain(value) for value in parameters])
+        return ServerResult(cursor)
+
+    def insert_frame(self, table_name: str, frame: pd.DataFrame) -> None:
+        """COPY the frame's rows into the table (columns by name)."""
+        if frame.empty:
+            return
+        columns = ", ".join(frame.columns)
+        with self._connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN") as copy:
+                for row in frame.itertuples(index=False, name=None):
+                    copy.write_row([_plain(value) for value in row])
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> ServerConnection:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _plain(value):
+    """A pandas/numpy cell as the Python value psycopg adapts (NaN/NaT → NULL)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [_plain(item) for item in value]
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        # Nullable whole-number columns arrive as float64; "150" fits INTEGER and DOUBLE alike.
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**63 else value
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, dt.datetime | dt.date | str | int | float | bool):
+        return value
+    return value
