@@ -1,5 +1,5 @@
 """Command line: python -m loaders {load, build-demo, demo, extract, ingest, evaluate, info, codebook,
-derive, check-geography}."""
+derive, check-geography, migrate}."""
 
 from __future__ import annotations
 
@@ -18,6 +18,24 @@ def _cmd_load(args) -> int:
         print(message, file=sys.stderr)
     print("\n".join(summary.lines()))
     return 1 if summary.failed else 0
+
+
+def _cmd_migrate(args) -> int:
+    from loaders.store.transfer import MigrationError, migrate_store
+
+    try:
+        report = migrate_store(Path(args.source), args.target)
+    except MigrationError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Перенесено / migrated: {args.source} → {args.target}")
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _store_argument(value: str) -> Path | str:
+    """--db: a postgresql:// URL as given, anything else a DuckDB file path."""
+    return value if value.startswith(("postgresql://", "postgres://")) else Path(value)
 
 
 def _cmd_build_demo(args) -> int:
@@ -199,12 +217,20 @@ def build_parser() -> argparse.ArgumentParser:
     geography.add_argument("--all", action="store_true", help="list every disagreement")
     geography.set_defaults(handler=_cmd_check_geography)
 
+    migrate = commands.add_parser(
+        "migrate",
+        help="move a DuckDB store to PostgreSQL (all rows, sources, audit) and verify the counts",
+    )
+    migrate.add_argument("source", help="the DuckDB file")
+    migrate.add_argument("target", help="postgresql://user@host:port/database (empty)")
+    migrate.set_defaults(handler=_cmd_migrate)
+
     for sub in (load, demo_db, synthetic, ingest, info, derive):
         sub.add_argument(
             "--db",
-            type=Path,
+            type=_store_argument,
             default=None,
-            help="DuckDB file (default: $ATLAS_DB or data/atlas.duckdb)",
+            help="DuckDB file or postgresql:// URL (default: $ATLAS_DB or data/atlas.duckdb)",
         )
     return parser
 

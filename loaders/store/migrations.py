@@ -99,8 +99,9 @@ def applied_versions(connection) -> list[tuple[int, str]]:
 def migrate_server_schema(connection) -> int | None:
     """Apply the pending migration, if any, in the caller's transaction; its version, or None when the
     store already matches the definition."""
-    connection.execute(_VERSION_DDL)
+    # The lock first: two replicas creating the same table at once collide even with IF NOT EXISTS.
     connection.execute("SELECT pg_advisory_xact_lock(?)", [_MIGRATION_LOCK])
+    connection.execute(_VERSION_DDL)
     statements = planned_statements(connection, "postgres")
     if not statements:
         return None

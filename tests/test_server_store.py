@@ -1,0 +1,240 @@
+"""The PostgreSQL/PostGIS store against a real cluster (tests/pg.py): the same loads give the same
+rows as DuckDB, migrations are numbered and additive, spatial questions agree on both engines, and
+`migrate` moves a DuckDB store with verified counts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from loaders.cli import main as cli
+from loaders.model.schema import ALL_TABLES, schema_fingerprint
+from loaders.paths import REGIONS_GEOJSON
+from loaders.pipeline.ingest import ingest_documents
+from loaders.pipeline.load_tables import load_tables
+from loaders.store import database as store
+from loaders.store.migrations import SchemaDriftError, applied_versions
+from loaders.store.postgres import ServerConnection, translate_sql
+from loaders.store.spatial import events_within_km, haversine_km
+from loaders.store.transfer import MigrationError, migrate_store
+from tests.conftest import SEEDS_DIR, write_fixture_tables
+
+pytestmark = pytest.mark.requires("postgres")
+
+ORDERED_ROWS = {
+    "documents": "SELECT document_id, sha256, file_name, genre, source_kind FROM documents",
+    "events": "SELECT event_id, title, date_start, region_code, participant_cities FROM events",
+    "sources": "SELECT entity, entity_id, document_id, char_start, char_end, merge_reason "
+    "FROM sources",
+    "places": "SELECT place_id, settlement_name, region_code, lat, lon FROM places",
+    "joint_event_links": "SELECT link_id, from_region, to_region, guest_settlements "
+    "FROM joint_event_links",
+}
+
+
+def _rows(target, sql: str) -> list[tuple]:
+    with store.connect(target, read_only=True) as connection:
+        return sorted(connection.execute(sql).fetchall(), key=repr)
+
+
+def test_placeholders_and_list_parameters_are_translated():
+    assert translate_sql("SELECT 1 WHERE a = ? AND b IN (SELECT unnest(?))") == (
+        "SELECT 1 WHERE a = %s AND b IN (SELECT unnest(%s::text[]))"
+    )
+    assert translate_sql("SELECT '5%' WHERE a = ?") == "SELECT '5%%' WHERE a = %s"
+
+
+def test_atlas_db_url_selects_the_server(pg_url, monkeypatch):
+    monkeypatch.setenv("ATLAS_DB", pg_url)
+    with store.open_store() as connection:
+        assert isinstance(connection, ServerConnection)
+        assert connection.execute("SELECT count(*) FROM regions").fetchone()[0] > 80
+
+
+def test_table_loads_give_the_same_rows_on_both_engines(tmp_path, pg_url):
+    files = write_fixture_tables(tmp_path / "tables")
+    duck = tmp_path / "s.duckdb"
+    assert not load_tables(files, duck).failed
+    assert not load_tables(files, pg_url).failed
+    for sql in ORDERED_ROWS.values():
+        assert _rows(pg_url, sql) == _rows(duck, sql)
+    with store.connect(pg_url, read_only=True) as server, store.connect(duck) as local:
+        server_counts, local_counts = store.table_counts(server), store.table_counts(local)
+    del server_counts["store_meta"], local_counts["store_meta"]  # the server's has one key more
+    assert server_counts == local_counts
+
+
+@pytest.mark.requires("seeds")
+def test_document_ingest_gives_the_same_rows_on_both_engines(tmp_path, pg_url):
+    seeds = sorted(p for p in SEEDS_DIR.iterdir() if p.suffix in {".txt", ".docx", ".pdf"})[:6]
+    assert seeds, f"no seed documents in {SEEDS_DIR}"
+    duck = tmp_path / "s.duckdb"
+    local = ingest_documents(seeds, duck, workers=1)
+    server = ingest_documents(seeds, pg_url, workers=1)
+    assert server.failed == local.failed
+    for sql in ORDERED_ROWS.values():
+        assert _rows(pg_url, sql) == _rows(duck, sql)
+    again = ingest_documents(seeds, pg_url, workers=1)  # same bytes: nothing new
+    assert _rows(pg_url, ORDERED_ROWS["events"]) == _rows(duck, ORDERED_ROWS["events"])
+    assert not again.failed
+
+
+def test_a_new_server_store_records_migration_one(pg_url):
+    with store.open_store(pg_url) as connection:
+        versions = applied_versions(connection)
+        assert [version for version, _ in versions] == [1]
+        assert versions[0][1] == schema_fingerprint()
+    with store.open_store(pg_url) as connection:  # nothing pending: no new version
+        assert len(applied_versions(connection)) == 1
+
+
+def test_a_column_added_to_the_schema_becomes_the_next_migration(pg_url):
+    with store.open_store(pg_url) as connection:
+        connection.execute("INSERT INTO documents (document_id, sha256) VALUES ('d1', 'x')")
+        connection.execute("ALTER TABLE documents DROP COLUMN title")  # as before the column
+    with store.open_store(pg_url) as connection:
+        versions = applied_versions(connection)
+        assert [version for version, _ in versions] == [1, 2]
+        statements = connection.execute(
+            "SELECT statements FROM schema_migrations WHERE version = 2"
+        ).fetchone()[0]
+        assert statements == "ALTER TABLE documents ADD COLUMN title TEXT"
+        assert connection.execute("SELECT document_id FROM documents").fetchall() == [("d1",)]
+
+
+def test_a_column_the_schema_no_longer_has_is_refused(pg_url):
+    with store.open_store(pg_url) as connection:
+        connection.execute("ALTER TABLE events ADD COLUMN old_score INTEGER")
+    with pytest.raises(SchemaDriftError, match="events.*old_score"):
+        store.connect(pg_url)
+
+
+def test_two_replicas_opening_a_new_store_at_once_migrate_it_once(pg_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_close(_):
+        store.connect(pg_url).close()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(open_and_close, range(4)))
+    with store.connect(pg_url, read_only=True) as connection:
+        assert [version for version, _ in applied_versions(connection)] == [1]
+
+
+def test_region_boundaries_are_postgis_polygons(pg_url):
+    features = json.loads(REGIONS_GEOJSON.read_text(encoding="utf-8"))["features"]
+    with store.open_store(pg_url) as connection:
+        count, invalid = connection.execute(
+            "SELECT count(*), count(*) FILTER (WHERE NOT ST_IsValid(geom)) FROM region_shapes"
+        ).fetchone()
+        # Distance (km) from each region's centre (regions.csv) to its own polygon.
+        distances = dict(
+            connection.execute(
+                "SELECT r.region_code, ST_Distance(s.geom::geography, r.geom) / 1000 "
+                "FROM regions r JOIN region_shapes s USING (region_code)"
+            ).fetchall()
+        )
+    assert count == len(features)
+    assert invalid == 0
+    assert set(distances) == {feature["properties"]["region_code"] for feature in features}
+    # The polygons are simplified: a centre on a border (Abakan, Anadyr) may fall a few km outside.
+    assert max(distances.values()) < 5
+    assert sum(distance == 0 for distance in distances.values()) >= len(distances) - 3
+
+
+def test_events_within_km_agree_on_both_engines(tmp_path, pg_url):
+    files = write_fixture_tables(tmp_path / "tables")
+    duck = tmp_path / "s.duckdb"
+    load_tables(files, duck)
+    load_tables(files, pg_url)
+    surgut = (61.254, 73.396)
+    with store.connect(duck) as local, store.connect(pg_url) as server:
+        points = local.execute("SELECT event_id, lat, lon FROM events").df()
+        for radius in (0, 50, 250, 1000, 3000):
+            expected = events_within_km(local, *surgut, radius)
+            assert events_within_km(server, *surgut, radius) == expected
+        everything = events_within_km(local, *surgut, 20_000)
+        near = events_within_km(local, *surgut, 50)
+    assert everything == sorted(points.dropna(subset=["lat"])["event_id"])
+    assert near and set(near) < set(everything)
+
+
+def test_haversine_matches_postgis_distance(pg_url):
+    moscow, petersburg = (55.7558, 37.6173), (59.9386, 30.3141)
+    with store.connect(pg_url) as connection:
+        postgis_km = connection.execute(
+            "SELECT ST_Distance(ST_MakePoint(?, ?)::geography, ST_MakePoint(?, ?)::geography, "
+            "false) / 1000",
+            [moscow[1], moscow[0], petersburg[1], petersburg[0]],
+        ).fetchone()[0]
+    ours = float(haversine_km(*moscow, [petersburg[0]], [petersburg[1]])[0])
+    assert ours == pytest.approx(postgis_km, abs=1e-6)
+    assert 600 < ours < 700
+
+
+def test_migrate_moves_every_table_and_verifies_counts(fixture_db, tmp_path, pg_url):
+    report = migrate_store(fixture_db, pg_url)
+    assert report.source_counts == report.target_counts
+    with duckdb.connect(str(fixture_db), read_only=True) as local:
+        for table in ALL_TABLES:
+            if table.name == "store_meta":
+                continue
+            expected = local.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]
+            assert report.target_counts[table.name] == expected, table.name
+    for sql in ORDERED_ROWS.values():
+        assert _rows(pg_url, sql) == _rows(fixture_db, sql)
+    with store.connect(pg_url, read_only=True) as connection:  # stamped with this schema
+        stamp = connection.execute(
+            "SELECT value FROM store_meta WHERE key = ?", [store.SCHEMA_HASH_KEY]
+        ).fetchone()
+    assert stamp == (schema_fingerprint(),)
+
+
+def test_migrate_refuses_a_non_empty_server_and_writes_nothing(fixture_db, pg_url):
+    migrate_store(fixture_db, pg_url)
+    with pytest.raises(MigrationError, match="already holds"):
+        migrate_store(fixture_db, pg_url)
+    with store.connect(pg_url, read_only=True) as connection:
+        assert store.table_counts(connection)["documents"] == 4
+
+
+def test_migrate_with_a_failing_table_leaves_the_server_empty(
+    fixture_db, tmp_path, pg_url, monkeypatch
+):
+    from loaders.store import transfer
+
+    real_copy = transfer._copy_table
+
+    def failing_copy(reader, server, name):
+        real_copy(reader, server, name)
+        if name == "sources":
+            raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(transfer, "_copy_table", failing_copy)
+    with pytest.raises(RuntimeError, match="connection lost"):
+        migrate_store(fixture_db, pg_url)
+    with store.connect(pg_url, read_only=True) as connection:
+        counts = store.table_counts(connection)
+    assert counts["documents"] == counts["events"] == counts["sources"] == 0
+
+
+def test_migrate_command_line(fixture_db, tmp_path, pg_url, capsys):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(fixture_db, copy)
+    assert cli(["migrate", str(copy), pg_url]) == 0
+    assert "events: " in capsys.readouterr().out
+    assert cli(["migrate", str(tmp_path / "absent.duckdb"), pg_url]) == 1
+    assert "not found" in capsys.readouterr().err
+    assert cli(["info", "--db", pg_url]) == 0
+
+
+def test_a_read_only_server_connection_refuses_writes(pg_url):
+    store.connect(pg_url).close()
+    import psycopg
+
+    with store.connect(pg_url, read_only=True) as connection:
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            connection.execute("DELETE FROM regions")
