@@ -238,3 +238,21 @@ def test_a_read_only_server_connection_refuses_writes(pg_url):
     with store.connect(pg_url, read_only=True) as connection:
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             connection.execute("DELETE FROM regions")
+
+
+def test_the_data_version_changes_after_every_write_and_only_then(tmp_path, pg_url):
+    from loaders.store.readers import data_version
+
+    store.connect(pg_url).close()
+    before = data_version(pg_url)
+    assert data_version(pg_url) == before  # reading changes nothing
+    files = write_fixture_tables(tmp_path / "tables")
+    load_tables(files[:1], pg_url)
+    after_load = data_version(pg_url)
+    assert after_load != before
+    with store.connect(pg_url, read_only=True) as connection:
+        connection.execute("SELECT count(*) FROM events").fetchone()
+    assert data_version(pg_url) == after_load
+    with store.connect(pg_url) as connection:
+        connection.execute("UPDATE events SET title = title || '!' WHERE false")
+    assert data_version(pg_url) != after_load  # a statement that wrote (even no rows) bumps it

@@ -91,7 +91,7 @@ def _ensure_server_schema(connection: ServerConnection) -> None:
     """The server's schema comes from numbered migrations (loaders/store/migrations.py); the
     fingerprint in store_meta is stamped as on DuckDB, so both stores answer store_is_current alike.
     Region boundaries go into PostGIS (loaders/store/spatial.py) when their file changes."""
-    from loaders.store.migrations import migrate_server_schema
+    from loaders.store.migrations import ensure_data_version_triggers, migrate_server_schema
     from loaders.store.spatial import refresh_region_shapes
 
     with transaction(connection):
@@ -103,6 +103,7 @@ def _ensure_server_schema(connection: ServerConnection) -> None:
             _load_regions(connection)
             _set_meta(connection, REGIONS_HASH_KEY, reference_hash)
         refresh_region_shapes(connection)
+        ensure_data_version_triggers(connection)
 
 
 def _check_schema_version(connection: duckdb.DuckDBPyConnection) -> None:

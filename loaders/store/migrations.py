@@ -119,3 +119,39 @@ def migrate_server_schema(connection) -> int | None:
         ],
     )
     return version
+
+
+# --- Data version ----------------------------------------------------------------------------------
+# Every statement that writes a table of the store bumps one sequence (statement-level triggers), so
+# any app replica learns that the data changed by reading one number: its caches are keyed by it.
+# A sequence is outside transactions: a rolled-back write bumps it too, which costs one cache miss.
+DATA_VERSION_SEQUENCE = "atlas_data_version"
+_BUMP_FUNCTION = f"""CREATE OR REPLACE FUNCTION atlas_bump_data_version() RETURNS trigger
+LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('{DATA_VERSION_SEQUENCE}'); RETURN NULL; END $$"""
+
+
+def ensure_data_version_triggers(connection) -> None:
+    """A bump trigger on every base table of the schema that has none yet (in the caller's
+    transaction, under the migration lock)."""
+    connection.execute(f"CREATE SEQUENCE IF NOT EXISTS {DATA_VERSION_SEQUENCE}")
+    connection.execute(_BUMP_FUNCTION)
+    have = {
+        row[0]
+        for row in connection.execute(
+            "SELECT event_object_table FROM information_schema.triggers "
+            "WHERE trigger_name = 'atlas_data_version'"
+        ).fetchall()
+    }
+    for table in sorted(set(stored_columns(connection)) - have - {VERSION_TABLE}):
+        connection.execute(
+            f"CREATE TRIGGER atlas_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION atlas_bump_data_version()"
+        )
+
+
+def server_data_version(connection) -> str:
+    """The store's data version: changes after every write to any table."""
+    value, called = connection.execute(
+        f"SELECT last_value, is_called FROM {DATA_VERSION_SEQUENCE}"
+    ).fetchone()
+    return f"pg:{value if called else 0}"

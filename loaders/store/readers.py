@@ -1,0 +1,42 @@
+"""Read access to either store for the dashboard and reports: open read-only, does it exist, and the
+data version that caches are keyed by (a DuckDB file's size and time; the server's write counter)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from loaders.store.migrations import server_data_version
+from loaders.store.postgres import ServerConnection, is_server_url
+
+
+def open_reader(target: Path | str):
+    """A read-only connection to the store (DuckDB file or postgresql:// URL); close it after use."""
+    if is_server_url(str(target)):
+        return ServerConnection(str(target), read_only=True)
+    return duckdb.connect(str(target), read_only=True)
+
+
+def store_exists(target: Path | str) -> bool:
+    """A server store is taken to exist (connecting tells otherwise); a DuckDB file must."""
+    return is_server_url(str(target)) or Path(target).exists()
+
+
+def file_version(path: Path) -> str:
+    """Changes whenever the file (or its write-ahead log) changes."""
+    parts = []
+    for candidate in (path, Path(str(path) + ".wal")):
+        if candidate.exists():
+            stat = candidate.stat()
+            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+    return "|".join(parts)
+
+
+def data_version(target: Path | str) -> str:
+    """A text that changes after every write to the store: two app replicas reading the same
+    server see the same version, so their caches refresh together."""
+    if is_server_url(str(target)):
+        with ServerConnection(str(target), read_only=True) as connection:
+            return server_data_version(connection)
+    return file_version(Path(target))
