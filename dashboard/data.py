@@ -116,10 +116,9 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _settlement_region(name: str) -> str | None:
-    from loaders.geo.gazetteer import gazetteer
+    from loaders.geo.geocode import geocode
 
-    candidates = gazetteer().candidates(name)
-    return candidates[0].region_code if candidates else None
+    return geocode(name).region_code
 
 
 @st.cache_data(show_spinner="Загрузка данных…", max_entries=4)

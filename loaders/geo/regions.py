@@ -58,6 +58,22 @@ def lemma_key(text: str) -> str:
     return " ".join(lemma(word) for word in _WORD.findall(normalize_name(text)))
 
 
+def adjective_key(text: str) -> str:
+    """Like lemma_key, but a word that can be an adjective takes its adjective normal form.
+
+    The first dictionary reading of «Тверской» is a surname and of «Тверская» a street, so their
+    plain lemmas differ; as adjectives both are «тверской» («Тверской области» = «Тверская область»).
+    """
+    from loaders.text.morph import analyser
+
+    keys = []
+    for word in _WORD.findall(normalize_name(text)):
+        parses = analyser().parse(word)
+        adjective = next((p for p in parses if "ADJF" in p.tag), None)
+        keys.append(adjective.normal_form.replace("ё", "е") if adjective else lemma(word))
+    return " ".join(keys)
+
+
 def _name_variants(region: Region) -> set[str]:
     """Names a text may use for the region, in the nominative."""
     names = {region.code, region.name_full, region.name_short, *region.aliases}
@@ -76,12 +92,14 @@ class RegionIndex:
         self.regions = {region.code: region for region in regions}
         self._by_name: dict[str, str] = {}
         self._by_lemma: dict[str, str] = {}
+        self._by_adjective: dict[str, str] = {}
         clashes: set[str] = set()
         for region in regions:
             for name in _name_variants(region):
                 for table, key in (
                     (self._by_name, normalize_name(name)),
                     (self._by_lemma, lemma_key(name)),
+                    (self._by_adjective, adjective_key(name)),
                 ):
                     if table.get(key, region.code) != region.code:
                         clashes.add(key)
@@ -89,6 +107,7 @@ class RegionIndex:
         for key in clashes:  # a name two regions share resolves to neither
             self._by_name.pop(key, None)
             self._by_lemma.pop(key, None)
+            self._by_adjective.pop(key, None)
 
     def resolve(self, name: str) -> str | None:
         """ISO code for a region name in any common form or case, or None."""
@@ -98,7 +117,11 @@ class RegionIndex:
         if text.upper() in self.regions:
             return text.upper()
         key = _CITY_PREFIX.sub("", normalize_name(text))
-        return self._by_name.get(key) or self._by_lemma.get(lemma_key(key))
+        return (
+            self._by_name.get(key)
+            or self._by_lemma.get(lemma_key(key))
+            or (self._by_adjective.get(adjective_key(key)) if " " in key else None)
+        )
 
     def require(self, name: str) -> str:
         """Like resolve, but raises UnknownRegionError naming the value."""
