@@ -24,7 +24,7 @@ import pandas as pd
 from loaders.paths import CACHE_DIR
 from loaders.geo.regions import RegionIndex, lemma_key, normalize_name, region_index
 
-GAZETTEER_CACHE = CACHE_DIR / "gazetteer-v7.parquet"
+GAZETTEER_CACHE = CACHE_DIR / "gazetteer-v10.parquet"
 # GeoNames (country, admin1) outside RU whose settlements belong to a federal subject of the reference.
 _FILED_ELSEWHERE = {
     ("UA", "11"): "RU-CR",
@@ -34,6 +34,10 @@ _FILED_ELSEWHERE = {
     ("UA", "26"): "RU-ZAP",
     ("UA", "08"): "RU-KHE",
 }
+# Ukrainian spellings that pass as Cyrillic («Центральний», «Рутченкове», «Чорноморське»).
+_UKRAINIAN_SPELLING = re.compile(
+    r"(?:[нвдт]ий|ський|цький|ове|еве|ине|ське|цьке)\b|ьо|\bЧорно", re.I
+)
 _RUSSIAN_ONLY = re.compile(r"^[А-Яа-яЁё][А-Яа-яЁё\- ]*$")
 _TRANSLIT = str.maketrans(
     {
@@ -100,19 +104,35 @@ def _latin_similarity(cyrillic: str, latin: str) -> float:
 
 
 def _toponym_score(name: str) -> int:
-    """1 if the Russian dictionary knows the name's last word as a toponym in this very form, else 0."""
+    """1 if the Russian dictionary knows the name's last word as a place noun in this very form, else 0.
+
+    Adjectives do not count: «Каспийский» is a toponym adjective, but not the town's current name.
+    """
     from loaders.text.morph import morph_vocab
 
     analyser = morph_vocab()
 
     def known(word: str) -> bool:
         return analyser.word_is_known(word) and any(
-            "Geox" in str(form.tag) and form.normal_form.replace("ё", "е") == word
+            "Geox" in str(form.tag)
+            and "NOUN" in str(form.tag)
+            and form.normal_form.replace("ё", "е") == word
             for form in analyser.parse(word)
         )
 
     lowered = name.lower().replace("ё", "е")
     return int(known(lowered.split()[-1]))
+
+
+def _spells_latin(name: str, latin: str) -> int:
+    return int(_latin_similarity(name.replace("-", " "), latin.replace("-", " ")) >= 0.75)
+
+
+def _known_words(name: str) -> bool:
+    """Whether the Russian dictionary knows every word of the name."""
+    from loaders.text.morph import analyser
+
+    return all(analyser().word_is_known(word.lower()) for word in re.split(r"[- ]+", name) if word)
 
 
 def _russian_names(entry: dict) -> list[str]:
@@ -122,11 +142,19 @@ def _russian_names(entry: dict) -> list[str]:
     dictionary knows as a toponym wins, then the one closest to the Latin name.
     """
     names = sorted({name for name in entry.get("alternatenames", []) if _RUSSIAN_ONLY.match(name)})
+    if entry.get("countrycode") != "RU":
+        names = [name for name in names if not _UKRAINIAN_SPELLING.search(name)]
     latin_hyphenated = "-" in entry["name"]
+    filed_elsewhere = entry.get("countrycode") != "RU"
     return sorted(
         names,
         key=lambda name: (
             latin_hyphenated and "-" not in name,  # «Каменск-Уральский», not «Каменск»
+            # GeoNames' UA entries carry Ukrainian spellings too: a Russian one the dictionary knows wins.
+            filed_elsewhere and not _known_words(name),
+            # Two signals of the current Russian name: the dictionary knows it as a place noun, and it
+            # spells the Latin name («Лагань» for Lagan', not its old name «Каспийский»).
+            -(_toponym_score(name) + _spells_latin(name, entry["name"])),
             -_toponym_score(name),
             -("-" in name and _toponym_score(name.replace(" ", "-")) and _toponym_score(name)),
             -round(_latin_similarity(name.replace("-", " "), entry["name"].replace("-", " ")), 2),
@@ -289,7 +317,7 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Settlement]:
         """Settlements a name in any grammatical case may refer to, largest first.
 
-        Tiers, first non-empty wins: the name as written; one of the name's case forms; its normal form as a name
+        Tiers, first non-empty wins: the name as written or one of a name's case forms; its normal form as a name
         («в Советском» → «советский»); same normal form («Набережных Челнах» ~ «Набережные Челны»); a
         multi-word name word by word with case endings («Сергиевом Посаде», «Каменске-Уральском»).
         Hyphen and space are one («Мыс Каменный» = «Мыс-Каменный»).
@@ -300,11 +328,12 @@ class Gazetteer:
             normalize_name(name),
         )
         normal = lemma_key(text)
+        as_written = [  # a form may be one name's nominative and another's oblique («Артёма»)
+            *(self._by_name.get(text) or self._by_name.get(_loose(text)) or []),
+            *(self._by_form.get(text) or self._by_form.get(_loose(text)) or []),
+        ]
         found = (
-            self._by_name.get(text)
-            or self._by_name.get(_loose(text))
-            or self._by_form.get(text)
-            or self._by_form.get(_loose(text))
+            list(dict.fromkeys(as_written))
             or self._by_name.get(normal)
             or self._by_lemma.get(normal)
             or self._by_lemma.get(_loose(normal))

@@ -107,11 +107,12 @@ _NOT_SETTLEMENT_AFTER = re.compile(
 _CUE = (
     r"(?:\bг\.|\bгор\.|\bгород(?:а|е|у|ом)?|\bпгт\.?|\bр\.\s?п\.|\bг\.\s?п\.|\bрп\b|\bп\.|\bпос\.|"
     r"\bпос[её]л(?:ок|ка|ке|ку|ком)|\bс\.|\bсел(?:о|а|е|у|ом)|\bд\.|\bдер\.|\bдеревн(?:я|и|е|ю|ей)|"
-    r"\bст-ц[аеыу]|\bстаниц(?:а|ы|е|у|ей)|\bх\.|\bхутор(?:а|е|у|ом)?|\bаул(?:а|е|ом)?|\bг\.\s?о\.)"
+    r"\bст-ц[аеыу]|\bстаниц(?:а|ы|е|у|ей)|\bх\.|\bхутор(?:а|е|у|ом)?|\bаул(?:а|е|ом)?|\bг\.\s?о\.|"
+    r"\bМО\s+ГО|\bГО|\bгородск\w+\s+округ\w*)"
 )
 _SETTLEMENT_CUE = re.compile(_CUE + r"\s*$", re.I)
 _NAME_WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*"
-_CUED_NAME = re.compile(_CUE + rf"\s*({_NAME_WORD}(?:\s+{_NAME_WORD})?)")
+_CUED_NAME = re.compile(_CUE + rf"\s*[«\"]?({_NAME_WORD}(?:\s+{_NAME_WORD})?)")
 # «Орехово-Зуевского г.о.», «Лесного городского округа»: the district is named after its town.
 _DISTRICT_OF_TOWN = re.compile(
     rf"({_NAME_WORD}(?:ск|цк|н|в|ов|ин)(?:ого|ий|ом|ой|ому|им))\s+(?:г\.\s?о\.|городско\w+\s+округ\w*)"
@@ -120,6 +121,10 @@ _CAPITAL_OF_REGION = re.compile(
     r"\b(?:(?:областн|краев|республиканск|окружн)\w+\s+(?:центр|столиц)\w*|"
     r"столиц\w+\s+(?:региона|области|края|республики|субъекта|округа|Прикамья|Кубани|Югры))",
     re.I,
+)
+_NAMED_BODY_BEFORE = re.compile(r"[А-ЯЁ][а-яё]+\s+$")
+_NAMED_BODY_AFTER = re.compile(
+    r"\s*[«\"(]|\s+(?:[а-яё]+(?:ого|ой|ых|ия|ии|ости|ства)\b|по\s|для\s)"
 )
 # «от Калининграда до Владивостока»: the spread of something across the country, not two places.
 _SPREAD = re.compile(rf"\b[Оо]т\s+({_NAME_WORD}(?:\s+{_NAME_WORD})?)\s+до\s+({_NAME_WORD})")
@@ -162,8 +167,12 @@ NATURAL_FEATURES = {
     "селигер",
 }
 _PLACE_LIST_WORD = rf"{_NAME_WORD}(?:\s+[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*)?"
+# Words after which a capitalised name (and the list it opens) is where people or bodies are from:
+# prepositions of place, and nouns of people and bodies («команды Губкина», «НКО Сыктывкара и Печоры»).
 _CUED_LIST = re.compile(
-    r"(?:\b(?:в|во|из|у|около|под|возле|близ|вблизи|г\.|город[аеу]?|пос\.|пгт)\s+)("
+    r"(?:\b(?:в|во|из|у|около|под|возле|близ|вблизи|на|г\.|город[аеу]?|пос\.|пгт|"
+    r"администраци\w*|жител\w*|команд\w*|волонт[её]р\w*|эковолонт[её]р\w*|НКО|активист\w*|"
+    r"представител\w*|делегаци\w*|отряд\w*|школ\w*|дружин\w*)\s+)("
     + _PLACE_LIST_WORD
     + r")((?:\s*,\s*"
     + _PLACE_LIST_WORD
@@ -177,6 +186,8 @@ _ADJECTIVE_DISTRICT = re.compile(
 )
 # A settlement that is only a capitalised common word («Центральной», «Южный») must be a town of this size.
 COMMON_WORD_TOWN = 20_000
+# A name found only by the list or table-cell rule must be a settlement of this size (or cued).
+LISTED_TOWN = 3_000
 # A tiny namesake outside every region the document names, far from its other places, is dropped.
 TINY_NAMESAKE = 3_000
 FAR_KM = 300
@@ -325,6 +336,18 @@ def _listed_names(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+_CELL_NAME = re.compile(rf"(?:^|[|\t])[ ]*({_NAME_WORD}(?:[ ]+{_NAME_WORD})?)[ ]*(?=[|\t]|$)", re.M)
+
+
+def _cell_names(text: str) -> list[tuple[int, int, str]]:
+    """A table cell holding only a name («| Муром |», «\tДанков»): the row's place."""
+    return [
+        (m.start(1), m.end(1), m.group(1))
+        for m in _CELL_NAME.finditer(text)
+        if "|" in text or "\t" in text
+    ]
+
+
 def _cued_names(text: str) -> list[tuple[int, int, str]]:
     """Names right after a settlement cue («пос. Мыс Каменный», «ст-це Елизаветинской»), the longest
     first, and towns named by their district («Орехово-Зуевского г.о.»)."""
@@ -450,7 +473,7 @@ def _not_a_settlement(
         return "an adjective of the next noun"
     if largest < COMMON_WORD_TOWN and _is_common_word(cleaned):
         return "a common word"
-    if listed and largest < 10_000:
+    if listed and largest < LISTED_TOWN:
         return "a small place found only by the list rule"
     return None
 
@@ -491,7 +514,7 @@ def find_mentions(
     unresolved: list[str] = []
     cued = _cued_names(text)
     cued_spans = {(s, e) for s, e, _ in cued}
-    listed = [span for span in _listed_names(text) if outside_ner(span)]
+    listed = [span for span in _listed_names(text) + _cell_names(text) if outside_ner(span)]
     listed_spans = {(s, e) for s, e, _ in listed}
     dictionary = [span for span in _region_names(text, regions) if outside_ner(span)]
     ner_spans_found = {(s, e) for s, e, _ in ner}
@@ -586,6 +609,10 @@ def _capitals_of_region(
     for match in _CAPITAL_OF_REGION.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
+        if _NAMED_BODY_BEFORE.search(text[max(0, match.start() - 30) : match.start()]) or (
+            _NAMED_BODY_AFTER.match(text[match.end() : match.end() + 30])
+        ):
+            continue  # «Вологодский областной центр «Доброград»», «областной центр развития»: a body
         code = _region_before(mentions, match.start())
         if code is None or code in FEDERAL_CITIES:
             continue
