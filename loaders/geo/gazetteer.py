@@ -24,7 +24,7 @@ import pandas as pd
 from loaders.paths import CACHE_DIR
 from loaders.geo.regions import RegionIndex, lemma_key, normalize_name, region_index
 
-GAZETTEER_CACHE = CACHE_DIR / "gazetteer-v10.parquet"
+GAZETTEER_CACHE = CACHE_DIR / "gazetteer-v14.parquet"
 # GeoNames (country, admin1) outside RU whose settlements belong to a federal subject of the reference.
 _FILED_ELSEWHERE = {
     ("UA", "11"): "RU-CR",
@@ -124,6 +124,17 @@ def _toponym_score(name: str) -> int:
     return int(known(lowered.split()[-1]))
 
 
+def _extends(longer: str, name: str) -> bool:
+    """«Ростов Великий» and «Льговский» extend «Ростов» and «Льгов» (by a word or an adjective suffix)."""
+    from loaders.text.morph import analyser
+
+    match = re.fullmatch(re.escape(name) + r"(?: (\w+)|ский|ская|ское)", longer)
+    if not match or not match.group(1):
+        return bool(match)
+    # «Великий», not another language's word («Самар ош»)
+    return any("ADJF" in parse.tag for parse in analyser().parse(match.group(1).lower()))
+
+
 def _spells_latin(name: str, latin: str) -> int:
     return int(_latin_similarity(name.replace("-", " "), latin.replace("-", " ")) >= 0.75)
 
@@ -154,7 +165,10 @@ def _russian_names(entry: dict) -> list[str]:
             filed_elsewhere and not _known_words(name),
             # Two signals of the current Russian name: the dictionary knows it as a place noun, and it
             # spells the Latin name («Лагань» for Lagan', not its old name «Каспийский»).
+            # «Ростов» before «Ростов Великий», «Льгов» before «Льговский»: the short place noun.
+            -(_toponym_score(name) and any(_extends(other, name) for other in names)),
             -(_toponym_score(name) + _spells_latin(name, entry["name"])),
+            -_spells_latin(name, entry["name"]),  # a renamed town: the dictionary knows the old name
             -_toponym_score(name),
             -("-" in name and _toponym_score(name.replace(" ", "-")) and _toponym_score(name)),
             -round(_latin_similarity(name.replace("-", " "), entry["name"].replace("-", " ")), 2),
@@ -275,6 +289,8 @@ def _inflected_part_of(written: str, name: str) -> bool:
         if a != b:
             break
         common += 1
+    if written == name:  # «на» in «Николаевска-на-Амуре»
+        return True
     return (
         common >= max(3, len(name) - 2)
         and len(written) - common <= 3

@@ -90,8 +90,7 @@ _FEATURE_NOUNS = (
     r"лагер\w+|баз[аеыу]|санатори\w+|курорт\w*|сквер\w*"
 )
 _NOT_SETTLEMENT_BEFORE = re.compile(
-    rf"\b(?:{_FEATURE_NOUNS})\s*[«\"]?\s*(?:[А-ЯЁ][\w-]*\s*(?:,|\bи\b)\s*)*$",
-    re.I,
+    rf"\b(?i:{_FEATURE_NOUNS})(?!\w)\s*[«\"]?\s*(?:[А-ЯЁ][\w-]*\s*(?:,|\bи\b)\s*)*$"
 )
 # Parts of a town: «набережной Рыбинска» is the town's, «набережной Ягорбы» a river's: a name after
 # them is a settlement only if it is a town of some size.
@@ -180,9 +179,10 @@ _CUED_LIST = re.compile(
     + _PLACE_LIST_WORD
     + r"))?"
 )
+# «Вяземский район», «в Вяземском, Рославльском и Демидовском районах»: districts, not towns.
 _ADJECTIVE_DISTRICT = re.compile(
-    r"^[А-ЯЁ][а-яё-]+(ский|ской|ского|ском|цкий|цкого|цком|ный|ного|ном)\s+(район|округ|муниципальн)",
-    re.I,
+    r"^[А-ЯЁ][а-яё-]+(?:ский|ской|ского|ском|цкий|цкого|цком|ный|ного|ном)"
+    r"(?:\s*(?:,|\bи\b)\s*[А-ЯЁ][а-яё-]+)*\s+(?i:район|округ|муниципальн)"
 )
 # A settlement that is only a capitalised common word («Центральной», «Южный») must be a town of this size.
 COMMON_WORD_TOWN = 20_000
@@ -447,6 +447,15 @@ def _is_common_word(word: str) -> bool:
     )
 
 
+def _after_a_settlement(text: str, start: int, mentions: list[PlaceMention]) -> bool:
+    """«НКО Сыктывкара и Печоры»: a name coordinated with a settlement is one too (not the river)."""
+    before = re.search(r"\S+\s*(?:,|\bи\b)\s*$", text[max(0, start - 40) : start])
+    if not before:
+        return False
+    word_end = max(0, start - 40) + before.start() + len(before.group(0).split()[0].rstrip(","))
+    return any(m.kind == "settlement" and m.end == word_end for m in mentions)
+
+
 def _not_a_settlement(
     text: str,
     start: int,
@@ -456,6 +465,7 @@ def _not_a_settlement(
     cued: bool,
     listed: bool,
     regions: RegionIndex,
+    mentions: list[PlaceMention],
 ) -> str | None:
     """Why a name the gazetteer knows is nonetheless no settlement here (None if it is one)."""
     if _is_excluded(text, start, end, cleaned):
@@ -463,7 +473,11 @@ def _not_a_settlement(
     if cued:
         return None
     largest = candidates[0].population
-    if lemma_key(cleaned) in NATURAL_FEATURES and largest < 100_000:
+    if (
+        lemma_key(cleaned) in NATURAL_FEATURES
+        and largest < 100_000
+        and not _after_a_settlement(text, start, mentions)
+    ):
         return "a river, lake or land"
     if _TOWN_PART_BEFORE.search(text[max(0, start - 25) : start]) and largest < 50_000:
         return "part of a town or a river bank"
@@ -536,7 +550,7 @@ def find_mentions(
             text, start, end
         ):
             name = text[sub_start:sub_end]
-            if _ADJECTIVE_DISTRICT.match(text[sub_start : sub_end + 14]):
+            if _ADJECTIVE_DISTRICT.match(text[sub_start : sub_end + 80]):
                 break
             found = _classify(name, regions, places)
             if found is None:
@@ -546,7 +560,7 @@ def find_mentions(
                 taken.append((sub_start, sub_end))
                 break
             if kind == "settlement" and _not_a_settlement(
-                text, sub_start, sub_end, cleaned, candidates, is_cued, is_listed, regions
+                text, sub_start, sub_end, cleaned, candidates, is_cued, is_listed, regions, mentions
             ):
                 break
             mentions.append(
@@ -557,8 +571,59 @@ def find_mentions(
         else:
             if (start, end) in ner_spans_found and not is_listed:
                 unresolved.append(text[start:end])
+    mentions += _list_continuations(text, mentions, regions, places, taken)
     mentions += _capitals_of_region(text, mentions, regions, places, taken)
     return sorted(mentions, key=lambda m: m.start), unresolved
+
+
+_NEXT_IN_LIST = re.compile(rf"\s*(?:,|\bи\b)\s*({_NAME_WORD}(?:\s+{_NAME_WORD})?)")
+
+
+def _list_continuations(
+    text: str,
+    mentions: list[PlaceMention],
+    regions: RegionIndex,
+    places: Gazetteer,
+    taken: list[tuple[int, int]],
+) -> list[PlaceMention]:
+    """«Арзамаса, Выксы, Павлова, Кстова и …»: names listed after a settlement are settlements too
+    (NER often tags only some of them)."""
+    found: list[PlaceMention] = []
+    queue = sorted((m for m in mentions if m.kind == "settlement"), key=lambda m: m.start)
+    while queue:
+        mention = queue.pop(0)
+        following = _NEXT_IN_LIST.match(text, mention.end)
+        if not following:
+            continue
+        start = following.start(1)
+        words = following.group(1).split()
+        for end in (following.end(1), start + len(words[0])):
+            if any(s < end and start < e for s, e in taken):
+                break
+            name = text[start:end]
+            classified = _classify(name, regions, places)
+            if classified is None or classified[0] != "settlement":
+                continue
+            candidates = classified[2]
+            if _not_a_settlement(
+                text, start, end, name, candidates, False, True, regions, mentions + found
+            ):
+                break
+            added = PlaceMention(
+                start,
+                end,
+                name,
+                "settlement",
+                classified[1],
+                None,
+                candidates,
+                reason="listed after a settlement",
+            )
+            found.append(added)
+            taken.append((start, end))
+            queue.insert(0, added)
+            break
+    return found
 
 
 def _district_towns(
