@@ -168,7 +168,9 @@ def _russian_names(entry: dict) -> list[str]:
             # «Ростов» before «Ростов Великий», «Льгов» before «Льговский»: the short place noun.
             -(_toponym_score(name) and any(_extends(other, name) for other in names)),
             -(_toponym_score(name) + _spells_latin(name, entry["name"])),
-            -_spells_latin(name, entry["name"]),  # a renamed town: the dictionary knows the old name
+            -_spells_latin(
+                name, entry["name"]
+            ),  # a renamed town: the dictionary knows the old name
             -_toponym_score(name),
             -("-" in name and _toponym_score(name.replace(" ", "-")) and _toponym_score(name)),
             -round(_latin_similarity(name.replace("-", " "), entry["name"].replace("-", " ")), 2),

@@ -6,7 +6,8 @@ resolves by the same rules wherever it is read. The order of evidence:
 1. a region named with it (the table row's region, or a region the document names): a namesake outside
    those regions never wins when one inside exists;
 2. nearness to the other, unambiguous places of the document, except that a small namesake (under a
-   tenth of the size) never beats a large city on nearness alone;
+   tenth of the size) never beats a large city on nearness alone, unless the text calls the place a
+   village or settlement («пос. Волжский»);
 3. population.
 
 The result keeps the alternatives considered and an ambiguity flag (the choice rested on nearness or
@@ -68,8 +69,13 @@ def choose_settlement(
     region_codes: set[str] | frozenset[str] = frozenset(),
     anchors: list[tuple[float, float]] | None = None,
     region_reason: str = "in a region named in the document",
+    said_to_be_small: bool = False,
 ) -> Choice:
-    """Pick one of same-named settlements (candidates largest first, as Gazetteer.candidates gives them)."""
+    """Pick one of same-named settlements (candidates largest first, as Gazetteer.candidates gives them).
+
+    `said_to_be_small`: the text calls it a village or settlement («пос.», «с.»), so a small namesake
+    near the document's other places may beat a large city.
+    """
     if len(candidates) == 1:
         return Choice(candidates[0], "only settlement of that name", False)
     in_named = [s for s in candidates if s.region_code in region_codes]
@@ -84,6 +90,7 @@ def choose_settlement(
         small_beside_large = (
             nearest.population < COMPARABLE_SHARE * largest.population
             and largest.population >= LARGE_CITY
+            and not said_to_be_small
         )
         if not small_beside_large:
             return Choice(

@@ -205,9 +205,10 @@ class PlaceMention:
     settlement: Settlement | None = None
     candidates: list[Settlement] = field(default_factory=list)
     reason: str = ""
-    cued: bool = (
-        False  # written after a settlement cue («пос.», «с.», «г.»): the text says it is one
-    )
+    # Written after a settlement cue («пос.», «с.», «г.»): the text says it is a settlement; a village
+    # cue («пос.», «с.», «д.») also says it is small.
+    cued: bool = False
+    village_cue: bool = False
     ambiguous: bool = False  # namesakes of comparable size and no region to decide by
 
     @property
@@ -564,7 +565,17 @@ def find_mentions(
             ):
                 break
             mentions.append(
-                PlaceMention(sub_start, sub_end, name, kind, code, None, candidates, cued=is_cued)
+                PlaceMention(
+                    sub_start,
+                    sub_end,
+                    name,
+                    kind,
+                    code,
+                    None,
+                    candidates,
+                    cued=is_cued,
+                    village_cue=bool(_VILLAGE_CUE.search(text[max(0, sub_start - 14) : sub_start])),
+                )
             )
             taken.append((sub_start, sub_end))
             break
@@ -718,6 +729,13 @@ def _is_far_namesake(
     )
 
 
+_VILLAGE_CUE = re.compile(
+    r"(?:\bп\.|\bпос\.|\bпос[её]л\w*|\bпгт\.?|\bс\.|\bсел[аоеу]\w*|\bд\.|\bдеревн\w*|\bх\.|"
+    r"\bхутор\w*|\bст-ц\w+|\bстаниц\w+|\bаул\w*|\bр\.\s?п\.)\s*[«\"]?\s*$",
+    re.I,
+)
+
+
 def resolve_mentions(mentions: list[PlaceMention]) -> list[PlaceMention]:
     """Choose among same-named settlements with the one geocoder (geocode.choose_settlement): a region
     named in the document, then nearness to its unambiguous places, then population."""
@@ -738,7 +756,9 @@ def resolve_mentions(mentions: list[PlaceMention]) -> list[PlaceMention]:
         if mention.kind == "settlement":
             if _is_far_namesake(mention, named_regions, anchors):
                 continue
-            choice = choose_settlement(mention.candidates, named_regions, anchors)
+            choice = choose_settlement(
+                mention.candidates, named_regions, anchors, said_to_be_small=mention.village_cue
+            )
             mention.settlement = choice.settlement
             mention.ambiguous = choice.ambiguous
             mention.reason = "; ".join(r for r in (mention.reason, choice.reason) if r)
