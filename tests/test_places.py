@@ -15,7 +15,9 @@ def places_in(text: str) -> tuple[set[str], set[str]]:
     """(settlement names, region codes) read from a text, as the scorer counts them."""
     mentions, _ = extract_places(text)
     cities = {m.name for m in mentions if m.kind == "settlement" and m.name}
-    regions = {m.region_code for m in mentions if m.kind in ("settlement", "region") and m.region_code}
+    regions = {
+        m.region_code for m in mentions if m.kind in ("settlement", "region") and m.region_code
+    }
     return cities, regions
 
 

@@ -58,20 +58,22 @@ def lemma_key(text: str) -> str:
     return " ".join(lemma(word) for word in _WORD.findall(normalize_name(text)))
 
 
+@functools.lru_cache(maxsize=100_000)
 def adjective_key(text: str) -> str:
     """Like lemma_key, but a word that can be an adjective takes its adjective normal form.
 
     The first dictionary reading of «Тверской» is a surname and of «Тверская» a street, so their
     plain lemmas differ; as adjectives both are «тверской» («Тверской области» = «Тверская область»).
     """
+    return " ".join(_adjective_normal(word) for word in _WORD.findall(normalize_name(text)))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _adjective_normal(word: str) -> str:
     from loaders.text.morph import analyser
 
-    keys = []
-    for word in _WORD.findall(normalize_name(text)):
-        parses = analyser().parse(word)
-        adjective = next((p for p in parses if "ADJF" in p.tag), None)
-        keys.append(adjective.normal_form.replace("ё", "е") if adjective else lemma(word))
-    return " ".join(keys)
+    adjective = next((p for p in analyser().parse(word) if "ADJF" in p.tag), None)
+    return adjective.normal_form.replace("ё", "е") if adjective else lemma(word)
 
 
 def _name_variants(region: Region) -> set[str]:
@@ -93,6 +95,7 @@ class RegionIndex:
         self._by_name: dict[str, str] = {}
         self._by_lemma: dict[str, str] = {}
         self._by_adjective: dict[str, str] = {}
+        self._resolved: dict[str, str | None] = {}
         clashes: set[str] = set()
         for region in regions:
             for name in _name_variants(region):
@@ -112,6 +115,11 @@ class RegionIndex:
     def resolve(self, name: str) -> str | None:
         """ISO code for a region name in any common form or case, or None."""
         text = str(name or "").strip()
+        if text not in self._resolved:
+            self._resolved[text] = self._resolve(text)
+        return self._resolved[text]
+
+    def _resolve(self, text: str) -> str | None:
         if not text:
             return None
         if text.upper() in self.regions:

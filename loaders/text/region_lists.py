@@ -27,7 +27,7 @@ _HEADS = {
     "округ": ("masc", "округ"),
 }
 _HYPHENATED_PREFIX = re.compile(r"(?:[А-ЯЁ][а-яё]+-)+$")
-_HEAD_WORD = re.compile(r"(?i)\b(област|обл\b|кра[йяеюёи]|респ|округ)")
+_HEAD_WORD = re.compile(r"(?i)\b(област|обл\b|кра[йяеюёи]|респ|округ)\w*")
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,45 @@ def _head_of(tokens) -> tuple[str, str, bool]:
     return gender, nominative, autonomous
 
 
+_WINDOW = 400  # characters before a head noun that a list may span
+_TOKEN = re.compile(r"[А-ЯЁа-яё][\w-]*|\S")
+
+
+def _list_start(text: str, head: int) -> int | None:
+    """Where the run of capitalised words, commas and «и» that ends at a head noun begins."""
+    offset = max(0, head - _WINDOW)
+    start = None
+    for token in reversed(list(_TOKEN.finditer(text, offset, head))):
+        word = token.group(0)
+        if word[:1].isupper():
+            start = token.start()
+        elif not (word in {",", ";", "и"} or word.startswith("автономн")):
+            break
+    return start
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of text that end at a head noun, merged where they overlap: the grammar runs only
+    there, not over the whole document."""
+    spans: list[tuple[int, int]] = []
+    for match in _HEAD_WORD.finditer(text):
+        end = match.end() + 1  # the «.» of «обл.»
+        start = _list_start(text, match.start())
+        if start is None:
+            continue  # no capitalised word right before the head noun: no list to read
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
 def _groups(text: str):
-    flat = text.replace("\n", " ").replace("\r", " ")
-    return _parser().findall(flat)
+    """yargy matches with spans in the whole text (line breaks read as spaces)."""
+    for start, end in _windows(text):
+        flat = text[start:end].replace("\n", " ").replace("\r", " ")
+        for match in _parser().findall(flat):
+            yield start, match
 
 
 def find_region_lists(text: str, regions: RegionIndex) -> list[ListedRegion]:
@@ -95,7 +131,7 @@ def find_region_lists(text: str, regions: RegionIndex) -> list[ListedRegion]:
     if not _HEAD_WORD.search(text):
         return []
     found = []
-    for match in _groups(text):
+    for offset, match in _groups(text):
         tokens = list(match.tokens)
         gender, head, autonomous = _head_of(tokens)
         suffix = f"автономный {head}" if autonomous else head
@@ -106,7 +142,7 @@ def find_region_lists(text: str, regions: RegionIndex) -> list[ListedRegion]:
                 continue
             if token.value.lower().rstrip(".") in _HEADS:
                 continue
-            start, end = token.span
+            start, end = offset + token.span.start, offset + token.span.stop
             prefix = _HYPHENATED_PREFIX.search(text[max(0, start - 30) : start])
             if prefix:  # yargy splits «Ямало-Ненецкого»: the adjective is the whole word
                 start -= len(prefix.group(0))
