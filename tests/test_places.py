@@ -202,3 +202,8 @@ def test_ambiguity_flag_is_stored_for_documents(tmp_path):
         )
     assert rows["Самара"] is False
     assert rows["Первомайский"] is True
+
+
+def test_a_name_inside_a_short_quoted_title_is_no_settlement():
+    cities, _ = places_in("Кубок взяла команда «Октябрьский», второй стала команда из Уфы.")
+    assert cities == {"Уфа"}

@@ -448,6 +448,18 @@ def _is_common_word(word: str) -> bool:
     )
 
 
+SHORT_QUOTE = 40  # a quoted name of an event, project or body; speech quotes are longer
+
+
+def _inside_short_quote(text: str, start: int, end: int) -> bool:
+    """Whether a name lies inside «…» of at most SHORT_QUOTE characters: a title, not a place."""
+    opening = text.rfind("«", max(0, start - SHORT_QUOTE), start + 1)
+    if opening == -1 or "»" in text[opening:start]:
+        return False
+    closing = text.find("»", end, opening + SHORT_QUOTE + 1)
+    return closing != -1
+
+
 def _after_a_settlement(text: str, start: int, mentions: list[PlaceMention]) -> bool:
     """«НКО Сыктывкара и Печоры»: a name coordinated with a settlement is one too (not the river)."""
     before = re.search(r"\S+\s*(?:,|\bи\b)\s*$", text[max(0, start - 40) : start])
@@ -474,6 +486,8 @@ def _not_a_settlement(
     if cued:
         return None
     largest = candidates[0].population
+    if _inside_short_quote(text, start, end):
+        return "inside a quoted name («Чистая Волга», лагерь «Орлёнок»)"
     if (
         lemma_key(cleaned) in NATURAL_FEATURES
         and largest < 100_000
@@ -584,7 +598,7 @@ def find_mentions(
                 unresolved.append(text[start:end])
     mentions += _list_continuations(text, mentions, regions, places, taken)
     mentions += _capitals_of_region(text, mentions, regions, places, taken)
-    return sorted(mentions, key=lambda m: m.start), unresolved
+    return sorted(mentions, key=lambda m: m.start), list(dict.fromkeys(unresolved))
 
 
 _NEXT_IN_LIST = re.compile(rf"\s*(?:,|\bи\b)\s*({_NAME_WORD}(?:\s+{_NAME_WORD})?)")
