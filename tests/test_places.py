@@ -207,3 +207,15 @@ def test_ambiguity_flag_is_stored_for_documents(tmp_path):
 def test_a_name_inside_a_short_quoted_title_is_no_settlement():
     cities, _ = places_in("Кубок взяла команда «Октябрьский», второй стала команда из Уфы.")
     assert cities == {"Уфа"}
+
+
+def test_a_village_own_name_beats_a_town_old_name():
+    """«Капустин Яр» is a village and also an old name of Знаменск."""
+    assert places_in("Саженцы привезли из с. Капустин Яр.")[0] == {"Капустин Яр"}
+
+
+def test_a_federal_district_spelled_out_is_no_place_and_no_warning():
+    mentions, unresolved = extract_places(
+        "Форум собрал гостей из Приволжского федерального округа."
+    )
+    assert mentions == [] and unresolved == []

@@ -346,8 +346,11 @@ class Gazetteer:
             normalize_name(name),
         )
         normal = lemma_key(text)
+        by_name = self._by_name.get(text) or self._by_name.get(_loose(text)) or []
+        # «Капустин Яр» is a village's own name and an old name of Знаменск: the own name wins.
+        own_name = [s for s in by_name if _loose(normalize_name(s.name)) == _loose(text)]
         as_written = [  # a form may be one name's nominative and another's oblique («Артёма»)
-            *(self._by_name.get(text) or self._by_name.get(_loose(text)) or []),
+            *(own_name or by_name),
             *(self._by_form.get(text) or self._by_form.get(_loose(text)) or []),
         ]
         found = (

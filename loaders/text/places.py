@@ -267,6 +267,8 @@ def _informal_area_keys() -> frozenset[str]:
 def is_informal_area(name: str) -> bool:
     """Южный Урал, Зауралье, Кавминводы, ПФО …: areas that are neither a region nor a settlement."""
     cleaned = name.strip(" «»\"'")
+    if re.search(r"федеральн", cleaned, re.I):
+        return True
     return lemma_key(cleaned) in _informal_area_keys() or (
         " " in cleaned and adjective_key(cleaned) in _informal_area_keys()
     )
