@@ -49,6 +49,7 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
     with transaction(connection):
         for table in ALL_TABLES:
             connection.execute(create_table_sql(table))
+            _add_missing_columns(connection, table)
         regions = pd.DataFrame(
             [
                 {
@@ -67,6 +68,21 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
         )
         connection.execute("DELETE FROM regions")
         _insert(connection, REGIONS.name, validate_frame(REGIONS, regions))
+
+
+def _add_missing_columns(connection: duckdb.DuckDBPyConnection, table) -> None:
+    """A store written before a column was added to the schema gets it (empty), so old rows are kept."""
+    present = {
+        name
+        for (name,) in connection.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table.name]
+        ).fetchall()
+    }
+    for column in table.columns:
+        if column.name not in present:
+            connection.execute(
+                f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.sql_type}"
+            )
 
 
 @contextlib.contextmanager
