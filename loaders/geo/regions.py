@@ -21,6 +21,7 @@ _PUNCTUATION = re.compile(r"[«»\"'(),.;:!?/\\]+")
 _DASHES = re.compile(r"\s+[-–—]\s+|[–—]")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[\w-]+")
+_HEAD_NOUN = re.compile(r"\s(област|кра[йяеюи]|республик|округ)\w*$")
 _CITY_PREFIX = re.compile(r"^(г|город|гор)\s+")
 
 
@@ -128,7 +129,7 @@ class RegionIndex:
         return (
             self._by_name.get(key)
             or self._by_lemma.get(lemma_key(key))
-            or (self._by_adjective.get(adjective_key(key)) if " " in key else None)
+            or (self._by_adjective.get(adjective_key(key)) if _HEAD_NOUN.search(key) else None)
         )
 
     def require(self, name: str) -> str:

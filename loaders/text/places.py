@@ -403,14 +403,30 @@ def _region_names(text: str, regions: RegionIndex) -> list[tuple[int, int, str]]
     return found
 
 
+@functools.lru_cache(maxsize=50_000)
+def parses_of(word: str) -> tuple:
+    """Every dictionary reading of a lower-case word (pymorphy2), cached: names recur across texts."""
+    return tuple(analyser().parse(word))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _is_known(word: str) -> bool:
+    return analyser().word_is_known(word)
+
+
 def _adjective_parse(word: str):
     """The adjective reading of a single word, if the dictionary has one."""
     if " " in word or not word[:1].isupper():
         return None
-    return next((p for p in analyser().parse(word.lower()) if "ADJF" in p.tag), None)
+    return next((p for p in parses_of(word.lower()) if "ADJF" in p.tag), None)
 
 
 def _is_region_adjective(word: str, regions: RegionIndex) -> bool:
+    return _is_region_adjective_cached(word, regions)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _is_region_adjective_cached(word: str, regions: RegionIndex) -> bool:
     """«Омской», «Алтайского»: the adjective of a region whose head noun is elsewhere (a list's leftover)."""
     parse = _adjective_parse(word)
     if parse is None:
@@ -432,8 +448,7 @@ def _modifies_next_noun(text: str, end: int, word: str) -> bool:
     if re.match(r"(городск|сельск|муниципальн)", nxt):
         return False
     return any(
-        "NOUN" in p.tag and p.tag.case == parse.tag.case and p.score > 0.1
-        for p in analyser().parse(nxt)
+        "NOUN" in p.tag and p.tag.case == parse.tag.case and p.score > 0.1 for p in parses_of(nxt)
     )
 
 
@@ -442,9 +457,9 @@ def _is_common_word(word: str) -> bool:
     judged here: «Первомайский», «Октябрьский» are towns as often as not."""
     if " " in word or "-" in word:
         return False
-    parses = analyser().parse(word.lower())
+    parses = parses_of(word.lower())
     return (
-        analyser().word_is_known(word.lower())
+        _is_known(word.lower())
         and not any("Geox" in p.tag or "ADJF" in p.tag for p in parses)
         and "NOUN" in parses[0].tag
     )

@@ -61,9 +61,15 @@ def _parser():
     return Parser(group)
 
 
+@functools.lru_cache(maxsize=50_000)
+def parses_of(word: str) -> tuple:
+    return tuple(analyser().parse(word))
+
+
+@functools.lru_cache(maxsize=20_000)
 def _nominative(word: str, gender: str) -> str | None:
     """The adjective in the nominative singular of the head's gender («Омской» → «омская»)."""
-    for parse in analyser().parse(word.lower()):
+    for parse in parses_of(word.lower()):
         if "ADJF" in parse.tag and parse.tag.gender == gender:
             inflected = parse.inflect({"nomn", "sing", gender})
             if inflected:
@@ -76,7 +82,7 @@ def _head_of(tokens) -> tuple[str, str, bool]:
     words = [t.value.lower().rstrip(".") for t in tokens if t.value not in {".", ",", ";"}]
     autonomous = any(w.startswith("автономн") for w in words)
     last = words[-1]
-    normal = last if last in _HEADS else analyser().parse(last)[0].normal_form
+    normal = last if last in _HEADS else parses_of(last)[0].normal_form
     gender, nominative = _HEADS.get(normal, ("femn", "область"))
     return gender, nominative, autonomous
 
