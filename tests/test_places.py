@@ -238,3 +238,10 @@ def test_a_store_written_before_the_flag_existed_gets_the_column_and_keeps_its_r
         connection.close()
     assert {"is_ambiguous", "alternatives", "resolution"} <= columns
     assert kept == [("Югорск",)]
+
+
+def test_a_tiny_uncued_namesake_far_from_the_named_region_is_dropped():
+    far, _ = places_in("Акцию в Калининградской области поддержали жители Мыс-Каменного.")
+    near, _ = places_in("Акцию на Ямале поддержали жители Мыс-Каменного.")
+    said, _ = places_in("Акцию в Калининградской области поддержали жители пос. Мыс-Каменный.")
+    assert far == set() and near == said == {"Мыс-Каменный"}

@@ -519,7 +519,8 @@ def _not_a_settlement(
         return "an adjective of the next noun"
     if largest < COMMON_WORD_TOWN and _is_common_word(cleaned):
         return "a common word"
-    if listed and largest < LISTED_TOWN:
+    named = {m.region_code for m in mentions if m.kind == "region"}
+    if listed and largest < LISTED_TOWN and not any(c.region_code in named for c in candidates):
         return "a small place found only by the list rule"
     return None
 
@@ -753,10 +754,12 @@ def _is_far_namesake(
         return False
     if mention.candidates[0].population >= TINY_NAMESAKE:
         return False
+    own = {(s.lat, s.lon) for s in mention.candidates}
     return not any(
         distance_km(s.lat, s.lon, lat, lon) < FAR_KM
         for s in mention.candidates
         for lat, lon in anchors
+        if (lat, lon) not in own
     )
 
 
