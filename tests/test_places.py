@@ -221,25 +221,6 @@ def test_a_federal_district_spelled_out_is_no_place_and_no_warning():
     assert mentions == [] and unresolved == []
 
 
-def test_a_store_written_before_the_flag_existed_gets_the_column_and_keeps_its_rows(tmp_path):
-    from loaders.store.database import connect
-
-    db = tmp_path / "old.duckdb"
-    with duckdb.connect(str(db)) as connection:
-        connection.execute(
-            "CREATE TABLE places (place_id VARCHAR PRIMARY KEY, document_id VARCHAR, mention VARCHAR)"
-        )
-        connection.execute("INSERT INTO places VALUES ('pc_1', 'doc_1', 'Югорск')")
-    connection = connect(db)
-    try:
-        columns = {row[0] for row in connection.execute("DESCRIBE places").fetchall()}
-        kept = connection.execute("SELECT mention FROM places").fetchall()
-    finally:
-        connection.close()
-    assert {"is_ambiguous", "alternatives", "resolution"} <= columns
-    assert kept == [("Югорск",)]
-
-
 def test_a_tiny_uncued_namesake_far_from_the_named_region_is_dropped():
     far, _ = places_in("Акцию в Калининградской области поддержали жители Мыс-Каменного.")
     near, _ = places_in("Акцию на Ямале поддержали жители Мыс-Каменного.")
