@@ -15,7 +15,7 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
-if data.store_path().exists() and not data.store_is_current():
+if data.store_available() and not data.store_is_current():
     st.error(f"{data.store_path()}: {data.OUTDATED_MESSAGE}")
     st.stop()
 atlas = data.load_atlas()

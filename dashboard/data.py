@@ -1,16 +1,18 @@
-"""The only data access of the dashboard: cached reads from the DuckDB store (filtering happens outside)."""
+"""The only data access of the dashboard: cached reads from the store, a DuckDB file or PostgreSQL
+(filtering happens outside). The SQL here is the subset both engines share."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from loaders.paths import database_path
+from loaders.model.schema import REGIONS
+from loaders.paths import database_target
 from loaders.store.database import OUTDATED_MESSAGE  # noqa: F401  (shown by app.py)
+from loaders.store.readers import data_version, open_reader, store_exists
 
 EVENTS_SQL = """
 WITH first_source AS (
@@ -18,7 +20,7 @@ WITH first_source AS (
     FROM sources WHERE entity = 'event' GROUP BY entity_id
 )
 SELECT e.event_id, e.title, e.event_type, e.topic, e.date_start, e.date_end, e.date_precision,
-       year(e.date_start) || 'Q' || quarter(e.date_start) AS quarter,
+       EXTRACT(year FROM e.date_start) || 'Q' || EXTRACT(quarter FROM e.date_start) AS quarter,
        e.settlement_name, e.settlement_id, e.region_code, e.lat, e.lon, e.geo_precision,
        array_to_string(e.organizers, '; ') AS organizers,
        array_to_string(e.participant_cities, '; ') AS participant_cities,
@@ -27,7 +29,7 @@ FROM events e LEFT JOIN first_source s ON s.entity_id = e.event_id
 ORDER BY e.date_start, e.event_id
 """
 AGREEMENTS_SQL = """
-SELECT a.agreement_id, a.date, year(a.date) || 'Q' || quarter(a.date) AS quarter, a.parties_count,
+SELECT a.agreement_id, a.date, EXTRACT(year FROM a.date) || 'Q' || EXTRACT(quarter FROM a.date) AS quarter, a.parties_count,
        array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon, a.subject,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id
 FROM agreements a ORDER BY a.date, a.agreement_id
@@ -40,7 +42,7 @@ FROM report_items r ORDER BY r.quarter, r.reporting_body, r.item_number
 """
 PRACTICE_LINKS_SQL = """
 SELECT p.link_id, p.from_region, p.to_region, p.practice, p.date_start,
-       year(p.date_start) || 'Q' || quarter(p.date_start) AS quarter, p.evidence_type,
+       EXTRACT(year FROM p.date_start) || 'Q' || EXTRACT(quarter FROM p.date_start) AS quarter, p.evidence_type,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id
 FROM practice_links p ORDER BY p.date_start, p.link_id
 """
@@ -51,12 +53,12 @@ FROM documents ORDER BY file_name
 """
 JOINT_EVENT_LINKS_SQL = """
 SELECT j.link_id, j.from_region, j.to_region, j.practice, j.date_start,
-       year(j.date_start) || 'Q' || quarter(j.date_start) AS quarter, j.evidence_type,
+       EXTRACT(year FROM j.date_start) || 'Q' || EXTRACT(quarter FROM j.date_start) AS quarter, j.evidence_type,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'joint_event_link' AND s.entity_id = j.link_id) AS document_id,
        j.event_id
 FROM joint_event_links j ORDER BY j.date_start, j.link_id
 """
-REGIONS_SQL = "SELECT * FROM regions ORDER BY region_code"
+REGIONS_SQL = f"SELECT {', '.join(REGIONS.column_names)} FROM regions ORDER BY region_code"
 # One row per source of an event, agreement or practice link: what kind of document it is, and the
 # region and quarter of the row it supports (for coverage and report reconciliation).
 SOURCE_FACTS_SQL = """
@@ -64,7 +66,7 @@ SELECT s.entity, s.entity_id, s.document_id, s.merge_reason,
        CASE WHEN d.source_kind = 'table' THEN 'tables' WHEN d.genre = 'report' THEN 'reports'
             WHEN d.genre = 'invitation' THEN 'letters' ELSE 'news' END AS kind,
        coalesce(e.region_code, a.region_code, p.to_region) AS region_code,
-       year(coalesce(e.date_start, a.date, p.date_start)) || 'Q' || quarter(coalesce(e.date_start, a.date, p.date_start)) AS quarter
+       EXTRACT(year FROM coalesce(e.date_start, a.date, p.date_start)) || 'Q' || EXTRACT(quarter FROM coalesce(e.date_start, a.date, p.date_start)) AS quarter
 FROM sources s
 JOIN documents d USING (document_id)
 LEFT JOIN events e ON s.entity = 'event' AND e.event_id = s.entity_id
@@ -104,14 +106,10 @@ class Atlas:
         return self.events.empty and self.agreements.empty and self.practice_links.empty
 
 
-def database_version(path: Path) -> str:
-    """Changes whenever the store file changes, so cached reads refresh after a load."""
-    parts = []
-    for candidate in (path, Path(str(path) + ".wal")):
-        if candidate.exists():
-            stat = candidate.stat()
-            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
-    return "|".join(parts)
+def database_version(target: Path | str) -> str:
+    """Changes whenever the store changes (a file's size and time; the server's write counter), so
+    cached reads refresh after a load; every app replica of one server sees the same version."""
+    return data_version(target)
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -125,7 +123,7 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 @st.cache_data(show_spinner="Загрузка данных…", max_entries=4)
 def _read_atlas(db_path: str, version: str) -> Atlas:
-    with duckdb.connect(db_path, read_only=True) as connection:
+    with open_reader(db_path) as connection:
 
         def read(sql: str) -> pd.DataFrame:
             return _tidy(connection.execute(sql).df())
@@ -159,15 +157,21 @@ def load_region_shapes():
     return _read_region_shapes(str(REGIONS_GEOJSON), database_version(REGIONS_GEOJSON))
 
 
-def store_path() -> Path:
-    return database_path()
+def store_path() -> Path | str:
+    """The configured store: a DuckDB file path, or a postgresql:// URL ($ATLAS_DB)."""
+    return database_target()
+
+
+def store_available() -> bool:
+    """A DuckDB file exists, or a server store is configured."""
+    return store_exists(store_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _store_is_current(db_path: str, version: str) -> bool:
     from loaders.store.database import store_is_current
 
-    return store_is_current(Path(db_path))
+    return store_is_current(db_path)
 
 
 def store_is_current() -> bool:
@@ -179,14 +183,14 @@ def store_is_current() -> bool:
 def load_atlas() -> Atlas | None:
     """Every table of the configured store, or None when the store file does not exist yet."""
     path = store_path()
-    if not path.exists():
+    if not store_exists(path):
         return None
     return _read_atlas(str(path), database_version(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _read_document(db_path: str, version: str, document_id: str) -> dict | None:
-    with duckdb.connect(db_path, read_only=True) as connection:
+    with open_reader(db_path) as connection:
         rows = connection.execute(
             "SELECT document_id, file_name, title, genre, source, full_text, is_demo FROM documents WHERE document_id = ?",
             [document_id],
@@ -204,14 +208,14 @@ def _read_document(db_path: str, version: str, document_id: str) -> dict | None:
 def load_document(document_id: str) -> dict | None:
     """One document with its full text and the passages rows were read from."""
     path = store_path()
-    if not path.exists():
+    if not store_exists(path):
         return None
     return _read_document(str(path), database_version(path), document_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _read_passages(db_path: str, version: str, entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
-    with duckdb.connect(db_path, read_only=True) as connection:
+    with open_reader(db_path) as connection:
         return connection.execute(
             """
             SELECT s.entity_id, s.document_id, d.file_name,

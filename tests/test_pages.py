@@ -13,8 +13,8 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
 @pytest.fixture()
-def app(fixture_db, use_db):
-    use_db(fixture_db)
+def app(fixture_store, use_db):
+    use_db(fixture_store)  # every page test runs on DuckDB and on PostgreSQL
 
     def open_page(page: str | None = None, **params) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)

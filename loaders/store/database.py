@@ -126,8 +126,14 @@ OUTDATED_MESSAGE = (
 )
 
 
-def store_is_current(path: Path) -> bool:
-    """True when the store at path carries the current schema fingerprint (read-only check)."""
+def store_is_current(path: Path | str) -> bool:
+    """True when the store at path (or URL) carries the current schema fingerprint (read-only)."""
+    if is_server_url(str(path)):
+        with ServerConnection(str(path), read_only=True) as connection:
+            try:
+                return _meta(connection, SCHEMA_HASH_KEY) == schema_fingerprint()
+            except psycopg.errors.UndefinedTable:  # an empty database: not built yet
+                return False
     with duckdb.connect(str(path), read_only=True) as connection:
         try:
             return _meta(connection, SCHEMA_HASH_KEY) == schema_fingerprint()

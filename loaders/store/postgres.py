@@ -21,6 +21,7 @@ SERVER_SCHEMES = ("postgresql://", "postgres://")
 # list has none, so the store's `unnest(?)` (always a list of texts) is typed explicitly.
 _UNNEST_PARAMETER = re.compile(r"unnest\(\s*\?\s*\)", re.IGNORECASE)
 _DATE_TYPES = {"date", "timestamp", "timestamptz"}
+_NUMBER_TYPES = {"int2", "int4", "int8", "float4", "float8", "numeric"}
 
 
 def is_server_url(target) -> bool:
@@ -54,8 +55,12 @@ class ServerResult:
         types = self._cursor.connection.adapters.types
         for column in description:
             info = types.get(column.type_code)
-            if info is not None and info.name in _DATE_TYPES:
+            if info is None:
+                continue
+            if info.name in _DATE_TYPES:
                 frame[column.name] = pd.to_datetime(frame[column.name])
+            elif info.name in _NUMBER_TYPES:  # NULL → NaN, as DuckDB gives
+                frame[column.name] = pd.to_numeric(frame[column.name])
         return frame
 
 
