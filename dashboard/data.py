@@ -232,3 +232,20 @@ def load_passages(entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
     """The source passages (quoted text, document id and file) of the given rows of one entity."""
     path = store_path()
     return _read_passages(str(path), database_version(path), entity, tuple(sorted(ids)))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _read_events_near(
+    db_path: str, version: str, lat: float, lon: float, radius_km: float
+) -> frozenset[str]:
+    from loaders.store.spatial import events_within_km
+
+    with open_reader(db_path) as connection:
+        return frozenset(events_within_km(connection, lat, lon, radius_km))
+
+
+def events_near(lat: float, lon: float, radius_km: float) -> frozenset[str]:
+    """Ids of the events held in a settlement within radius_km of the point: PostGIS ST_DWithin on a
+    server store, haversine in numpy over a DuckDB store (loaders.store.spatial)."""
+    path = store_path()
+    return _read_events_near(str(path), database_version(path), lat, lon, radius_km)

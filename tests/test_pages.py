@@ -228,3 +228,19 @@ def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
     quoted = " ".join(element.proto.body for element in at.get("html"))
     assert "&lt;script&gt;" in quoted and "<script>alert" not in quoted
     assert "Тюмен" in quoted
+
+
+def test_map_radius_around_a_town_keeps_only_its_events(app):
+    """Both engines: Surgut's two events are within 50 km of it; Kemerovo's council meeting is known
+    only to its region, so only the round table in Kemerovo is within 50 km of Kemerovo."""
+    at = app("app_pages/map_view.py")
+    at.selectbox(key="map_near_town").set_value("Сургут").run()
+    assert metrics(at)["Событий"] == "2"
+    at.selectbox(key="map_near_town").set_value("Кемерово").run()
+    assert metrics(at)["Событий"] == "1"
+    at.number_input(key="map_near_km").set_value(
+        5000
+    ).run()  # every settlement event of the fixture
+    assert metrics(at)["Событий"] == "6"
+    at.selectbox(key="map_near_town").set_value("—").run()
+    assert metrics(at)["Событий"] == "7"

@@ -4,7 +4,7 @@ practice flows; clicking a region filters every page."""
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.analysis import aggregations
+from dashboard.analysis import aggregations, nearby
 
 from dashboard import data, filters, maps
 from dashboard.app_pages.common import demo_notice
@@ -27,6 +27,15 @@ tiles = middle.selectbox("Подложка", list(maps.TILE_CHOICES), key="map_t
 show_flows = right.toggle("Потоки практик", key="map_flows")
 
 events = filters.apply_to_events(atlas.events, view)
+towns = nearby.town_points(atlas.regions, atlas.events)
+near_town, near_km = st.columns([2, 1])
+town = near_town.selectbox("События в радиусе от города", ["—", *towns], key="map_near_town")
+radius_km = near_km.number_input(
+    "Радиус, км", min_value=1, max_value=5000, value=50, step=10, key="map_near_km"
+)
+if town != "—":  # PostGIS on a server store, haversine over a DuckDB store
+    events = events[events["event_id"].isin(data.events_near(*towns[town], float(radius_km)))]
+    st.caption(f"Только события в населённых пунктах не дальше {radius_km} км от: {town}.")
 places = aggregations.settlement_activity(
     events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5
 )  # keeps the map payload small at national scale

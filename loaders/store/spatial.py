@@ -74,19 +74,21 @@ def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
 
 
 def events_within_km(connection, lat: float, lon: float, radius_km: float) -> list[str]:
-    """Ids of stored events whose point lies within radius_km of (lat, lon), sorted; events without
-    coordinates are never within. PostGIS ST_DWithin on the server, numpy on DuckDB."""
+    """Ids of stored events placed in a settlement within radius_km of (lat, lon), sorted. Events
+    known only to their region (placed at its centre) or without coordinates are never within: a
+    radius around a town says nothing about them. PostGIS ST_DWithin on the server, numpy on DuckDB."""
     if radius_km < 0:
         raise ValueError(f"радиус не может быть отрицательным / negative radius: {radius_km}")
     if isinstance(connection, ServerConnection):
         rows = connection.execute(
-            "SELECT event_id FROM events WHERE geom IS NOT NULL AND ST_DWithin(geom, "
+            "SELECT event_id FROM events WHERE geo_precision = 'settlement' AND ST_DWithin(geom, "
             "ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?, false) ORDER BY event_id",
             [lon, lat, radius_km * 1000.0],
         ).fetchall()
         return [row[0] for row in rows]
     points = connection.execute(
-        "SELECT event_id, lat, lon FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL"
+        "SELECT event_id, lat, lon FROM events WHERE geo_precision = 'settlement' "
+        "AND lat IS NOT NULL AND lon IS NOT NULL"
     ).df()
     return sorted(within_km(points, lat, lon, radius_km)["event_id"])
 
