@@ -87,7 +87,7 @@ def _copy_table(reader: duckdb.DuckDBPyConnection, server: ServerConnection, nam
 
 
 def _count(connection, name: str) -> int:
-    return connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+    return connection.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
 
 
 def _verify(report: MigrationReport) -> None:
