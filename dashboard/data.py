@@ -106,10 +106,15 @@ class Atlas:
         return self.events.empty and self.agreements.empty and self.practice_links.empty
 
 
+# A replica asks the server for its data version at most once a second: another replica's write shows
+# here within that second (plus the page's own rerun).
+SERVER_VERSION_MAX_AGE = 1.0
+
+
 def database_version(target: Path | str) -> str:
     """Changes whenever the store changes (a file's size and time; the server's write counter), so
     cached reads refresh after a load; every app replica of one server sees the same version."""
-    return data_version(target)
+    return data_version(target, max_age_seconds=SERVER_VERSION_MAX_AGE)
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:

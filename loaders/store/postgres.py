@@ -89,10 +89,11 @@ class ServerConnection:
         if frame.empty:
             return
         columns = ", ".join(frame.columns)
+        values = [_plain_column(frame[name]) for name in frame.columns]
         with self._connection.cursor() as cursor:
             with cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN") as copy:
-                for row in frame.itertuples(index=False, name=None):
-                    copy.write_row([_plain(value) for value in row])
+                for row in zip(*values):
+                    copy.write_row(row)
 
     def close(self) -> None:
         self._connection.close()
@@ -102,6 +103,26 @@ class ServerConnection:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def _plain_column(series: pd.Series) -> list:
+    """A column as the Python values psycopg adapts, converted a column at a time where the dtype
+    decides (the per-cell path is several times slower on a national-scale migrate)."""
+    missing = series.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return [None if gone else value for value, gone in zip(series.dt.to_pydatetime(), missing)]
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_integer_dtype(series):
+        return [None if gone else value for value, gone in zip(series.tolist(), missing)]
+    if pd.api.types.is_float_dtype(series):
+        numbers = series.to_numpy(dtype=float, na_value=np.nan)
+        whole = ~missing & (np.mod(numbers, 1) == 0) & (np.abs(numbers) < 2**53)
+        return [
+            None if gone else (int(number) if is_whole else number)
+            for number, gone, is_whole in zip(numbers.tolist(), missing, whole)
+        ]
+    if pd.api.types.is_string_dtype(series) and not series.map(type).eq(list).any():
+        return [None if gone else value for value, gone in zip(series.tolist(), missing)]
+    return [_plain(value) for value in series.tolist()]
 
 
 def _plain(value):

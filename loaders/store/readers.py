@@ -3,6 +3,7 @@ data version that caches are keyed by (a DuckDB file's size and time; the server
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
@@ -33,10 +34,21 @@ def file_version(path: Path) -> str:
     return "|".join(parts)
 
 
-def data_version(target: Path | str) -> str:
+_recent_versions: dict[str, tuple[float, str]] = {}
+
+
+def data_version(target: Path | str, max_age_seconds: float = 0.0) -> str:
     """A text that changes after every write to the store: two app replicas reading the same
-    server see the same version, so their caches refresh together."""
-    if is_server_url(str(target)):
-        with ServerConnection(str(target), read_only=True) as connection:
-            return server_data_version(connection)
-    return file_version(Path(target))
+    server see the same version, so their caches refresh together. A server's version may be reused
+    for max_age_seconds (asking costs a connection, ~30 ms; a page asks several times a rerun)."""
+    if not is_server_url(str(target)):
+        return file_version(Path(target))
+    url = str(target)
+    now = time.monotonic()
+    recent = _recent_versions.get(url)
+    if recent and now - recent[0] <= max_age_seconds:
+        return recent[1]
+    with ServerConnection(url, read_only=True) as connection:
+        version = server_data_version(connection)
+    _recent_versions[url] = (now, version)
+    return version
