@@ -17,6 +17,7 @@ from docx.table import Table
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError
 
+from loaders.read.limits import check_document_chars, check_zip_directory, read_limited_bytes
 from loaders.read.textio import UnreadableFileError, decode_text
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -75,13 +76,24 @@ _MARKDOWN_RULE_RE = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
 
 def read_document(path: Path) -> tuple[bytes, str]:
     """Raw bytes (for the content hash) and the document's plain text."""
+    return document_text(read_document_bytes(path), path)
+
+
+def read_document_bytes(path: Path) -> bytes:
+    """The bytes of a supported document file, refused before reading if it is over the size limit."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:
         raise UnreadableFileError(
             f"{path.name}: неподдерживаемый формат / unsupported format {suffix or '(no suffix)'}"
         )
-    data = path.read_bytes()
+    return read_limited_bytes(path)
+
+
+def document_text(data: bytes, path: Path) -> tuple[bytes, str]:
+    """The bytes and the plain text of a document already read (limits on its text enforced)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         text = decode_text(data, path)
     elif suffix in HTML_SUFFIXES:
@@ -91,6 +103,7 @@ def read_document(path: Path) -> tuple[bytes, str]:
     else:
         text = pdf_text(data, path)
     text = normalize_text(text)
+    check_document_chars(text, path.name)
     if not text.strip():
         raise UnreadableFileError(f"{path.name}: в документе нет текста / document has no text")
     return data, text
@@ -227,6 +240,7 @@ def _tidy_line(line: str) -> str:
 
 def docx_text(data: bytes, path: Path) -> str:
     """Paragraphs and table rows in document order; one line per paragraph and per row."""
+    check_zip_directory(data, Path(path).name, "DOCX")
     try:
         document = Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many kinds for a damaged file

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.read.limits import check_zip_directory, read_limited_bytes
 from loaders.read.textio import UnreadableFileError, decode_text
 
 TABLE_SUFFIXES = {".csv", ".xlsx", ".json"}
@@ -115,6 +116,7 @@ def read_xlsx_bytes(data: bytes, name: str) -> RawTable:
     """First worksheet of an XLSX workbook; the text is the sheet rendered as tab-separated lines."""
     from openpyxl import load_workbook
 
+    check_zip_directory(data, name, "XLSX")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -201,8 +203,8 @@ def _json_cell(value) -> str:
 
 
 def read_table_file(path: Path) -> tuple[bytes, RawTable]:
-    """Bytes and parsed rows of a CSV, XLSX or JSON file."""
-    data = path.read_bytes()
+    """Bytes and parsed rows of a CSV, XLSX or JSON file (refused before reading if too large)."""
+    data = read_limited_bytes(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         if not data:
