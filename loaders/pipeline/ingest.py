@@ -9,6 +9,7 @@ alone: the batch finishes and the summary lists it.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import multiprocessing
 import os
 import resource
@@ -297,6 +298,7 @@ def extraction_bundle(
     schemas = {
         t.name: t for t in (EVENTS, REPORT_ITEMS, AGREEMENTS, PRACTICE_LINKS, PLACES, SOURCES)
     }
+    implausible = _implausible_values(path.name, rows)
     tables = {
         name: pd.DataFrame(found, columns=schemas[name].column_names)
         for name, found in rows.items()
@@ -317,7 +319,7 @@ def extraction_bundle(
     warnings = [
         f"{path.name}: место не распознано / place not resolved: {name}"
         for name in extraction.unresolved_places
-    ]
+    ] + implausible
     if not any(
         name in tables for name in ("events", "report_items", "agreements", "practice_links")
     ):
@@ -326,6 +328,31 @@ def extraction_bundle(
             "(проверьте кодировку и содержание) / document stored but yielded no rows"
         )
     return Bundle(document, tables, warnings)
+
+
+# A stated participant count above this is taken as a typing or extraction error.
+MAX_PARTICIPANTS = 1_000_000
+
+
+def _implausible_values(file_name: str, rows: dict[str, list[dict]]) -> list[str]:
+    """Warnings for event dates before 1990 or over a year ahead, and participant counts over
+    MAX_PARTICIPANTS (those counts are dropped: the store's INTEGER could not even hold some)."""
+    latest = dt.date.today() + dt.timedelta(days=366)
+    warnings = []
+    for event in rows["events"]:
+        if event["date_start"] < dt.date(1990, 1, 1) or event["date_end"] > latest:
+            warnings.append(
+                f"{file_name}: неправдоподобная дата события «{event['title'][:80]}»: "
+                f"{event['date_start']} / implausible event date"
+            )
+        count = event["participants_count"]
+        if count is not None and not 0 <= count <= MAX_PARTICIPANTS:
+            warnings.append(
+                f"{file_name}: число участников {count} отброшено (больше {MAX_PARTICIPANTS}) "
+                f"у события «{event['title'][:80]}» / implausible participant count dropped"
+            )
+            event["participants_count"] = None
+    return warnings
 
 
 def _worker_init(memory_mb: int = 0) -> None:
