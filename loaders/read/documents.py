@@ -17,7 +17,12 @@ from docx.table import Table
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError
 
-from loaders.read.limits import check_document_chars, check_zip_directory, read_limited_bytes
+from loaders.read.limits import (
+    check_document_chars,
+    check_zip_directory,
+    current_limits,
+    read_limited_bytes,
+)
 from loaders.read.textio import UnreadableFileError, decode_text
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -248,12 +253,13 @@ def docx_text(data: bytes, path: Path) -> str:
             f"{Path(path).name}: не удалось открыть документ DOCX / "
             f"cannot open DOCX document ({error})"
         ) from error
-    lines = []
+    lines, length, limit = [], 0, current_limits().document_chars
     for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            lines.extend(_table_rows(block))
-        else:
-            lines.append(block.text)
+        new_lines = _table_rows(block) if isinstance(block, Table) else [block.text]
+        lines.extend(new_lines)
+        length += sum(len(line) + 1 for line in new_lines)
+        if length > limit:  # stop early: the rest of a paragraph bomb is never walked
+            check_document_chars("\n".join(lines), Path(path).name)
     return "\n".join(lines)
 
 

@@ -40,10 +40,10 @@ class Limits:
 def current_limits() -> Limits:
     return Limits(
         file_bytes=_env_int("MAX_FILE_BYTES", 20 * 1024 * 1024),
-        document_chars=_env_int("MAX_DOCUMENT_CHARS", 1_000_000),
+        document_chars=_env_int("MAX_DOCUMENT_CHARS", 500_000),
         zip_uncompressed_bytes=_env_int("MAX_ZIP_UNCOMPRESSED_BYTES", 100 * 1024 * 1024),
         zip_parts=_env_int("MAX_ZIP_PARTS", 2_000),
-        zip_xml_part_bytes=_env_int("MAX_ZIP_XML_PART_BYTES", 25 * 1024 * 1024),
+        zip_xml_part_bytes=_env_int("MAX_ZIP_XML_PART_BYTES", 10 * 1024 * 1024),
         ner_chunk_chars=_env_int("MAX_NER_CHUNK_CHARS", 5_000),
         worker_memory_mb=_env_int("WORKER_MEMORY_MB", 3_072),
         seconds_per_file=_env_int("SECONDS_PER_FILE", 120),

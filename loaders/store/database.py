@@ -54,7 +54,7 @@ def _holder(error: Exception) -> str:
         command = Path(f"/proc/{pid.group(1)}/cmdline").read_bytes().replace(b"\0", b" ").strip()
     except (OSError, AttributeError):
         return holder
-    return f"{holder}: {command.decode(errors='replace')[:200]}"
+    return f"{holder}: {' '.join(command.decode(errors='replace').split())[:200]}"
 
 
 def _open_once(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -173,7 +173,10 @@ def _insert(connection: duckdb.DuckDBPyConnection, table_name: str, frame: pd.Da
         columns = ", ".join(frame.columns)
         connection.execute(f"INSERT INTO {table_name} ({columns}) SELECT {columns} FROM {view}")
     finally:
-        connection.unregister(view)
+        # In a transaction the failed INSERT aborted, unregistering fails too; that second error
+        # («transaction is aborted») must not hide the first, which says what was wrong.
+        with contextlib.suppress(duckdb.Error):
+            connection.unregister(view)
 
 
 def validated_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
