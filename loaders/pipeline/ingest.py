@@ -318,7 +318,7 @@ def extraction_bundle(
     }
     warnings = [
         f"{path.name}: место не распознано / place not resolved: {name}"
-        for name in extraction.unresolved_places
+        for name in dict.fromkeys(extraction.unresolved_places)  # each name once
     ] + implausible
     if not any(
         name in tables for name in ("events", "report_items", "agreements", "practice_links")
