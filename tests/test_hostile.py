@@ -452,3 +452,45 @@ def test_writer_and_info_wait_for_a_brief_holder_and_succeed(tmp_path):
     holder.wait()
     assert info.returncode == 0 and "Traceback" not in info.stderr
     assert re.search(r"^events: 2$", info.stdout, re.M)
+
+
+# ---------------------------------------------------------------- pieces given to NER, document values
+
+
+def test_ner_pieces_cover_the_text_within_the_limit_and_cut_at_sentence_ends():
+    from loaders.text.places import ner_chunks
+
+    text = ("Форум прошёл в Сургуте. " * 300) + "х" * 700 + "\nКонец."
+    pieces = ner_chunks(text, 500)
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(text[offset : offset + len(piece)] == piece for offset, piece in pieces)
+    assert all(len(piece) <= 500 for _, piece in pieces)
+    sentence_pieces = [piece for _, piece in pieces if piece.lstrip().startswith("Форум")][:-1]
+    assert len(sentence_pieces) > 10 and all(
+        piece.endswith("Сургуте.") for piece in sentence_pieces
+    )
+
+
+def test_implausible_document_values_become_warnings_and_the_count_is_dropped():
+    import datetime as dt
+
+    events = [
+        {
+            "title": "Форум",
+            "date_start": dt.date(1899, 1, 1),
+            "date_end": dt.date(1899, 1, 1),
+            "participants_count": 120,
+        },
+        {
+            "title": "Слёт",
+            "date_start": dt.date(2023, 5, 1),
+            "date_end": dt.date(2023, 5, 1),
+            "participants_count": 99_999_999_999,
+        },
+    ]
+    warnings = ingest._implausible_values("doc.txt", {"events": events})
+    assert [w.split(" / ")[-1] for w in warnings] == [
+        "implausible event date",
+        "implausible participant count dropped",
+    ]
+    assert [event["participants_count"] for event in events] == [120, None]
