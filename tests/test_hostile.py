@@ -440,6 +440,34 @@ def test_a_second_writer_waits_then_exits_1_naming_the_holder(tmp_path):
     assert len(lines) == 1 and f"(PID {holder.pid})" in lines[0] and "store is busy" in lines[0]
 
 
+def test_two_writers_started_together_both_store_their_files(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.hostile_files import ROOT
+
+    db = tmp_path / "s.duckdb"
+    (tmp_path / "events.csv").write_text(GOOD_EVENTS_CSV, encoding="utf-8")
+    (tmp_path / "agreements.csv").write_text(AGREEMENTS_CSV, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "loaders", "load", str(tmp_path / name), "--db", str(db)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("events.csv", "agreements.csv")
+    ]
+    outputs = [writer.communicate(timeout=120) for writer in writers]
+    assert [writer.returncode for writer in writers] == [0, 0], outputs
+    assert not any("Traceback" in out + err for out, err in outputs)
+    counts = _counts(db)
+    assert (counts["documents"], counts["events"], counts["agreements"]) == (2, 2, 2)
+
+
 def test_writer_and_info_wait_for_a_brief_holder_and_succeed(tmp_path):
     db = tmp_path / "s.duckdb"
     (tmp_path / "events.csv").write_text(GOOD_EVENTS_CSV, encoding="utf-8")

@@ -30,7 +30,7 @@ class LoadSummary:
     """What one load did: files stored, skipped as already stored, failed (with messages), rows per table.
 
     `fatal` is set when the load could not go on at all (the store stayed busy): the files not yet
-    stored are then not listed one by one.
+    stored are then not listed one by one, and the command prints `fatal` as its one error line.
     """
 
     stored: list[str] = field(default_factory=list)
@@ -56,7 +56,6 @@ class LoadSummary:
     def lines(self) -> list[str]:
         rows = ", ".join(f"{name}: {count}" for name, count in sorted(self.rows.items())) or "—"
         return [
-            *([f"Ошибка / error: {self.fatal}"] if self.fatal else []),
             f"Загружено файлов / files stored: {len(self.stored)}; без изменений / unchanged: {len(self.unchanged)}; "
             f"с ошибками / failed: {len(self.failed)}"
             + (f"; пропущено / skipped: {len(self.skipped)}" if self.skipped else ""),
