@@ -522,3 +522,27 @@ def test_implausible_document_values_become_warnings_and_the_count_is_dropped():
         "implausible participant count dropped",
     ]
     assert [event["participants_count"] for event in events] == [120, None]
+
+
+def test_near_copies_of_the_demo_documents_add_no_rows(tmp_path):
+    import shutil
+
+    from loaders.paths import DEMO_DOCUMENTS_DIR
+
+    originals, copies = tmp_path / "originals", tmp_path / "copies"
+    shutil.copytree(DEMO_DOCUMENTS_DIR, originals)
+    copies.mkdir()
+    for path in sorted(originals.glob("*.txt")):
+        (copies / path.name).write_bytes(path.read_bytes() + b"\n\n")
+    db = tmp_path / "s.duckdb"
+    ingest_documents([originals], db)
+    before = _counts(db)
+    summary = ingest_documents([copies], db)
+    after = _counts(db)
+    assert len(summary.stored) == len(list(copies.iterdir())) > 0
+    for table in ("events", "agreements", "report_items", "practice_links"):
+        assert after[table] == before[table] > 0, table
+    merged = _query(db, "SELECT count(*) FROM sources WHERE merge_reason <> ''")[0][0]
+    assert merged == sum(
+        before[t] for t in ("events", "agreements", "report_items", "practice_links")
+    )

@@ -4,7 +4,8 @@ of it, whether the known row is stored, came earlier in the same batch, or earli
 Natural keys (explainable; the reason is stored in sources.merge_reason):
 - events: the date ranges overlap, the region is the same, the settlements do not contradict each
   other, the numbers in the titles agree («Двор 1» is not «Двор 2»), and the titles are alike
-  (word-stem overlap ≥ 0.5, or ≥ 0.25 with the same event type);
+  (word-stem overlap ≥ 0.5, or ≥ 0.25 with the same event type); events with no region on either
+  side only when title and dates are the same;
 - agreements: date, parties (as a set, ignoring case, quotes and spacing) and place (settlement, else
   region); without a date the subject must agree too;
 - practice links: from, to, practice (normalised as the parties) and date;
@@ -62,6 +63,8 @@ def normalized_phrase(text) -> str:
 
 def match_reason(incoming: dict, stored) -> str | None:
     """Why incoming and stored are the same event, or None if they are not."""
+    if incoming["region_code"] is None and stored.region_code is None:
+        return _placeless_match_reason(incoming, stored)
     if incoming["region_code"] is None or incoming["region_code"] != stored.region_code:
         return None
     if not (
@@ -90,6 +93,17 @@ def match_reason(incoming: dict, stored) -> str | None:
             + (", same type" if same_type else "")
             + f", title similarity {similarity:.2f}"
         )
+    return None
+
+
+def _placeless_match_reason(incoming: dict, stored) -> str | None:
+    """Events with no known place: only the same title on the same dates is the same event."""
+    if (
+        normalized_phrase(incoming["title"]) == normalized_phrase(stored.title)
+        and incoming["date_start"] == stored.date_start
+        and incoming["date_end"] == stored.date_end
+    ):
+        return f"same title and dates ({stored.date_start}), no region on either"
     return None
 
 
@@ -158,14 +172,15 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _stored_events(connection, events: pd.DataFrame) -> list[_EventRow]:
-    """Stored events that could match any incoming one (same regions, overlapping date range)."""
+    """Stored events that could match any incoming one (same regions, or none if an incoming event
+    has none; overlapping date range)."""
     regions = [code for code in events["region_code"].dropna().unique()]
-    if not regions:
-        return []
+    placeless = bool(events["region_code"].isna().any())
     rows = connection.execute(
         "SELECT event_id, title, event_type, date_start, date_end, region_code, settlement_id "
-        "FROM events WHERE region_code IN (SELECT unnest(?)) AND date_start <= ? AND date_end >= ?",
-        [regions, max(events["date_end"]), min(events["date_start"])],
+        "FROM events WHERE (region_code IN (SELECT unnest(?)) OR (? AND region_code IS NULL)) "
+        "AND date_start <= ? AND date_end >= ?",
+        [regions, placeless, max(events["date_end"]), min(events["date_start"])],
     ).fetchall()
     return [_EventRow(*row) for row in rows]
 
