@@ -546,3 +546,21 @@ def test_near_copies_of_the_demo_documents_add_no_rows(tmp_path):
     assert merged == sum(
         before[t] for t in ("events", "agreements", "report_items", "practice_links")
     )
+
+
+PAGE = (
+    "<html><head><meta charset='{declared}'><title>Форум</title></head><body><p>Форум "
+    "добровольцев прошёл в Сургуте 14 октября 2023 года и собрал сто двадцать участников.</p>"
+    "</body></html>"
+)
+
+
+@pytest.mark.parametrize("actual", ["utf-8", "cp1251", "koi8_r", "cp866"])
+@pytest.mark.parametrize("declared", ["utf-8", "windows-1251", "koi8-r"])
+def test_a_page_reads_right_whatever_its_meta_charset_says(actual, declared):
+    from pathlib import Path
+
+    from loaders.read.documents import decode_html
+
+    page = PAGE.format(declared=declared)
+    assert decode_html(page.encode(actual), Path("page.html")) == page

@@ -23,7 +23,12 @@ from loaders.read.limits import (
     current_limits,
     read_limited_bytes,
 )
-from loaders.read.textio import UnreadableFileError, decode_text
+from loaders.read.textio import (
+    UnreadableFileError,
+    decode_text,
+    detect_legacy_encoding,
+    russian_score,
+)
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -74,6 +79,8 @@ _BLOCK_TAGS = {
     "tr",
     "ul",
 }
+_MARKUP_RE = re.compile(rb"<[^>]*>")
+_MARKUP_TEXT_RE = re.compile(r"<[^>]*>")
 _CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _MARKDOWN_RULE_RE = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
@@ -125,14 +132,24 @@ def normalize_text(text: str) -> str:
 
 
 def decode_html(data: bytes, path: Path) -> str:
-    """decode_text, except that a non-UTF-8 <meta charset> (e.g. windows-1251) is honoured."""
+    """decode_text, choosing a code page on the page's text without its markup; a non-UTF-8
+    <meta charset> is honoured unless the text does not read as Russian in it (a wrong declaration
+    must not store mojibake)."""
+    visible = _MARKUP_RE.sub(b" ", data)
     match = _CHARSET_RE.search(data[:4096])
     if match and b"\x00" not in data[:4096] and not _is_utf8(data):
         try:
-            return data.decode(match.group(1).decode("ascii"))
+            declared = data.decode(match.group(1).decode("ascii"))
         except (LookupError, UnicodeDecodeError):
-            pass  # unknown or wrong declaration: let decode_text guess
-    return decode_text(data, path)
+            declared = None  # unknown or wrong declaration: let decode_text guess
+        detected = detect_legacy_encoding(data, visible)
+        if declared is not None and (
+            detected is None
+            or russian_score(_MARKUP_TEXT_RE.sub(" ", declared))
+            >= russian_score(visible.decode(detected)) - 0.05
+        ):
+            return declared
+    return decode_text(data, path, sample=visible)
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -55,6 +55,18 @@ def _frequent_share(text: str) -> float:
     return sum(1 for ch in cyrillic if ch in _FREQUENT_LETTERS) / max(1, len(cyrillic))
 
 
+def _uppercase_share(text: str) -> float:
+    cyrillic = [ch for ch in text if "\u0400" <= ch <= "\u04ff"]
+    return sum(1 for ch in cyrillic if ch.isupper()) / max(1, len(cyrillic))
+
+
+def russian_score(text: str) -> float:
+    """How much the text looks like Russian: the share of frequent letters, less a penalty when most
+    letters are capitals (KOI8-R read as cp1251, and back, swaps the case)."""
+    sample = text[:_SCORED_SAMPLE]
+    return _frequent_share(sample) - max(0.0, _uppercase_share(sample) - 0.3)
+
+
 def _decode_with_bom(data: bytes, name: str) -> str | None:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -74,7 +86,8 @@ def _pseudographic_share(text: str) -> float:
     return odd / max(1, sum(1 for ch in text if ch.isalpha()))
 
 
-def _plausible_russian(text: str) -> bool:
+def is_plausible_russian(text: str) -> bool:
+    """Mostly Cyrillic letters, the frequent ones frequent, hardly any box-drawing signs."""
     sample = text[:_SCORED_SAMPLE]
     return (
         _cyrillic_share(sample) > _MIN_CYRILLIC_SHARE
@@ -101,23 +114,43 @@ def _legacy_decodings(data: bytes) -> dict[str, str]:
     return decoded
 
 
-def detect_legacy_encoding(data: bytes) -> str | None:
-    """cp1251, cp866 or koi8_r if the bytes read as Russian text in it, else None."""
-    decoded = _legacy_decodings(data)
-    plausible = {name: text for name, text in decoded.items() if _plausible_russian(text)}
+def detect_legacy_encoding(data: bytes, sample: bytes | None = None) -> str | None:
+    """cp1251, cp866 or koi8_r if the bytes read as Russian text in it, else None.
+
+    `sample` (default: the data) is what is scored, e.g. a page's bytes without its markup.
+    """
+    if sample is None:
+        sample = data
+        decoded = _legacy_decodings(data)
+    else:  # the whole data must decode too
+        decoded = _legacy_decodings(sample)
+        decoded = {name: text for name, text in decoded.items() if _decodes(data, name)}
+    plausible = {name: text for name, text in decoded.items() if is_plausible_russian(text)}
     if not plausible:
         return None
-    best = charset_normalizer.from_bytes(data[:_SCORED_SAMPLE], cp_isolation=list(plausible)).best()
+    best = charset_normalizer.from_bytes(
+        sample[:_SCORED_SAMPLE], cp_isolation=list(plausible)
+    ).best()
     guess = best.encoding if best is not None else None
-    scores = {name: _frequent_share(text[:_SCORED_SAMPLE]) for name, text in plausible.items()}
+    scores = {name: russian_score(text) for name, text in plausible.items()}
     top = max(scores, key=scores.get)
     if guess in scores and scores[guess] >= scores[top] - 0.05:
         return guess
     return top
 
 
-def decode_text(data: bytes, path: Path | str) -> str:
-    """The bytes as text, or UnreadableFileError naming the file (and the first bad byte)."""
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_text(data: bytes, path: Path | str, sample: bytes | None = None) -> str:
+    """The bytes as text, or UnreadableFileError naming the file (and the first bad byte).
+
+    `sample` is what a code page is chosen on, when it is not the whole data (see decode_html)."""
     name = Path(path).name
     if not data.strip():
         raise UnreadableFileError(f"{name}: файл пуст / file is empty")
@@ -132,7 +165,7 @@ def decode_text(data: bytes, path: Path | str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         first_bad = error.start
-    encoding = None if _is_broken_utf8(data) else detect_legacy_encoding(data)
+    encoding = None if _is_broken_utf8(data) else detect_legacy_encoding(data, sample)
     if encoding:
         return data.decode(encoding)
     raise UnreadableFileError(
