@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from loaders.text.extract import Extraction, extract_document, topic_of
 from loaders.model.ids import document_id, file_sha256, sha256_hex, stable_id
+from loaders.model.quarters import quarter_key
 from loaders.pipeline.summary import LoadSummary, expand_paths
 from loaders.read.documents import DOCUMENT_SUFFIXES, read_document
 from loaders.read.limits import current_limits
@@ -38,6 +39,7 @@ from loaders.model.schema import (
     REPORT_ITEMS,
     SOURCES,
     SchemaError,
+    frame_from_rows,
 )
 from loaders.model.bundle import Bundle
 from loaders.read.textio import UnreadableFileError
@@ -110,8 +112,8 @@ def _prepare_file(path: str, is_demo: bool) -> ExtractedFile:
     extracted = extract_file(path)
     if extracted.error:
         return extracted
-    bundle = extraction_bundle(Path(path), extracted.data, extracted.extraction, is_demo)
     try:
+        bundle = extraction_bundle(Path(path), extracted.data, extracted.extraction, is_demo)
         frames = validated_tables(bundle)
     except SchemaError as error:
         return ExtractedFile(path, error=f"{Path(path).name}: {error}")
@@ -227,8 +229,7 @@ def extraction_bundle(
                 {
                     "report_item_id": item_id,
                     "reporting_body": extraction.report.body,
-                    "period": extraction.report.period
-                    or f"{event.span.start.year}Q{(event.span.start.month - 1) // 3 + 1}",
+                    "quarter": extraction.report.period or quarter_key(event.span.start),
                     "item_number": item.number,
                     "date_start": event.span.start,
                     "date_end": event.span.end,
@@ -299,11 +300,7 @@ def extraction_bundle(
         t.name: t for t in (EVENTS, REPORT_ITEMS, AGREEMENTS, PRACTICE_LINKS, PLACES, SOURCES)
     }
     implausible = _implausible_values(path.name, rows)
-    tables = {
-        name: pd.DataFrame(found, columns=schemas[name].column_names)
-        for name, found in rows.items()
-        if found
-    }
+    tables = {name: frame_from_rows(schemas[name], found) for name, found in rows.items() if found}
     document = {
         "document_id": doc_id,
         "sha256": sha,
@@ -367,11 +364,17 @@ def _worker_init(memory_mb: int = 0) -> None:
 
 
 def _load_models() -> None:
+    """Models, gazetteer and the extractor's lazily built parts, once; forked workers inherit them
+    (so no worker spends its first file's time limit on warming up)."""
     from loaders.geo.gazetteer import gazetteer
     from loaders.text.places import ner_models
 
     ner_models()
     gazetteer()
+    extract_document(_WARM_UP_TEXT)
+
+
+_WARM_UP_TEXT = "Семинар прошёл 1 марта 2023 года в Сургуте (Югра), его провёл совет ТОС."
 
 
 def _worker_died(path: str) -> ExtractedFile:
