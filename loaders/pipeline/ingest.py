@@ -398,7 +398,7 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _run_in_pool(work, paths: deque, workers: int):
-    """Yield (path, result) in order until the pool breaks; then return the paths in flight."""
+    """Yield each file's result in order until the pool breaks; then return the paths in flight."""
     in_flight: deque = deque()
     with _new_pool(workers) as pool:
         while paths or in_flight:
@@ -412,6 +412,10 @@ def _run_in_pool(work, paths: deque, workers: int):
                 for _, other in in_flight:
                     other.cancel()
                 return [path] + [p for p, _ in in_flight]
+            except Exception as error:  # noqa: BLE001 — e.g. a result that cannot be sent back
+                result = ExtractedFile(
+                    path, error=f"{Path(path).name}: ошибка обработки / failed: {error!r}"
+                )
             yield result
     return []
 

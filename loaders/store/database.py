@@ -41,14 +41,21 @@ class OutdatedStoreError(RuntimeError):
     """The store was built with another version of the schema (tables, columns or keys differ)."""
 
 
-# How long a command waits for a store another process holds, and the longest pause between tries.
-LOCK_WAIT_SECONDS = float(os.environ.get("ATLAS_LOCK_WAIT_SECONDS", "60"))
-_LONGEST_PAUSE = 2.0
+DEFAULT_LOCK_WAIT_SECONDS = 60.0  # how long a command waits for a store another process holds
+_LONGEST_PAUSE = 2.0  # seconds between two tries, at most
 _HOLDER_RE = re.compile(r"(?:lock is held in|held by)\s+(.+?\(PID \d+\))")
 
 
 class StoreBusyError(RuntimeError):
     """Another process held the store for longer than we were willing to wait; one line, no traceback."""
+
+
+def _lock_wait_seconds() -> float:
+    """ATLAS_LOCK_WAIT_SECONDS, read at each open (so a caller can change it), else the default."""
+    try:
+        return float(os.environ.get("ATLAS_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT_SECONDS
 
 
 def _is_lock_conflict(error: Exception) -> bool:
@@ -95,7 +102,7 @@ def connect(
     StoreBusyError naming the store and the holder.
     """
     path = Path(path or database_path())
-    wait = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    wait = _lock_wait_seconds() if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + wait
     pause = 0.05
     while True:
