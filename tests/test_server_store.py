@@ -4,6 +4,7 @@ rows as DuckDB, migrations are numbered and additive, spatial questions agree on
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
@@ -41,10 +42,12 @@ def _rows(target, sql: str) -> list[tuple]:
 
 
 def test_placeholders_and_list_parameters_are_translated():
-    assert translate_sql("SELECT 1 WHERE a = ? AND b IN (SELECT unnest(?))") == (
+    sql = "SELECT 1 WHERE a = ? AND b IN (SELECT unnest(?))"
+    assert translate_sql(sql, [1, []]) == (
         "SELECT 1 WHERE a = %s AND b IN (SELECT unnest(%s::text[]))"
     )
-    assert translate_sql("SELECT '5%' WHERE a = ?") == "SELECT '5%%' WHERE a = %s"
+    assert translate_sql(sql, [1, [None, dt.date(2023, 1, 1)]]).endswith("unnest(%s::date[]))")
+    assert translate_sql("SELECT '5%' WHERE a = ?", [1]) == "SELECT '5%%' WHERE a = %s"
 
 
 def test_atlas_db_url_selects_the_server(pg_url, monkeypatch):

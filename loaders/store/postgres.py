@@ -17,9 +17,9 @@ import psycopg
 
 SERVER_SCHEMES = ("postgresql://", "postgres://")
 
-# psycopg sends a Python list as an array whose element type PostgreSQL must infer; an empty
-# list has none, so the store's `unnest(?)` (always a list of texts) is typed explicitly.
-_UNNEST_PARAMETER = re.compile(r"unnest\(\s*\?\s*\)", re.IGNORECASE)
+# psycopg sends a Python list as an array whose element type PostgreSQL must infer; an empty list
+# has none, so the store's `unnest(?)` gets an explicit array type from its elements (text if none).
+_PLACEHOLDER = re.compile(r"unnest\(\s*\?\s*\)|\?", re.IGNORECASE)
 _DATE_TYPES = {"date", "timestamp", "timestamptz"}
 _NUMBER_TYPES = {"int2", "int4", "int8", "float4", "float8", "numeric"}
 
@@ -29,10 +29,36 @@ def is_server_url(target) -> bool:
     return isinstance(target, str) and target.startswith(SERVER_SCHEMES)
 
 
-def translate_sql(sql: str) -> str:
-    """DuckDB-style SQL with `?` placeholders → psycopg's `%s` (literal % doubled)."""
-    sql = _UNNEST_PARAMETER.sub("unnest(?::text[])", sql)
-    return sql.replace("%", "%%").replace("?", "%s")
+def _array_type(values) -> str:
+    sample = next((value for value in values if value is not None), None)
+    if isinstance(sample, dt.datetime):
+        return "timestamp[]"
+    if isinstance(sample, dt.date):
+        return "date[]"
+    if isinstance(sample, bool):
+        return "boolean[]"
+    if isinstance(sample, int):
+        return "bigint[]"
+    if isinstance(sample, float):
+        return "float8[]"
+    return "text[]"
+
+
+def translate_sql(sql: str, parameters: list | None = None) -> str:
+    """DuckDB-style SQL with `?` placeholders → psycopg's `%s` (literal % doubled); a list bound
+    to `unnest(?)` is typed from its (already plain) elements."""
+    parameters = list(parameters or [])
+    position = 0
+
+    def placeholder(match: re.Match) -> str:
+        nonlocal position
+        value = parameters[position] if position < len(parameters) else None
+        position += 1
+        if match.group(0) == "?":
+            return "%s"
+        return f"unnest(%s::{_array_type(value or [])})"
+
+    return _PLACEHOLDER.sub(placeholder, sql.replace("%", "%%"))
 
 
 class ServerResult:
@@ -81,7 +107,8 @@ class ServerConnection:
         if parameters is None:
             cursor.execute(sql.replace("?", "%s") if "?" in sql else sql)
         else:
-            cursor.execute(translate_sql(sql), [_plain(value) for value in parameters])
+            values = [_plain(value) for value in parameters]
+            cursor.execute(translate_sql(sql, values), values)
         return ServerResult(cursor)
 
     def insert_frame(self, table_name: str, frame: pd.DataFrame) -> None:
