@@ -122,7 +122,10 @@ def _settlement_region(name: str) -> str | None:
     return candidates[0].region_code if candidates else None
 
 
-@st.cache_data(show_spinner="Загрузка данных…", max_entries=4)
+# cache_resource, not cache_data: cache_data hands every caller a fresh unpickled copy (49 MB at national
+# scale on every run of every page). The frames are shared and read-only: pages filter and assign,
+# never modify them in place. The version argument makes a load into the store a new entry.
+@st.cache_resource(show_spinner="Загрузка данных…", max_entries=2)
 def _read_atlas(db_path: str, version: str) -> Atlas:
     from dashboard.analysis.network import joint_event_links
 
@@ -144,7 +147,7 @@ def _read_atlas(db_path: str, version: str) -> Atlas:
         )
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _read_region_shapes(path: str, version: str) -> dict | None:
     import json
 

@@ -125,6 +125,7 @@ CHOROPLETH_COLOURS = (
     "#31a354",
     "#006d2c",
 )  # zero, then 5 classes
+OUTLINE_COLOUR = "#f2f2f2"
 TILE_CHOICES = {"OpenStreetMap": "OpenStreetMap", "Без подложки (офлайн)": None}
 
 
@@ -258,3 +259,27 @@ def activity_map(
     else:
         activity.fit_bounds(RUSSIA_BOUNDS)
     return use_local_assets(activity)
+
+
+def region_flow_map(
+    edges: pd.DataFrame, regions: pd.DataFrame, shapes: dict | None, tiles: str | None = None
+) -> folium.Map:
+    """The Сеть page's map: practice flows between regional centres over plain region outlines
+    (readable without tiles). `edges`: from_region, to_region, weight, strongest first."""
+    flows = folium.Map(location=[62, 95], zoom_start=3, tiles=tiles, control_scale=True)
+    if shapes is not None:
+        outlines = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": feature["geometry"],
+                    "properties": {"colour": OUTLINE_COLOUR},
+                }
+                for feature in shapes["features"]
+            ],
+        }
+        flows.add_child(EmbeddedGeoJsonLayer(outlines, "Регионы"))
+    flow_lines(edges, regions, limit=len(edges)).add_to(flows)
+    flows.fit_bounds(RUSSIA_BOUNDS)
+    return use_local_assets(flows)

@@ -106,3 +106,19 @@ def test_joint_event_links_from_guests_of_other_regions():
     assert links[["from_region", "to_region", "evidence_type", "event_id"]].values.tolist() == [
         ["A", "B", "joint_event", "e1"]
     ]
+
+
+def test_evidence_sources_quote_stored_links_themselves_and_derived_ones_from_their_event():
+    """A table row typed «joint_event» has no event behind it: it is quoted from its own source."""
+    links = pd.DataFrame(
+        {
+            "link_id": ["pl_1", "pl_2", "je_ev_9_RU-SVE"],
+            "evidence_type": ["joint_event", "internship", "joint_event"],
+            "event_id": [None, None, "ev_9"],
+        }
+    )
+    stated, joint = network.evidence_sources(links)
+    assert stated == ("pl_1", "pl_2")
+    assert joint.to_dict("records") == [{"link_id": "je_ev_9_RU-SVE", "event_id": "ev_9"}]
+    without_derived = network.evidence_sources(links.drop(columns="event_id").head(2))
+    assert without_derived[0] == ("pl_1", "pl_2") and without_derived[1].empty

@@ -180,6 +180,21 @@ def neighbours(links: pd.DataFrame, region: str) -> tuple[pd.DataFrame, pd.DataF
     return teachers, learners
 
 
+def evidence_sources(links: pd.DataFrame) -> tuple[tuple[str, ...], pd.DataFrame]:
+    """Which stored rows hold the passages behind these links.
+
+    A link read from a document or a table (whatever its evidence type, «joint_event» included) is
+    quoted from its own practice_link source; a link derived from a joint event (it has an event_id)
+    is quoted from that event's source. Returns the practice link ids, and (link_id, event_id) pairs.
+    """
+    if "event_id" not in links:  # no derived joint-event links among them
+        links = links.assign(event_id=pd.Series(pd.NA, index=links.index, dtype="string"))
+    derived = links["event_id"].notna()
+    stated = tuple(sorted(links.loc[~derived, "link_id"].dropna().astype(str).unique()))
+    joint = links.loc[derived, ["link_id", "event_id"]].astype(str).drop_duplicates()
+    return stated, joint.reset_index(drop=True)
+
+
 def joint_event_links(events: pd.DataFrame, region_of) -> pd.DataFrame:
     """Joint-event evidence: participants from one region at an event hosted in another make a link from
     the host region to the participants' region (they come to see the host's practice).

@@ -74,7 +74,10 @@ else:
     )
     left, middle, right = st.columns(3)
     target = left.selectbox("Квартал", options, format_func=quarter_label, key="compare_target")
-    base_options = sorted(set(options) | {shift_quarter(target, -1), shift_quarter(target, -4)})
+    # a quarter is never compared with itself: the two columns of the table would share one name
+    base_options = sorted(
+        (set(options) | {shift_quarter(target, -1), shift_quarter(target, -4)}) - {target}
+    )
     if st.session_state["compare_base"] not in base_options:
         st.session_state["compare_base"] = shift_quarter(target, -1)
     base = middle.selectbox(
