@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -90,6 +90,8 @@ class Atlas:
     regions: pd.DataFrame
     source_facts: pd.DataFrame
     joint_event_links: pd.DataFrame
+    # True when a load holds the store's lock and these are the tables read before it began
+    is_stale: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -167,12 +169,40 @@ def store_path() -> Path:
     return database_path()
 
 
+class StoreBusyError(RuntimeError):
+    """The store is locked by a write and nothing has been read from it yet in this server."""
+
+
+def is_lock_error(error: Exception) -> bool:
+    """DuckDB's answer to a reader while another process writes: 'Could not set lock on file'."""
+    return isinstance(error, duckdb.IOException) and "lock" in str(error).lower()
+
+
+@st.cache_resource(show_spinner=False)
+def _last_read() -> dict[str, Atlas]:
+    """The last Atlas read per store path: shown while a load holds the lock."""
+    return {}
+
+
 def load_atlas() -> Atlas | None:
-    """Every table of the configured store, or None when the store file does not exist yet."""
+    """Every table of the configured store, or None when the store file does not exist yet.
+
+    While another process writes (DuckDB's lock), the tables read before are returned with
+    is_stale=True; with nothing read before, StoreBusyError."""
     path = store_path()
     if not path.exists():
         return None
-    return _read_atlas(str(path), database_version(path))
+    try:
+        atlas = _read_atlas(str(path), database_version(path))
+    except duckdb.IOException as error:
+        if not is_lock_error(error):
+            raise
+        previous = _last_read().get(str(path))
+        if previous is None:
+            raise StoreBusyError(str(path)) from error
+        return replace(previous, is_stale=True)
+    _last_read()[str(path)] = atlas
+    return atlas
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -197,7 +227,12 @@ def load_document(document_id: str) -> dict | None:
     path = store_path()
     if not path.exists():
         return None
-    return _read_document(str(path), database_version(path), document_id)
+    try:
+        return _read_document(str(path), database_version(path), document_id)
+    except duckdb.IOException as error:
+        if is_lock_error(error):
+            return None  # the page says the store is busy
+        raise
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -216,6 +251,12 @@ def _read_passages(db_path: str, version: str, entity: str, ids: tuple[str, ...]
 
 
 def load_passages(entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
-    """The source passages (quoted text, document id and file) of the given rows of one entity."""
+    """The source passages (quoted text, document id and file) of the given rows of one entity
+    (none while a load holds the store's lock)."""
     path = store_path()
-    return _read_passages(str(path), database_version(path), entity, tuple(sorted(ids)))
+    try:
+        return _read_passages(str(path), database_version(path), entity, tuple(sorted(ids)))
+    except duckdb.IOException as error:
+        if is_lock_error(error):
+            return pd.DataFrame(columns=["entity_id", "document_id", "file_name", "passage"])
+        raise

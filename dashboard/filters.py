@@ -43,6 +43,22 @@ class ViewFilter:
         return shift_quarter(self.quarter_to, -1) if self.quarter_to else None
 
 
+def describe(view: ViewFilter, region_names: dict[str, str]) -> list[str]:
+    """The filters in effect, in Russian, one line each (written into every download)."""
+    period = (
+        f"{quarter_label(view.quarter_from)} — {quarter_label(view.quarter_to)}"
+        if view.quarter_from
+        else "все даты"
+    )
+    return [
+        f"период: {period}",
+        "регионы: " + (", ".join(region_names.get(c, c) for c in view.regions) or "все"),
+        "типы мероприятий: "
+        + (", ".join(EVENT_TYPE_LABELS.get(t, t) for t in view.event_types) or "все"),
+        "тематика: " + (", ".join(TOPIC_LABELS.get(t, t) for t in view.topics) or "все"),
+    ]
+
+
 def _in_quarters(quarters: pd.Series, view: ViewFilter) -> pd.Series:
     if not view.quarter_from:
         return pd.Series(True, index=quarters.index)

@@ -180,7 +180,11 @@ def test_explore_page_search_export_and_source(app):
     at.text_input[0].set_value("").run()
     assert metrics(at)["Найдено строк"] == "2"
     assert at.selectbox[0].value.startswith("doc_")
-    assert len(at.get("download_button")) == 1
+    assert [button.label for button in at.get("download_button")] == [
+        "XLSX",
+        "CSV для Excel",
+        "CSV (UTF-8, запятая)",
+    ]
 
 
 def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):

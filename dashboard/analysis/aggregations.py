@@ -203,32 +203,33 @@ def practice_edges(links: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def search_rows(frame: pd.DataFrame, text: str, columns: list[str]) -> pd.DataFrame:
-    """Rows where any of the columns contains the text (case-insensitive, ё = е)."""
-    needle = text.strip().lower().replace("ё", "е")
-    if not needle:
-        return frame
-    mask = pd.Series(False, index=frame.index)
-    for column in columns:
-        values = frame[column].astype("string").str.lower().str.replace("ё", "е", regex=False)
-        mask |= values.str.contains(needle, regex=False, na=False)
-    return frame[mask]
-
-
-def highlight_passages(text: str, passages: pd.DataFrame) -> str:
-    """The document as escaped HTML with <mark> around each (char_start, char_end) passage."""
-    spans = (
-        sorted({(int(s), int(e)) for s, e in zip(passages["char_start"], passages["char_end"])})
-        if not passages.empty
-        else []
+def highlight_passages(text: str, passages: pd.DataFrame, focus: pd.DataFrame | None = None) -> str:
+    """The document as escaped HTML with <mark> around each (char_start, char_end) passage; passages
+    in `focus` (the row the reader chose) are marked in a stronger colour with id="focus"."""
+    focused = (
+        {(int(s), int(e)) for s, e in zip(focus["char_start"], focus["char_end"])}
+        if focus is not None and not focus.empty
+        else set()
+    )
+    spans = sorted(
+        focused
+        | (
+            {(int(s), int(e)) for s, e in zip(passages["char_start"], passages["char_end"])}
+            if not passages.empty
+            else set()
+        )
     )
     parts, cursor = [], 0
     for start, end in spans:
+        original = (start, end)
         start = max(start, cursor)
         if end <= start:
             continue
         parts.append(html.escape(text[cursor:start]))
-        parts.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        opening = (
+            "<mark id='focus' style='background:#ffb300'>" if original in focused else "<mark>"
+        )
+        parts.append(f"{opening}{html.escape(text[start:end])}</mark>")
         cursor = end
     parts.append(html.escape(text[cursor:]))
     return "".join(parts)
