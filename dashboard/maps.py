@@ -13,22 +13,10 @@ from jinja2 import Template
 
 from dashboard.analysis.aggregations import colour_bins
 from dashboard.leaflet_assets import use_local_assets
+from dashboard.presentation import EVENT_TYPE_COLOURS
 from loaders.model.vocabulary import EVENT_TYPE_LABELS
 
-TYPE_COLOURS = {
-    "forum": "#1f77b4",
-    "round_table": "#ff7f0e",
-    "meeting": "#7f7f7f",
-    "conference": "#9467bd",
-    "strategic_session": "#8c564b",
-    "action": "#2ca02c",
-    "workshop": "#17becf",
-    "contest": "#d62728",
-    "exhibition": "#e377c2",
-    "fair": "#bcbd22",
-    "quest": "#393b79",
-    "other": "#aaaaaa",
-}
+TYPE_COLOURS = EVENT_TYPE_COLOURS  # the same colours as the charts
 RUSSIA_BOUNDS = [[41.0, 19.0], [72.0, 180.0]]
 
 

@@ -20,6 +20,22 @@ from loaders.model.vocabulary import (
     TOPIC_LABELS,
 )
 
+# One colour per event type on every chart, the calendar and the map (Tableau 10 and two more,
+# no two alike): the bar chart and the map once gave «Акция» and «Выставка» the same blue.
+EVENT_TYPE_COLOURS = {
+    "forum": "#1f77b4",
+    "round_table": "#ff7f0e",
+    "meeting": "#7f7f7f",
+    "conference": "#9467bd",
+    "strategic_session": "#8c564b",
+    "action": "#2ca02c",
+    "workshop": "#17becf",
+    "contest": "#d62728",
+    "exhibition": "#e377c2",
+    "fair": "#bcbd22",
+    "quest": "#e6ab02",
+    "other": "#cccccc",
+}
 DATE_PRECISION_LABELS = {"day": "день", "month": "месяц", "quarter": "квартал", "year": "год"}
 GEO_PRECISION_LABELS = {"settlement": "населённый пункт", "region": "регион", "country": "страна"}
 SOURCE_KIND_LABELS = {"text": "текст", "table": "таблица"}
