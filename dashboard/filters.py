@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.model.quarters import quarter_label, quarter_range, shift_quarter
+from dashboard.presentation import count_phrase
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, TOPIC_LABELS
 
 QUARTER_KEY, REGIONS_KEY, TYPES_KEY, TOPICS_KEY = "f_quarters", "f_regions", "f_types", "f_topics"
@@ -127,6 +128,26 @@ def available_quarters(events: pd.DataFrame) -> list[str]:
     return quarter_range(keys.min(), keys.max())
 
 
+DEFAULT_QUARTERS = 8
+
+
+def default_range(events: pd.DataFrame, count: int = DEFAULT_QUARTERS) -> tuple[str, str] | None:
+    """The default period: from the earliest to the latest of the last `count` quarters that have
+    events, so one old article does not stretch every page over years of empty quarters."""
+    if events.empty:
+        return None
+    with_data = sorted(events["quarter"].astype("string").dropna().unique())
+    recent = with_data[-count:]
+    return recent[0], recent[-1]
+
+
+def left_out_of_default(events: pd.DataFrame, first: str) -> tuple[int, str | None]:
+    """How many events start before the default period, and the earliest quarter among them."""
+    keys = events["quarter"].astype("string")
+    before = keys[keys < first]
+    return len(before), (before.min() if len(before) else None)
+
+
 # ---------------------------------------------------------------- Streamlit side
 
 
@@ -134,15 +155,17 @@ def _valid(values: list[str], options: list[str]) -> list[str]:
     return [value for value in values if value in options]
 
 
-def _seed_state_from_url(quarters: list[str], regions: list[str]) -> None:
+def _seed_state_from_url(
+    quarters: list[str], regions: list[str], default: tuple[str, str] | None
+) -> None:
     """On the first run of a session, copy the URL's filters into the widgets' state."""
     if st.session_state.get(_INITIALISED):
         return
     params = st.query_params
     first, last = params.get(PARAM_FROM), params.get(PARAM_TO)
     if quarters:
-        first = first if first in quarters else quarters[0]
-        last = last if last in quarters else quarters[-1]
+        first = first if first in quarters else default[0]
+        last = last if last in quarters else default[1]
         st.session_state[QUARTER_KEY] = (first, last) if first <= last else (last, first)
     st.session_state[REGIONS_KEY] = _valid(params.get_all(PARAM_REGION), regions)
     st.session_state[TYPES_KEY] = _valid(params.get_all(PARAM_TYPE), list(EVENT_TYPE_LABELS))
@@ -150,9 +173,9 @@ def _seed_state_from_url(quarters: list[str], regions: list[str]) -> None:
     st.session_state[_INITIALISED] = True
 
 
-def _mirror_state_to_url(view: ViewFilter, full_range: tuple[str, str] | None) -> None:
+def _mirror_state_to_url(view: ViewFilter, default: tuple[str, str] | None) -> None:
     wanted: dict[str, str | list[str]] = {}
-    if view.quarter_from and (view.quarter_from, view.quarter_to) != full_range:
+    if view.quarter_from and (view.quarter_from, view.quarter_to) != default:
         wanted[PARAM_FROM], wanted[PARAM_TO] = view.quarter_from, view.quarter_to
     for key, values in (
         (PARAM_REGION, view.regions),
@@ -184,14 +207,15 @@ def request_regions(codes: list[str]) -> None:
 def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
     """Draw the shared filters in the sidebar and return the view they define."""
     quarters = available_quarters(events)
+    default = default_range(events)
     region_names = dict(zip(regions["region_code"], regions["name_short"]))
     region_codes = sorted(region_names, key=lambda code: region_names[code])
-    _seed_state_from_url(quarters, region_codes)
+    _seed_state_from_url(quarters, region_codes, default)
     if _PENDING_REGIONS in st.session_state:
         st.session_state[REGIONS_KEY] = _valid(st.session_state.pop(_PENDING_REGIONS), region_codes)
     chosen = st.session_state.get(QUARTER_KEY)
     if quarters and (not chosen or not set(chosen) <= set(quarters)):
-        st.session_state[QUARTER_KEY] = (quarters[0], quarters[-1])
+        st.session_state[QUARTER_KEY] = default
     with st.sidebar:
         st.header("Фильтры")
         if len(quarters) > 1:
@@ -200,6 +224,8 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
             )
         else:
             first = last = quarters[0] if quarters else None
+        if default and first == default[0]:
+            _offer_whole_range(events, default, quarters)
         chosen_regions = st.multiselect(
             "Регионы",
             region_codes,
@@ -222,8 +248,29 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
             placeholder="Все темы",
         )
     view = ViewFilter(first, last, tuple(chosen_regions), tuple(chosen_types), tuple(chosen_topics))
-    _mirror_state_to_url(view, (quarters[0], quarters[-1]) if quarters else None)
+    _mirror_state_to_url(view, default)
     return view
+
+
+def _include_everything(quarters: list[str]) -> None:
+    st.session_state[QUARTER_KEY] = (quarters[0], quarters[-1])
+
+
+def _offer_whole_range(events: pd.DataFrame, default: tuple[str, str], quarters: list[str]) -> None:
+    """Say what the default period leaves out, with one click to include it."""
+    count, earliest = left_out_of_default(events, default[0])
+    if not count:
+        return
+    st.caption(
+        f"По умолчанию — последние {DEFAULT_QUARTERS} кварталов с данными. Раньше "
+        f"{quarter_label(default[0])}: {count_phrase(count, 'событие')} (с {quarter_label(earliest)})."
+    )
+    st.button(
+        "Показать весь период",
+        key="f_whole_range",
+        on_click=_include_everything,
+        args=(quarters,),
+    )
 
 
 def current_view() -> ViewFilter:

@@ -140,6 +140,15 @@ def merge_reason_text(reason: str, region_names: dict[str, str] | None = None) -
     )
 
 
+def count_phrase(count: int, noun: str) -> str:
+    """A number with its noun agreed in Russian: 1 регион, 4 региона, 5 регионов (pymorphy2, the
+    analyser the loaders use)."""
+    from loaders.text.morph import analyser
+
+    parsed = analyser().parse(noun)[0]
+    return f"{count} {parsed.make_agree_with_number(abs(count)).word}"
+
+
 def neutralise_cell(value):
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP advice)."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):

@@ -93,3 +93,28 @@ def test_merge_reason_reads_in_russian():
 
 def test_plotly_text_cannot_make_a_link():
     assert plotly_text("<a href='http://x'>y</a>") == "&lt;a href='http://x'&gt;y&lt;/a&gt;"
+
+
+def test_numbers_agree_with_their_nouns():
+    from dashboard.presentation import count_phrase
+
+    phrases = [count_phrase(n, "регион") for n in (1, 4, 5, 11, 21, 22)]
+    assert phrases == [
+        "1 регион",
+        "4 региона",
+        "5 регионов",
+        "11 регионов",
+        "21 регион",
+        "22 региона",
+    ]
+
+
+def test_default_period_is_the_latest_eight_quarters_with_data():
+    from dashboard import filters
+
+    quarters = ["2015Q2"] + [f"{year}Q{q}" for year in (2023, 2024) for q in (1, 2, 3, 4)]
+    events = pd.DataFrame({"quarter": pd.Categorical(quarters + ["2024Q4"])})
+    assert filters.default_range(events) == ("2023Q1", "2024Q4")
+    assert filters.left_out_of_default(events, "2023Q1") == (1, "2015Q2")
+    assert filters.default_range(events.iloc[1:3]) == ("2023Q1", "2023Q2")
+    assert filters.default_range(events.iloc[0:0]) is None

@@ -145,11 +145,10 @@ else:
         row_ids = set(rows.loc[rows["document_id"] == choice, id_column])
         passages = document["passages"]
         marked = passages[passages["entity_id"].isin(row_ids)]
-        focus = (
-            passages[passages["entity_id"] == chosen_row[id_column]]
-            if chosen_row is not None
-            else passages.iloc[0:0]
-        )
+        focus_id = (
+            chosen_row[id_column] if chosen_row is not None else st.query_params.get("row")
+        )  # a row clicked here, or one a link from another page names (?row=)
+        focus = passages[passages["entity_id"] == focus_id]
         if not focus.empty:
             start, end = int(focus["char_start"].iloc[0]), int(focus["char_end"].iloc[0])
             st.html(
