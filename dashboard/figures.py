@@ -49,7 +49,7 @@ def quarter_bar_figure(
         title=title,
         xaxis={"title": "Квартал", "categoryorder": "array", "categoryarray": order},
         yaxis={"title": "Событий"},
-        legend={"title": ""},
+        legend={"title": "", "orientation": "h", "y": -0.25, "x": 0},  # below: phones are narrow
         margin={"t": 50, "l": 40, "r": 10, "b": 40},
         height=420,
     )
@@ -201,7 +201,7 @@ def calendar_figure(events: pd.DataFrame, type_labels: dict[str, str]) -> go.Fig
         xaxis={"type": "date", "title": ""},
         yaxis={"autorange": "reversed", "title": "", "automargin": True},
         margin={"t": 20, "l": 10, "r": 10, "b": 30},
-        legend={"title": ""},
+        legend={"title": "", "orientation": "h", "y": -0.05, "yanchor": "top", "x": 0},
     )
     return figure
 
