@@ -11,37 +11,57 @@ import streamlit as st
 
 from loaders.paths import database_path
 
-EVENTS_SQL = """
+# A row is demo data when every document it was read from is a demo document.
+_DEMO_ROWS = """
+demo_rows AS (
+    SELECT s.entity, s.entity_id, bool_and(d.is_demo) AS is_demo
+    FROM sources s JOIN documents d USING (document_id) GROUP BY s.entity, s.entity_id
+)"""
+EVENTS_SQL = f"""
 WITH first_source AS (
     SELECT entity_id, min(document_id) AS document_id, count(DISTINCT document_id) AS source_count
     FROM sources WHERE entity = 'event' GROUP BY entity_id
-)
+), {_DEMO_ROWS}
 SELECT e.event_id, e.title, e.event_type, e.topic, e.date_start, e.date_end, e.date_precision,
        year(e.date_start) || 'Q' || quarter(e.date_start) AS quarter,
        e.settlement_name, e.settlement_id, e.region_code, e.lat, e.lon, e.geo_precision,
        array_to_string(e.organizers, '; ') AS organizers,
        array_to_string(e.participant_cities, '; ') AS participant_cities,
-       e.participants_count, s.document_id, coalesce(s.source_count, 0) AS source_count
+       e.participants_count, s.document_id, coalesce(s.source_count, 0) AS source_count,
+       coalesce(dr.is_demo, false) AS is_demo
 FROM events e LEFT JOIN first_source s ON s.entity_id = e.event_id
+LEFT JOIN demo_rows dr ON dr.entity = 'event' AND dr.entity_id = e.event_id
 ORDER BY e.date_start, e.event_id
 """
-AGREEMENTS_SQL = """
+AGREEMENTS_SQL = f"""
+WITH {_DEMO_ROWS}
 SELECT a.agreement_id, a.date, year(a.date) || 'Q' || quarter(a.date) AS quarter, a.parties_count,
        array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon, a.subject,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id
-FROM agreements a ORDER BY a.date, a.agreement_id
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id,
+       coalesce(dr.is_demo, false) AS is_demo
+FROM agreements a
+LEFT JOIN demo_rows dr ON dr.entity = 'agreement' AND dr.entity_id = a.agreement_id
+ORDER BY a.date, a.agreement_id
 """
-REPORT_ITEMS_SQL = """
+REPORT_ITEMS_SQL = f"""
+WITH {_DEMO_ROWS}
 SELECT r.report_item_id, r.reporting_body, r.period AS quarter, r.item_number, r.date_start, r.date_end, r.title,
        r.goal, r.region_code, r.event_id,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id
-FROM report_items r ORDER BY r.period, r.reporting_body, r.item_number
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id,
+       coalesce(dr.is_demo, false) AS is_demo
+FROM report_items r
+LEFT JOIN demo_rows dr ON dr.entity = 'report_item' AND dr.entity_id = r.report_item_id
+ORDER BY r.period, r.reporting_body, r.item_number
 """
-PRACTICE_LINKS_SQL = """
+PRACTICE_LINKS_SQL = f"""
+WITH {_DEMO_ROWS}
 SELECT p.link_id, p.from_region, p.to_region, p.practice, p.date_start,
        year(p.date_start) || 'Q' || quarter(p.date_start) AS quarter, p.evidence_type,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id
-FROM practice_links p ORDER BY p.date_start, p.link_id
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id,
+       coalesce(dr.is_demo, false) AS is_demo
+FROM practice_links p
+LEFT JOIN demo_rows dr ON dr.entity = 'practice_link' AND dr.entity_id = p.link_id
+ORDER BY p.date_start, p.link_id
 """
 DOCUMENTS_SQL = """
 SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo, ingested_at,

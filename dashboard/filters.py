@@ -15,6 +15,7 @@ from dashboard.presentation import count_phrase
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, TOPIC_LABELS
 
 QUARTER_KEY, REGIONS_KEY, TYPES_KEY, TOPICS_KEY = "f_quarters", "f_regions", "f_types", "f_topics"
+HIDE_DEMO_KEY = "f_hide_demo"
 PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC = (
     "from",
     "to",
@@ -34,6 +35,7 @@ class ViewFilter:
     regions: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    hide_demo: bool = False  # leave out rows read only from demo documents
 
     def quarters(self) -> list[str]:
         if not self.quarter_from or not self.quarter_to:
@@ -57,7 +59,13 @@ def describe(view: ViewFilter, region_names: dict[str, str]) -> list[str]:
         "типы мероприятий: "
         + (", ".join(EVENT_TYPE_LABELS.get(t, t) for t in view.event_types) or "все"),
         "тематика: " + (", ".join(TOPIC_LABELS.get(t, t) for t in view.topics) or "все"),
-    ]
+    ] + (["демонстрационные данные скрыты"] if view.hide_demo else [])
+
+
+def _not_demo(frame: pd.DataFrame, view: ViewFilter) -> pd.Series:
+    if not view.hide_demo or "is_demo" not in frame:
+        return pd.Series(True, index=frame.index)
+    return ~frame["is_demo"].fillna(False).astype(bool)
 
 
 def _in_quarters(quarters: pd.Series, view: ViewFilter) -> pd.Series:
@@ -76,6 +84,7 @@ def apply_to_events(
         if ignore_period
         else _in_quarters(events["quarter"], view)
     )
+    mask &= _not_demo(events, view)
     if view.regions:
         mask &= events["region_code"].isin(view.regions)
     if view.event_types:
@@ -94,6 +103,7 @@ def apply_to_agreements(
         if ignore_period
         else _in_quarters(agreements["quarter"], view)
     )
+    mask &= _not_demo(agreements, view)
     if view.regions:
         mask &= agreements["region_code"].isin(view.regions)
     return agreements[mask]
@@ -107,6 +117,7 @@ def apply_to_links(
         mask = pd.Series(True, index=links.index)
     else:
         mask = _in_quarters(links["quarter"], view) | links["quarter"].isna()
+    mask &= _not_demo(links, view)
     if view.regions:
         mask &= links["from_region"].isin(view.regions) | links["to_region"].isin(view.regions)
     return links[mask]
@@ -114,7 +125,7 @@ def apply_to_links(
 
 def apply_to_report_items(items: pd.DataFrame, view: ViewFilter) -> pd.DataFrame:
     """Report items of reporting periods in the range and of the chosen regions."""
-    mask = _in_quarters(items["quarter"], view)
+    mask = _in_quarters(items["quarter"], view) & _not_demo(items, view)
     if view.regions:
         mask &= items["region_code"].isin(view.regions)
     return items[mask]
@@ -247,9 +258,33 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
             format_func=TOPIC_LABELS.get,
             placeholder="Все темы",
         )
-    view = ViewFilter(first, last, tuple(chosen_regions), tuple(chosen_types), tuple(chosen_topics))
+        hide_demo = _demo_switch(events)
+    view = ViewFilter(
+        first,
+        last,
+        tuple(chosen_regions),
+        tuple(chosen_types),
+        tuple(chosen_topics),
+        hide_demo,
+    )
     _mirror_state_to_url(view, default)
     return view
+
+
+def _demo_switch(events: pd.DataFrame) -> bool:
+    """Once the store holds the user's own rows beside demo rows, a switch (on by default) hides the
+    demo rows, so the two never mix silently."""
+    if "is_demo" not in events or events.empty:
+        return False
+    flags = events["is_demo"].astype(bool)
+    if flags.all() or not flags.any():
+        return False
+    return st.toggle(
+        "Скрыть демо-данные",
+        value=True,
+        key=HIDE_DEMO_KEY,
+        help="В хранилище есть и ваши данные, и демонстрационные. Включено — показаны только ваши.",
+    )
 
 
 def _include_everything(quarters: list[str]) -> None:

@@ -144,3 +144,30 @@ def test_a_write_holding_the_lock_keeps_the_cached_view(fixture_db, tmp_path, us
     finally:
         writer.kill()
         writer.wait()
+
+
+def test_demo_rows_are_hidden_once_own_data_exists(fixture_db, tmp_path, use_db):
+    """The fixture tables are «own» data; one demo table beside them is hidden by the sidebar switch,
+    and the demo notice shows only when demo rows are on screen."""
+    import shutil
+
+    db = tmp_path / "mixed.duckdb"
+    shutil.copy(fixture_db, db)
+    demo_table = tmp_path / "demo_events.csv"
+    demo_table.write_text(
+        "Дата,Мероприятие,Тип,Тематика,Город,Регион\n"
+        "03.03.2023,Выставка «Вымышленная»,выставка,экология,Пермь,Пермский край\n",
+        encoding="utf-8",
+    )
+    assert not load_tables([demo_table], db, is_demo=True).failed
+    use_db(db)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    switch = at.sidebar.toggle(key="f_hide_demo")
+    assert switch.value is True
+    events = {metric.label: metric.value for metric in at.metric}["События"]
+    assert not any("демонстрационные" in info.value for info in at.info)
+    switch.set_value(False).run()
+    assert {metric.label: metric.value for metric in at.metric}["События"] == str(int(events) + 1)
+    assert any("демонстрационные" in info.value for info in at.info)

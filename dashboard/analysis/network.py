@@ -212,6 +212,7 @@ def joint_event_links(events: pd.DataFrame, region_of) -> pd.DataFrame:
         "evidence_type",
         "document_id",
         "event_id",
+        "is_demo",
     ]
     with_guests = events[events["participant_cities"].fillna("").astype("string").str.len() > 0]
     resolved: dict[str, str | None] = {}
@@ -237,6 +238,7 @@ def joint_event_links(events: pd.DataFrame, region_of) -> pd.DataFrame:
                     "joint_event",
                     event.document_id,
                     event.event_id,
+                    bool(getattr(event, "is_demo", False)),
                 )
             )
     return pd.DataFrame(rows, columns=columns)

@@ -12,8 +12,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def demo_notice(atlas: Atlas) -> None:
-    """Say plainly when what is shown is demonstration or synthetic data."""
-    if atlas.documents["is_demo"].any():
+    """Say plainly when what is shown includes demonstration data (demo rows in the current view)."""
+    shown = filters.apply_to_events(atlas.events, filters.current_view())
+    on_screen = shown["is_demo"].any() if "is_demo" in shown else atlas.documents["is_demo"].any()
+    if on_screen:
         st.info(
             "Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для знакомства с атласом.",
             icon="ℹ️",
@@ -38,12 +40,15 @@ def download_buttons(frame, name: str, key: str) -> None:
     the source and filters in effect; built only when clicked."""
     atlas = data.load_atlas()
     names = region_names(atlas)
-    shown = readable(frame, names)
     about = about_lines(source_line(atlas), filters.describe(filters.current_view(), names))
+
+    def shown():  # built on click only: readable() over a national-scale table costs a rerun
+        return readable(frame, names)
+
     left, middle, right = st.columns(3)
     left.download_button(
         "XLSX",
-        lambda: xlsx_bytes(shown, about),
+        lambda: xlsx_bytes(shown(), about),
         file_name=f"{name}.xlsx",
         mime=XLSX_MIME,
         key=f"{key}_xlsx",
@@ -51,7 +56,7 @@ def download_buttons(frame, name: str, key: str) -> None:
     )
     middle.download_button(
         "CSV для Excel",
-        lambda: csv_bytes(shown, about, excel=True),
+        lambda: csv_bytes(shown(), about, excel=True),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
@@ -60,7 +65,7 @@ def download_buttons(frame, name: str, key: str) -> None:
     )
     right.download_button(
         "CSV (UTF-8, запятая)",
-        lambda: csv_bytes(shown, about, excel=False),
+        lambda: csv_bytes(shown(), about, excel=False),
         file_name=f"{name}_utf8.csv",
         mime="text/csv",
         key=f"{key}_csv_plain",

@@ -84,9 +84,9 @@ documents = atlas.documents.set_index("document_id")
 rows = rows.assign(source_file=rows["document_id"].map(documents["file_name"]))
 
 st.metric("Найдено строк", len(rows))
-visible = readable(rows.drop(columns=[c for c in HIDDEN_COLUMNS if c in rows]), names)
+table = rows.drop(columns=[c for c in HIDDEN_COLUMNS if c in rows])
 picked = st.dataframe(
-    visible.head(MAX_ROWS_SHOWN),
+    readable(table.head(MAX_ROWS_SHOWN), names),
     width="stretch",
     hide_index=True,
     on_select="rerun",
@@ -101,7 +101,7 @@ st.caption(
         else ""
     )
 )
-download_buttons(visible, table_name, "explore_download")
+download_buttons(table, table_name, "explore_download")
 
 st.subheader("Источник")
 chosen_rows = (picked.selection.rows if picked else []) or []
