@@ -16,6 +16,9 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
+if data.store_path().exists() and not data.store_is_current():
+    st.error(data.OUTDATED_MESSAGE)  # no server path: readers need the command, not the file
+    st.stop()
 try:
     atlas = data.load_atlas()
 except data.StoreBusyError:

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.paths import database_path
+from loaders.store.database import OUTDATED_MESSAGE  # noqa: F401  (shown by app.py)
 
 # A row is demo data when every document it was read from is a demo document.
 _DEMO_ROWS = """
@@ -45,13 +46,13 @@ ORDER BY a.date, a.agreement_id
 """
 REPORT_ITEMS_SQL = f"""
 WITH {_DEMO_ROWS}
-SELECT r.report_item_id, r.reporting_body, r.period AS quarter, r.item_number, r.date_start, r.date_end, r.title,
+SELECT r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start, r.date_end, r.title,
        r.goal, r.region_code, r.event_id,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id,
        coalesce(dr.is_demo, false) AS is_demo
 FROM report_items r
 LEFT JOIN demo_rows dr ON dr.entity = 'report_item' AND dr.entity_id = r.report_item_id
-ORDER BY r.period, r.reporting_body, r.item_number
+ORDER BY r.quarter, r.reporting_body, r.item_number
 """
 PRACTICE_LINKS_SQL = f"""
 WITH {_DEMO_ROWS}
@@ -67,6 +68,16 @@ DOCUMENTS_SQL = """
 SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo, ingested_at,
        length(full_text) AS text_length
 FROM documents ORDER BY file_name
+"""
+JOINT_EVENT_LINKS_SQL = f"""
+WITH {_DEMO_ROWS}
+SELECT j.link_id, j.from_region, j.to_region, j.practice, j.date_start,
+       year(j.date_start) || 'Q' || quarter(j.date_start) AS quarter, j.evidence_type,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'joint_event_link' AND s.entity_id = j.link_id) AS document_id,
+       j.event_id, coalesce(dr.is_demo, false) AS is_demo
+FROM joint_event_links j
+LEFT JOIN demo_rows dr ON dr.entity = 'joint_event_link' AND dr.entity_id = j.link_id
+ORDER BY j.date_start, j.link_id
 """
 REGIONS_SQL = "SELECT * FROM regions ORDER BY region_code"
 # One row per source of an event, agreement or practice link: what kind of document it is, and the
@@ -137,47 +148,38 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _settlement_region(name: str) -> str | None:
-    from loaders.geo.gazetteer import gazetteer
-
-    candidates = gazetteer().candidates(name)
-    return candidates[0].region_code if candidates else None
-
-
 # cache_resource, not cache_data: cache_data hands every caller a fresh unpickled copy (49 MB at national
 # scale on every run of every page). The frames are shared and read-only: pages filter and assign,
 # never modify them in place. The version argument makes a load into the store a new entry.
 @st.cache_resource(show_spinner="Загрузка данных…", max_entries=2)
 def _read_atlas(db_path: str, version: str) -> Atlas:
-    from dashboard.analysis.network import joint_event_links
-
     with duckdb.connect(db_path, read_only=True) as connection:
 
         def read(sql: str) -> pd.DataFrame:
             return _tidy(connection.execute(sql).df())
 
-        events = read(EVENTS_SQL)
         return Atlas(
-            events=events,
+            events=read(EVENTS_SQL),
             agreements=read(AGREEMENTS_SQL),
             report_items=read(REPORT_ITEMS_SQL),
             practice_links=read(PRACTICE_LINKS_SQL),
             documents=read(DOCUMENTS_SQL),
             regions=read(REGIONS_SQL),
             source_facts=read(SOURCE_FACTS_SQL),
-            joint_event_links=_tidy(joint_event_links(events, _settlement_region)),
+            joint_event_links=read(JOINT_EVENT_LINKS_SQL),
         )
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _read_region_shapes(path: str, version: str) -> dict | None:
-    import json
+def _read_region_shapes(path: str, version: str):
+    from loaders.geo.boundaries import read_region_boundaries
 
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return read_region_boundaries(path)
 
 
-def load_region_shapes() -> dict | None:
-    """Region polygons (GeoJSON, data/reference/regions.geojson), or None if the file is missing."""
+def load_region_shapes():
+    """Region polygons as a GeoDataFrame (region_code, name, geometry, area_km2, geojson; see
+    loaders.geo.boundaries.read_region_boundaries), or None if data/reference/regions.geojson is missing."""
     from loaders.paths import REGIONS_GEOJSON
 
     if not REGIONS_GEOJSON.exists():
@@ -202,6 +204,24 @@ def is_lock_error(error: Exception) -> bool:
 def _last_read() -> dict[str, Atlas]:
     """The last Atlas read per store path: shown while a load holds the lock."""
     return {}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _store_is_current(db_path: str, version: str) -> bool:
+    from loaders.store.database import store_is_current
+
+    return store_is_current(Path(db_path))
+
+
+def store_is_current() -> bool:
+    """Whether the configured store was built with the current schema (checked once per file version)."""
+    path = store_path()
+    try:
+        return _store_is_current(str(path), database_version(path))
+    except duckdb.IOException as error:
+        if is_lock_error(error):
+            return True  # a load is writing: the version check waits; load_atlas shows cached data
+        raise
 
 
 def load_atlas() -> Atlas | None:

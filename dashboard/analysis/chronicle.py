@@ -23,7 +23,6 @@ MEASURES = {
 LOW_BASELINE = 3
 # From a base below LOW_BASELINE only a rise to this many is a band at all (1 → 3 is not +200 %)
 RISE_FROM_LOW_BASE = 10
-BANDS = ("сильный рост", "рост", "без изменений", "снижение", "сильное снижение", "мало данных")
 SOURCE_KINDS = {"news": "новости", "letters": "письма", "reports": "отчёты", "tables": "таблицы"}
 
 
@@ -186,17 +185,6 @@ def calendar_rows(events: pd.DataFrame, quarter: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- sources: coverage and reconciliation
-
-
-def source_kind(genre: str, source_kind_value: str) -> str:
-    """news, letters, reports or tables: the kind of source a document is."""
-    if source_kind_value == "table":
-        return "tables"
-    if genre == "report":
-        return "reports"
-    if genre == "invitation":
-        return "letters"
-    return "news"
 
 
 def coverage(

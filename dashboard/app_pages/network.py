@@ -87,7 +87,7 @@ if len(shown) < len(edges):
 if st.toggle(
     "Показать связи на карте", key="network_geography"
 ):  # off by default: the map costs ~0.4 s a run
-    geography = maps.region_flow_map(shown, atlas.regions, data.load_region_shapes())
+    geography = maps.flow_map(shown, atlas.regions, data.load_region_shapes())
     st_folium(geography, key="network-map", height=480, width=None, returned_objects=[])
 
 # ---------------------------------------------------------------- one region
@@ -105,14 +105,13 @@ focus = st.selectbox(
 mirror_to_url("focus", focus or None)
 if focus:
     teachers, learners = network.neighbours(links, focus)
-    stated, joint = network.evidence_sources(pd.concat([teachers, learners]))
+    both = pd.concat([teachers, learners])
+    # derived links (joint_event_links) carry their event's passages as sources of their own
+    derived = both["link_id"].isin(atlas.joint_event_links["link_id"])
     passages = pd.concat(
         [
-            data.load_passages("practice_link", stated),
-            data.load_passages("event", tuple(joint["event_id"]))
-            .merge(joint, left_on="entity_id", right_on="event_id")
-            .drop(columns=["entity_id", "event_id"])
-            .rename(columns={"link_id": "entity_id"}),
+            data.load_passages("practice_link", tuple(both.loc[~derived, "link_id"])),
+            data.load_passages("joint_event_link", tuple(both.loc[derived, "link_id"])),
         ],
         ignore_index=True,
     )
