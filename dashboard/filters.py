@@ -71,8 +71,16 @@ def _not_demo(frame: pd.DataFrame, view: ViewFilter) -> pd.Series:
 def _in_quarters(quarters: pd.Series, view: ViewFilter) -> pd.Series:
     if not view.quarter_from:
         return pd.Series(True, index=quarters.index)
+    if isinstance(quarters.dtype, pd.CategoricalDtype):
+        # compare the few categories, then pick by code: casting 100,000 rows to strings cost ~40 ms
+        categories = quarters.cat.categories.astype("string")
+        wanted = ((categories >= view.quarter_from) & (categories <= view.quarter_to)).to_numpy(
+            dtype=bool, na_value=False
+        )
+        codes = quarters.cat.codes.to_numpy()
+        return pd.Series((codes >= 0) & wanted[codes], index=quarters.index)
     keys = quarters.astype("string")
-    return (keys >= view.quarter_from) & (keys <= view.quarter_to)
+    return ((keys >= view.quarter_from) & (keys <= view.quarter_to)).fillna(False)
 
 
 def apply_to_events(
@@ -131,12 +139,22 @@ def apply_to_report_items(items: pd.DataFrame, view: ViewFilter) -> pd.DataFrame
     return items[mask]
 
 
+def quarters_with_data(quarters: pd.Series) -> list[str]:
+    """The distinct quarters present, sorted (by category codes when categorical: no string cast of
+    every row)."""
+    if isinstance(quarters.dtype, pd.CategoricalDtype):
+        codes = pd.unique(quarters.cat.codes.to_numpy())
+        present = quarters.cat.categories[codes[codes >= 0]]
+        return sorted(str(q) for q in present)
+    return sorted(quarters.astype("string").dropna().unique())
+
+
 def available_quarters(events: pd.DataFrame) -> list[str]:
     """Every quarter from the first to the last event (gaps included, so empty quarters show as zero)."""
     if events.empty:
         return []
-    keys = events["quarter"].astype("string").dropna()
-    return quarter_range(keys.min(), keys.max())
+    keys = quarters_with_data(events["quarter"])
+    return quarter_range(keys[0], keys[-1]) if keys else []
 
 
 DEFAULT_QUARTERS = 8
@@ -147,16 +165,19 @@ def default_range(events: pd.DataFrame, count: int = DEFAULT_QUARTERS) -> tuple[
     events, so one old article does not stretch every page over years of empty quarters."""
     if events.empty:
         return None
-    with_data = sorted(events["quarter"].astype("string").dropna().unique())
+    with_data = quarters_with_data(events["quarter"])
+    if not with_data:
+        return None
     recent = with_data[-count:]
     return recent[0], recent[-1]
 
 
 def left_out_of_default(events: pd.DataFrame, first: str) -> tuple[int, str | None]:
     """How many events start before the default period, and the earliest quarter among them."""
-    keys = events["quarter"].astype("string")
-    before = keys[keys < first]
-    return len(before), (before.min() if len(before) else None)
+    earlier = _in_quarters(events["quarter"], ViewFilter("0000Q1", shift_quarter(first, -1)))
+    if not earlier.any():
+        return 0, None
+    return int(earlier.sum()), quarters_with_data(events.loc[earlier, "quarter"])[0]
 
 
 # ---------------------------------------------------------------- Streamlit side

@@ -28,7 +28,7 @@ class Headline:
 def _count_in(frame: pd.DataFrame, quarter: str | None, column: str | None = None) -> int:
     if quarter is None or frame.empty:
         return 0
-    rows = frame[frame["quarter"].astype("string") == quarter]
+    rows = frame[frame["quarter"] == quarter]  # categorical == str compares codes, not 100k strings
     return int(rows[column].nunique()) if column else len(rows)
 
 

@@ -13,8 +13,14 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def demo_notice(atlas: Atlas) -> None:
     """Say plainly when what is shown includes demonstration data (demo rows in the current view)."""
-    shown = filters.apply_to_events(atlas.events, filters.current_view())
-    on_screen = shown["is_demo"].any() if "is_demo" in shown else atlas.documents["is_demo"].any()
+    events = atlas.events
+    if "is_demo" in events:  # only the demo rows need filtering to know whether any is shown
+        demo = events[events["is_demo"]]
+        on_screen = (
+            not demo.empty and not filters.apply_to_events(demo, filters.current_view()).empty
+        )
+    else:
+        on_screen = atlas.documents["is_demo"].any()
     if on_screen:
         st.info(
             "Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для знакомства с атласом.",
