@@ -198,7 +198,11 @@ def calendar_figure(events: pd.DataFrame, type_labels: dict[str, str]) -> go.Fig
     figure.update_layout(
         barmode="overlay",
         height=min(2400, 120 + 22 * len(events)),
-        xaxis={"type": "date", "title": ""},
+        xaxis={
+            "type": "date",
+            "title": "",
+            "tickformat": "%d.%m",
+        },  # digits: Plotly's months are English
         yaxis={"autorange": "reversed", "title": "", "automargin": True},
         margin={"t": 20, "l": 10, "r": 10, "b": 30},
         legend={"title": "", "orientation": "h", "y": -0.05, "yanchor": "top", "x": 0},

@@ -241,11 +241,11 @@ def test_flow_map_draws_outlines_and_one_line_per_pair():
     assert "Тюменская область" in rendered  # the outline tooltips
 
 
-def test_popup_links_point_to_the_explorer():
+def test_popup_links_open_the_event_passage_in_the_explorer():
     places = aggregations.settlement_activity(
         EVENTS.assign(document_id=["doc_a", "doc_b", "doc_c"])
     )
     assert (
-        'href="/explore?doc=doc_b" target="_top"'
-        in places.loc[places["place"] == "Сургут", "popup_html"].iloc[0]
+        f'href="/explore?table=events&amp;doc=doc_b&amp;row={EVENTS["event_id"].iloc[1]}" '
+        'target="_top"' in places.loc[places["place"] == "Сургут", "popup_html"].iloc[0]
     )

@@ -104,8 +104,17 @@ def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFr
     )
     escaped_titles = newest["title"].astype("string").map(escape_cached)
     links = (
-        newest["document_id"].astype("string").map(source_link, na_action="ignore").fillna("")
-        if "document_id" in newest
+        pd.Series(
+            [
+                source_link(document, event) if isinstance(document, str) else ""
+                for document, event in zip(
+                    newest["document_id"].astype(object), newest["event_id"].astype(object)
+                )
+            ],
+            index=newest.index,
+            dtype="string",
+        )
+        if "document_id" in newest and "event_id" in newest
         else ""
     )
     lines = (
@@ -134,9 +143,13 @@ def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFr
     )
 
 
-def source_link(document_id: str) -> str:
-    """A link from a popup (inside the map's iframe) to the document in the explorer, opened in the app's tab."""
-    return f' <a href="/explore?doc={html.escape(urllib.parse.quote(str(document_id)))}" target="_top">источник</a>'
+def source_link(document_id: str, event_id: str | None = None) -> str:
+    """A link from a popup (inside the map's iframe) to the event's passage in the explorer, opened
+    in the app's tab."""
+    query = {"table": "events", "doc": str(document_id)}
+    if event_id:
+        query["row"] = str(event_id)
+    return f' <a href="/explore?{html.escape(urllib.parse.urlencode(query))}" target="_top">источник</a>'
 
 
 REGION_MEASURES = {
