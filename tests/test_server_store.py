@@ -50,6 +50,19 @@ def test_placeholders_and_list_parameters_are_translated():
     assert translate_sql("SELECT '5%' WHERE a = ?", [1]) == "SELECT '5%%' WHERE a = %s"
 
 
+def test_a_write_answers_its_row_count_as_duckdb_does(pg_url):
+    with store.connect(pg_url) as connection:
+        updated = connection.execute(
+            "UPDATE regions SET population = population WHERE region_code IN (?, ?)",
+            ["RU-KHM", "RU-TYU"],
+        ).fetchall()
+    with duckdb.connect() as local:
+        local.execute("CREATE TABLE t (a INTEGER)")
+        local.execute("INSERT INTO t VALUES (1), (2), (3)")
+        assert local.execute("UPDATE t SET a = a WHERE a < 3").fetchall() == [(2,)]
+    assert updated == [(2,)]
+
+
 def test_atlas_db_url_selects_the_server(pg_url, monkeypatch):
     monkeypatch.setenv("ATLAS_DB", pg_url)
     with store.open_store() as connection:

@@ -68,9 +68,13 @@ class ServerResult:
         self._cursor = cursor
 
     def fetchone(self):
+        if self._cursor.description is None:  # INSERT/UPDATE/DELETE: DuckDB answers its row count
+            return (self._cursor.rowcount,)
         return self._cursor.fetchone()
 
     def fetchall(self) -> list[tuple]:
+        if self._cursor.description is None:
+            return [(self._cursor.rowcount,)]
         return self._cursor.fetchall()
 
     def df(self) -> pd.DataFrame:
