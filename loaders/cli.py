@@ -67,6 +67,23 @@ def _cmd_demo(args) -> int:
     return 0
 
 
+def _new_server_store(url: str) -> int:
+    """On a server the database itself is made by its administrator (README «Серверная
+    установка»): `new` creates the schema in it, and refuses one that already holds documents."""
+    from loaders.store.database import open_store
+
+    with open_store(url) as connection:
+        documents = connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+    if documents:
+        print(
+            f"{url}: в базе уже {documents} документов / the server store already holds data",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Пустое хранилище готово / empty store ready: {url}")
+    return 0
+
+
 def _cmd_new(args) -> int:
     """An empty store for the user's own data, so demo rows and real rows never mix."""
     import datetime as dt
@@ -74,6 +91,8 @@ def _cmd_new(args) -> int:
 
     from loaders.store.database import open_store
 
+    if isinstance(args.db or database_target(), str):
+        return _new_server_store(args.db or database_target())
     target = Path(args.db or database_path())
     if target.exists() and not args.replace:
         print(

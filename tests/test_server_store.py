@@ -249,6 +249,15 @@ def test_migrate_command_line(fixture_db, tmp_path, pg_url, capsys):
     assert cli(["info", "--db", pg_url]) == 0
 
 
+def test_new_on_a_server_creates_the_schema_and_refuses_one_with_data(tmp_path, pg_url, capsys):
+    assert cli(["new", "--db", pg_url]) == 0
+    with store.connect(pg_url, read_only=True) as connection:
+        assert store.table_counts(connection)["regions"] > 80
+    load_tables(write_fixture_tables(tmp_path / "tables")[:1], pg_url)
+    assert cli(["new", "--db", pg_url]) == 1
+    assert "already holds data" in capsys.readouterr().err
+
+
 def test_a_read_only_server_connection_refuses_writes(pg_url):
     store.connect(pg_url).close()
     import psycopg
