@@ -385,3 +385,38 @@ def test_explorer_other_tables_agree(demo, demo_frames, table, frame, columns):
         found = aggregations.search_rows(apply(demo_frames[frame], view), text, columns)
         page = q.explorer_page(demo, q.QueryView.from_filter(view), table, search=text)
         assert page.total == len(found), (table, text)
+
+
+# ---------------------------------------------------------------- cached wrappers in dashboard/data.py
+
+
+def test_cached_wrappers_answer_for_the_configured_store_and_refresh_after_a_write(
+    small_db, tmp_path, use_db
+):
+    store_file = tmp_path / "atlas.duckdb"
+    shutil.copy(small_db, store_file)
+    use_db(store_file)
+    view = filters.ViewFilter("2023Q1", "2023Q4")
+    assert data.query_quarter_span(view) == ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
+    assert list(data.query_quarter_counts(view)["value"]) == [2, 1, 1, 2]
+    assert data.query_region_measures(view).set_index("region_code").loc["RU-KHM", "events"] == 3
+    markers = data.query_settlement_markers(view)
+    first = markers.iloc[0]
+    popup = data.query_place_events(view, first["place"], first["lat"], first["lon"], limit=1)
+    assert list(popup["title"]) == ["Квест «Тропа»"]
+    assert list(data.query_network_edges(view)["weight"]) == [2]
+    assert data.query_explorer_page(view, search="ёлка").total == 1
+
+    with duckdb.connect(str(store_file)) as connection:  # a load changes the store file
+        connection.execute("DELETE FROM events WHERE title = 'Форум «Альфа»'")
+    assert list(data.query_quarter_counts(view)["value"]) == [1, 1, 1, 2]
+    assert data.query_explorer_page(view).total == 5
+
+
+def test_cached_wrappers_without_a_store(use_db, tmp_path):
+    use_db(tmp_path / "missing.duckdb")
+    view = filters.ViewFilter()
+    assert data.query_quarter_span(view) == []
+    assert data.query_quarter_counts(view).empty
+    assert data.query_region_measures(view) is None
+    assert data.query_explorer_page(view) is None
