@@ -75,6 +75,12 @@ def test_quarter_span_runs_from_first_to_last_event(small):
     assert q.quarter_span(small) == ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
     assert q.quarter_span(small, q.QueryView(regions=("RU-KEM",))) == ["2023Q3"]
     assert q.quarter_span(small, q.QueryView(regions=("RU-MOW",))) == []
+    # with a gap: Кузбасс only in Q3 and Тюмень in Q2 and Q4
+    tyumen_and_kuzbass = q.QueryView(regions=("RU-TYU", "RU-KEM"))
+    assert q.quarter_span(small, tyumen_and_kuzbass) == ["2023Q2", "2023Q3", "2023Q4"]
+    forums = q.QueryView(event_types=("forum",))
+    assert q.quarters_with_events(small, forums) == ["2023Q1", "2023Q4"]
+    assert q.quarter_span(small, forums) == ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
 
 
 def test_events_per_quarter_and_type(small):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from loaders.model.quarters import quarter_bounds, quarter_range
+from loaders.model.quarters import quarter_bounds, quarter_label, quarter_range
 from loaders.model.vocabulary import EVIDENCE_LABELS
 
 REJECTED = "rejected"
@@ -43,7 +43,7 @@ class QueryView:
     event_types: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     include_demo: bool = True
-    statuses: tuple[str, ...] = field(default=())
+    statuses: tuple[str, ...] = ()
 
     @classmethod
     def from_filter(cls, view, include_demo: bool = True, statuses: tuple[str, ...] = ()):
@@ -68,17 +68,6 @@ class QueryView:
             return None
         return quarter_bounds(self.quarter_from)[0], quarter_bounds(self.quarter_to)[1]
 
-    def without_period(self) -> QueryView:
-        return QueryView(
-            None,
-            None,
-            self.regions,
-            self.event_types,
-            self.topics,
-            self.include_demo,
-            self.statuses,
-        )
-
 
 class Store:
     """A read connection and what the queries need of it: run SQL with `?` parameters into a frame, and
@@ -90,6 +79,7 @@ class Store:
         self._columns: dict[str, set[str]] = {}
 
     def frame(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+        """Run SQL whose values are all `?` parameters (no literal `?` in the text) into a frame."""
         if self.placeholder != "?":
             sql = sql.replace("?", self.placeholder)
         cursor = self.connection.execute(sql, list(params))
@@ -265,6 +255,18 @@ def quarter_span(connection_or_store, view: QueryView | None = None) -> list[str
     )
 
 
+def quarters_with_events(connection_or_store, view: QueryView | None = None) -> list[str]:
+    """The quarters in which at least one event of the view (regardless of its period) starts."""
+    store = as_store(connection_or_store)
+    where = event_where(store, view or QueryView(), ignore_period=True)
+    found = store.frame(
+        "SELECT DISTINCT EXTRACT(YEAR FROM e.date_start) AS y, EXTRACT(QUARTER FROM e.date_start) AS q"
+        f" FROM events e WHERE {where.sql()}",
+        where.params,
+    )
+    return sorted(_quarter_keys(found["y"], found["q"]))
+
+
 def _measure_source(
     store: Store, measure: str, view: QueryView
 ) -> tuple[str, str, str | None, _Where, set[str]]:
@@ -280,9 +282,9 @@ def _measure_source(
             link_where(store, view),
             {"region_code"},
         )
-    distinct = {"settlements": "settlement_name", "regions": "region_code"}.get(measure)
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}")
+    distinct = {"settlements": "settlement_name", "regions": "region_code"}.get(measure)
     return "events e", "e.date_start", distinct, event_where(store, view), set(SPLITS)
 
 
@@ -319,8 +321,7 @@ def quarter_counts(
 
 
 def _complete_quarter_table(counted: pd.DataFrame, quarters: list[str]) -> pd.DataFrame:
-    from loaders.model.quarters import quarter_label
-
+    """Counts (y, q, optional grp, value) as the long quarter × group table, zeros filled in."""
     if counted.empty or not quarters:
         return pd.DataFrame(
             {
