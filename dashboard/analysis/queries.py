@@ -2,8 +2,8 @@
 
 Why hand-written SQL and not SQLAlchemy Core or ibis: every query here is a handful of filters and one
 GROUP BY, and all of it sits in the subset DuckDB and PostgreSQL share (EXTRACT, CASE, window
-functions, string_agg / array_agg with DISTINCT and ORDER BY, `x IN (SELECT unnest(?))` for lists,
-LIKE … ESCAPE, NULLS LAST). Neither library is installed; SQLAlchemy would also need a DuckDB dialect
+functions, string_agg / array_agg with DISTINCT and ORDER BY, `x IN (?, ?, …)` for lists, LIKE …
+ESCAPE, NULLS LAST). Neither library is installed; SQLAlchemy would also need a DuckDB dialect
 (duckdb_engine) and ibis pulls in a large stack, for queries we can read and test as they are. Values are
 always bound parameters (`?`); identifiers (sort columns) only come from the whitelists below. A
 PostgreSQL store wraps its connection in a `Store` whose `frame` turns `?` into `%s` (psycopg's style).
@@ -111,6 +111,11 @@ def as_store(connection_or_store) -> Store:
 # ---------------------------------------------------------------- WHERE clauses
 
 
+def _placeholders(values) -> str:
+    """`?, ?, ?`: one parameter per value (lists here are short: regions, types, one page of ids)."""
+    return ", ".join("?" for _ in values)
+
+
 @dataclass
 class _Where:
     """Conditions joined by AND, and their parameters in order."""
@@ -124,7 +129,7 @@ class _Where:
 
     def add_in(self, column: str, values: tuple[str, ...]) -> None:
         if values:
-            self.add(f"{column} IN (SELECT unnest(?))", list(values))
+            self.add(f"{column} IN ({_placeholders(values)})", *values)
 
     def sql(self) -> str:
         return " AND ".join(self.conditions) if self.conditions else "TRUE"
@@ -205,10 +210,11 @@ def link_where(
     if not ignore_period:
         _add_period(where, f"{alias}.date_start", view, keep_undated=True)
     if view.regions:
+        marks = _placeholders(view.regions)
         where.add(
-            f"({alias}.from_region IN (SELECT unnest(?)) OR {alias}.to_region IN (SELECT unnest(?)))",
-            list(view.regions),
-            list(view.regions),
+            f"({alias}.from_region IN ({marks}) OR {alias}.to_region IN ({marks}))",
+            *view.regions,
+            *view.regions,
         )
     _add_common(where, store, "practice_links", alias, view)
     return where
@@ -528,8 +534,8 @@ def first_sources(connection_or_store, table: str, ids: tuple[str, ...]) -> dict
     store = as_store(connection_or_store)
     found = store.frame(
         "SELECT s.entity_id, min(s.document_id) AS document_id FROM sources s"
-        " WHERE s.entity = ? AND s.entity_id IN (SELECT unnest(?)) GROUP BY s.entity_id",
-        [_ENTITY_OF[table], list(ids)],
+        f" WHERE s.entity = ? AND s.entity_id IN ({_placeholders(ids)}) GROUP BY s.entity_id",
+        [_ENTITY_OF[table], *ids],
     )
     return dict(zip(found["entity_id"], found["document_id"]))
 

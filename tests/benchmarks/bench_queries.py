@@ -135,6 +135,7 @@ def run_sql(db: str, runs: int) -> dict:
 
     started = time.perf_counter()
     connection = duckdb.connect(db, read_only=True)
+    connection.execute("SET enable_progress_bar = false")
     store = q.Store(connection)
     quarters = q.quarter_span(store)
     first = q.quarter_counts(store, q.QueryView(quarters[0], quarters[-1]), "events", "event_type")
@@ -187,6 +188,7 @@ def run_search(db: str, runs: int) -> dict:
     import duckdb
 
     connection = duckdb.connect(db, read_only=True)
+    connection.execute("SET enable_progress_bar = false")
     variants = {
         "ILIKE": "e.title ILIKE ?",
         "lower()+LIKE, ё→е (layer)": "replace(lower(e.title), 'ё', 'е') LIKE ?",
@@ -208,6 +210,28 @@ def run_search(db: str, runs: int) -> dict:
 
         search()
         results[name] = _median_seconds(search, runs)
+    # What a stored search column (lower case, ё as е; a write-path change) would give: the same search
+    # over a copy of the titles normalised once.
+    memory = duckdb.connect()
+    memory.execute("SET enable_progress_bar = false")
+    memory.execute(f"ATTACH '{db.replace(chr(39), chr(39) * 2)}' AS store (READ_ONLY)")
+    memory.execute(
+        "CREATE TABLE normalised AS SELECT event_id, date_start,"
+        " replace(lower(title), 'ё', 'е') AS title_search FROM store.events"
+    )
+
+    def search_normalised():
+        memory.execute(
+            "SELECT count(*) FROM normalised WHERE title_search LIKE ?", ["%акция%"]
+        ).fetchall()
+        return memory.execute(
+            "SELECT event_id FROM normalised WHERE title_search LIKE ?"
+            " ORDER BY date_start DESC, event_id LIMIT 50",
+            ["%акция%"],
+        ).fetchall()
+
+    search_normalised()
+    results["stored normalised column + LIKE (what-if)"] = _median_seconds(search_normalised, runs)
     try:
         connection.execute("LOAD fts")
         results["fts"] = "loadable (index must be built by a write path: PRAGMA create_fts_index)"
