@@ -177,7 +177,7 @@ def test_explorer_search_ignores_case_and_yo(small):
         assert list(page.rows["title"]) == ["Акция «Ёлка»"], text
     assert q.explorer_page(small, YEAR_2023, search="тюмень").total == 2  # settlement name
     # Wildcards and quotes are text, not SQL.
-    for text in ("%", "_", "' OR 1=1 --"):
+    for text in ("%", "_", "' OR 1=1 --", ".", "(", "[", "\\"):
         assert q.explorer_page(small, YEAR_2023, search=text).total == 0, text
 
 
@@ -244,6 +244,7 @@ def demo_frames(demo_db):
             "links": read(data.PRACTICE_LINKS_SQL),
             "report_items": read(data.REPORT_ITEMS_SQL),
             "regions": read(data.REGIONS_SQL),
+            "joint_links": read(data.JOINT_EVENT_LINKS_SQL),
         }
 
 
@@ -339,10 +340,16 @@ def test_settlement_markers_agree(demo, demo_frames):
         assert list(popup["document_id"]) == list(at_place["document_id"].head(15))
 
 
-def test_network_edges_agree(demo, demo_frames):
+@pytest.mark.parametrize("with_joint_events", [False, True])
+def test_network_edges_agree(demo, demo_frames, with_joint_events):
+    assert len(demo_frames["joint_links"]) > 0
     for view in _demo_views(demo_frames["events"]):
-        expected = aggregations.practice_edges(filters.apply_to_links(demo_frames["links"], view))
-        got = q.network_edges(demo, q.QueryView.from_filter(view))
+        links = filters.apply_to_links(demo_frames["links"], view)
+        if with_joint_events:  # as the Сеть page combines them
+            joint = filters.apply_to_links(demo_frames["joint_links"], view)
+            links = pd.concat([links, joint], ignore_index=True)
+        expected = aggregations.practice_edges(links)
+        got = q.network_edges(demo, q.QueryView.from_filter(view), with_joint_events)
         columns = ["from_region", "to_region", "weight", "evidence", "practices"]
         pd.testing.assert_frame_equal(
             got[columns].reset_index(drop=True),

@@ -57,7 +57,7 @@ def test_batches_stream_and_join_up():
     report = batches[-1]["report_items"]
     assert len(report) == scale.report_items
     assert report["event_id"].isin(events["event_id"]).all()
-    assert (report.groupby(["region_code", "period"])["item_number"].min() == 1).all()
+    assert (report.groupby(["region_code", "quarter"])["item_number"].min() == 1).all()
 
 
 def test_x10_scale_is_the_million_event_store():

@@ -2,8 +2,8 @@
 
 Why hand-written SQL and not SQLAlchemy Core or ibis: every query here is a handful of filters and one
 GROUP BY, and all of it sits in the subset DuckDB and PostgreSQL share (EXTRACT, CASE, window
-functions, string_agg / array_agg with DISTINCT and ORDER BY, `x IN (?, ?, …)` for lists, LIKE …
-ESCAPE, NULLS LAST). Neither library is installed; SQLAlchemy would also need a DuckDB dialect
+functions, string_agg / array_agg with DISTINCT and ORDER BY, `x IN (?, ?, …)` for lists, NULLS
+LAST); the one exception, matching a regular expression, is spelled by `Store.regex_match`. Neither library is installed; SQLAlchemy would also need a DuckDB dialect
 (duckdb_engine) and ibis pulls in a large stack, for queries we can read and test as they are. Values are
 always bound parameters (`?`); identifiers (sort columns) only come from the whitelists below. A
 PostgreSQL store wraps its connection in a `Store` whose `frame` turns `?` into `%s` (psycopg's style).
@@ -71,11 +71,12 @@ class QueryView:
 
 class Store:
     """A read connection and what the queries need of it: run SQL with `?` parameters into a frame, and
-    know whether a column exists (the review `status` column, the renamed report quarter)."""
+    know whether a column exists (the review `status` column)."""
 
-    def __init__(self, connection, placeholder: str = "?"):
+    def __init__(self, connection, placeholder: str = "?", dialect: str = "duckdb"):
         self.connection = connection
         self.placeholder = placeholder
+        self.dialect = dialect
         self._columns: dict[str, set[str]] = {}
 
     def frame(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
@@ -95,6 +96,11 @@ class Store:
             )
             self._columns[table] = set(rows["column_name"])
         return self._columns[table]
+
+    def regex_match(self, column: str) -> str:
+        """SQL testing `column` against a `?` regular expression: the one spelling the dialects do
+        not share."""
+        return f"{column} ~ ?" if self.dialect == "postgresql" else f"regexp_matches({column}, ?)"
 
     def has_column(self, table: str, column: str) -> bool:
         return column in self.columns(table)
@@ -140,12 +146,14 @@ _ENTITY_OF = {
     "agreements": "agreement",
     "practice_links": "practice_link",
     "report_items": "report_item",
+    "joint_event_links": "joint_event_link",
 }
 _ID_OF = {
     "events": "event_id",
     "agreements": "agreement_id",
     "practice_links": "link_id",
     "report_items": "report_item_id",
+    "joint_event_links": "link_id",
 }
 
 
@@ -203,9 +211,14 @@ def agreement_where(
 
 
 def link_where(
-    store: Store, view: QueryView, alias: str = "p", ignore_period: bool = False
+    store: Store,
+    view: QueryView,
+    alias: str = "p",
+    ignore_period: bool = False,
+    table: str = "practice_links",
 ) -> _Where:
-    """Practice links dated in the period (undated ones kept) touching a chosen region at either end."""
+    """Practice links (or joint-event links) dated in the period (undated ones kept) touching a chosen
+    region at either end."""
     where = _Where()
     if not ignore_period:
         _add_period(where, f"{alias}.date_start", view, keep_undated=True)
@@ -216,19 +229,14 @@ def link_where(
             *view.regions,
             *view.regions,
         )
-    _add_common(where, store, "practice_links", alias, view)
+    _add_common(where, store, table, alias, view)
     return where
-
-
-def report_quarter_column(store: Store) -> str:
-    """The report items' quarter column: `quarter` (new schema) or `period` (stores built before)."""
-    return "quarter" if store.has_column("report_items", "quarter") else "period"
 
 
 def report_item_where(store: Store, view: QueryView, alias: str = "r") -> _Where:
     """Report items of reporting quarters in the range and of the chosen regions."""
     where = _Where()
-    column = f"{alias}.{report_quarter_column(store)}"
+    column = f"{alias}.quarter"
     if view.quarter_from and view.quarter_to:
         where.add(f"{column} >= ? AND {column} <= ?", view.quarter_from, view.quarter_to)
     where.add_in(f"{alias}.region_code", view.regions)
@@ -435,31 +443,40 @@ def place_events(
 # ---------------------------------------------------------------- network
 
 
-def network_edges(connection_or_store, view: QueryView) -> pd.DataFrame:
-    """One row per directed region pair of the practice links in the view: from_region, to_region,
-    weight (links), evidence (Russian labels, ', '-joined), practices (first five alphabetically,
-    '; '-joined), first and last date. Strongest first."""
+def network_edges(
+    connection_or_store, view: QueryView, with_joint_events: bool = False
+) -> pd.DataFrame:
+    """One row per directed region pair of the practice links in the view (and, if asked, the
+    joint-event links): from_region, to_region, weight (links), evidence (Russian labels,
+    ', '-joined), practices (first five alphabetically, '; '-joined), first and last date.
+    Strongest first."""
     store = as_store(connection_or_store)
-    where = link_where(store, view)
+    parts = [("practice_links", link_where(store, view))]
+    if with_joint_events and store.columns("joint_event_links"):
+        parts.append(("joint_event_links", link_where(store, view, table="joint_event_links")))
+    union = " UNION ALL ".join(
+        f"SELECT p.from_region, p.to_region, p.practice, p.date_start, p.evidence_type"
+        f" FROM {table} p WHERE {where.sql()}"
+        for table, where in parts
+    )
     labels = ", ".join("(?, ?)" for _ in EVIDENCE_LABELS)
     label_params = [value for pair in EVIDENCE_LABELS.items() for value in pair]
     return store.frame(
         f"""
-        WITH chosen AS (
-            SELECT p.from_region, p.to_region, p.practice, p.date_start, labels.label
-            FROM practice_links p
-            LEFT JOIN (VALUES {labels}) AS labels(code, label) ON labels.code = p.evidence_type
-            WHERE {where.sql()}
+        WITH chosen AS ({union}), labelled AS (
+            SELECT c.from_region, c.to_region, c.practice, c.date_start, labels.label
+            FROM chosen c
+            LEFT JOIN (VALUES {labels}) AS labels(code, label) ON labels.code = c.evidence_type
         )
         SELECT from_region, to_region, count(*) AS weight,
                coalesce(string_agg(DISTINCT label, ', ' ORDER BY label), '') AS evidence,
                array_to_string((array_agg(DISTINCT practice ORDER BY practice))[1:5], '; ')
                    AS practices,
                min(date_start) AS first, max(date_start) AS last
-        FROM chosen GROUP BY from_region, to_region
+        FROM labelled GROUP BY from_region, to_region
         ORDER BY weight DESC, from_region, to_region
         """,
-        label_params + where.params,
+        [param for _, where in parts for param in where.params] + label_params,
     ).astype({"weight": "int64"})
 
 
@@ -506,7 +523,7 @@ _LISTINGS = {
         ("date", "parties_count", "settlement_name", "region_code", "subject"),
     ),
     "report_items": _Listing(
-        "r.report_item_id, r.reporting_body, r.{quarter} AS quarter, r.item_number, r.date_start,"
+        "r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start,"
         " r.date_end, r.title, r.goal, r.region_code, r.event_id",
         "report_items r",
         report_item_where,
@@ -540,21 +557,29 @@ def first_sources(connection_or_store, table: str, ids: tuple[str, ...]) -> dict
     return dict(zip(found["entity_id"], found["document_id"]))
 
 
-def _like_pattern(text: str) -> str | None:
-    """`%text%` for LIKE, lower-case with ё as е, wildcards escaped; None for an empty search."""
+_REGEX_SPECIAL = set("\\.^$|?*+()[]{}")
+
+
+def search_pattern(text: str) -> str | None:
+    """A case-insensitive regular expression for the text, with е and ё matching each other (as the
+    pandas search, which lower-cases and folds ё into е); None for an empty search. The syntax is
+    common to RE2 (DuckDB) and PostgreSQL's advanced regular expressions."""
     needle = text.strip().lower().replace("ё", "е")
     if not needle:
         return None
-    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    escaped = "".join("\\" + char if char in _REGEX_SPECIAL else char for char in needle)
+    return "(?i)" + escaped.replace("е", "[её]")
 
 
-def _add_search(where: _Where, columns: tuple[str, ...], text: str) -> None:
-    """Rows where any column contains the text (case-insensitive, ё = е), as the pandas search does."""
-    pattern = _like_pattern(text)
+def _add_search(store: Store, where: _Where, columns: tuple[str, ...], text: str) -> None:
+    """Rows where any column contains the text (case-insensitive, ё = е), as the pandas search does.
+
+    A regular expression, not lower() + LIKE: lower-casing Cyrillic row by row cost 2.8× more at
+    1,000,000 varied titles (tests/benchmarks/bench_queries.py)."""
+    pattern = search_pattern(text)
     if pattern is None:
         return
-    tests = [f"replace(lower({column}), 'ё', 'е') LIKE ? ESCAPE '\\'" for column in columns]
+    tests = [store.regex_match(column) for column in columns]
     where.add("(" + " OR ".join(tests) + ")", *([pattern] * len(columns)))
 
 
@@ -594,8 +619,8 @@ def explorer_page(
         raise ValueError(f"page must be ≥ 0 and page_size ≥ 1 (got {page}, {page_size})")
     store = as_store(connection_or_store)
     where = listing.where(store, view)
-    _add_search(where, listing.search, search)
-    select = listing.select.format(quarter=report_quarter_column(store))
+    _add_search(store, where, listing.search, search)
+    select = listing.select
     key = _ID_OF[table]
     order = f"{sort_by} {'DESC' if descending else 'ASC'} NULLS LAST, {key}"
     rows = store.frame(

@@ -17,18 +17,10 @@ import pandas as pd
 
 from loaders.geo.gazetteer import load_gazetteer_frame
 from loaders.model.ids import document_id, sha256_hex
-from loaders.model.quarters import quarter_bounds, quarter_range
+from loaders.model.quarters import quarter_bounds, quarter_key, quarter_range
 from loaders.geo.regions import region_index
-from loaders.model.schema import (
-    AGREEMENTS,
-    DOCUMENTS,
-    EVENTS,
-    PRACTICE_LINKS,
-    REPORT_ITEMS,
-    SOURCES,
-    validate_frame,
-)
-from loaders.store.database import _insert, open_store, transaction
+from loaders.model.schema import JOINT_EVENT_LINKS, SOURCES, TABLES_BY_NAME, validate_frame
+from loaders.store.database import _insert, _store_joint_event_links, open_store, transaction
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_TYPES
 
 
@@ -344,7 +336,7 @@ def _practice_links(rng, scale: Scale, regions: list[str], seed: int) -> dict[st
 def _report_items(chosen: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
     """One report item per chosen event, numbered within each region's report for the quarter."""
     chosen = chosen.sort_values(["region_code", "date_start", "event_id"])
-    periods = [f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in chosen["date_start"]]
+    quarters = [quarter_key(day) for day in chosen["date_start"]]
     return {
         "report_items": pd.DataFrame(
             {
@@ -354,9 +346,9 @@ def _report_items(chosen: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
                 "reporting_body": [
                     f"Общественный совет ({code})" for code in chosen["region_code"]
                 ],
-                "period": periods,
+                "quarter": quarters,
                 "item_number": chosen.groupby(
-                    ["region_code", pd.Series(periods, index=chosen.index)]
+                    ["region_code", pd.Series(quarters, index=chosen.index)]
                 ).cumcount()
                 + 1,
                 "date_start": chosen["date_start"].to_numpy(),
@@ -439,6 +431,16 @@ def _with_documents(
     }
 
 
+def _events_with_new_passages(batch: dict[str, pd.DataFrame]) -> list[str]:
+    """Events whose joint-event links must be derived after this batch: its own events, and the
+    events a report line now also sources (a joint link inherits every passage of its event)."""
+    if "events" in batch:
+        return batch["events"]["event_id"].tolist()
+    if "report_items" in batch:
+        return sorted(set(batch["report_items"]["event_id"]))
+    return []
+
+
 def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) -> dict[str, int]:
     """Replace db_path with a fresh synthetic store, written batch by batch; returns rows per table.
 
@@ -449,17 +451,18 @@ def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) 
     partial = db_path.with_name(db_path.name + ".building")
     partial.unlink(missing_ok=True)
     Path(str(partial) + ".wal").unlink(missing_ok=True)
-    schemas = {
-        t.name: t for t in (DOCUMENTS, EVENTS, AGREEMENTS, PRACTICE_LINKS, REPORT_ITEMS, SOURCES)
-    }
     counts: dict[str, int] = {}
     try:
         with open_store(partial) as connection:
             for batch in generate_batches(scale_name, seed):
                 with transaction(connection):
                     for name, frame in batch.items():
-                        _insert(connection, name, validate_frame(schemas[name], frame))
+                        _insert(connection, name, validate_frame(TABLES_BY_NAME[name], frame))
                         counts[name] = counts.get(name, 0) + len(frame)
+                    _store_joint_event_links(connection, _events_with_new_passages(batch))
+            counts[JOINT_EVENT_LINKS.name] = connection.execute(
+                f"SELECT count(*) FROM {JOINT_EVENT_LINKS.name}"
+            ).fetchone()[0]
             connection.execute("CHECKPOINT")
     except BaseException:
         partial.unlink(missing_ok=True)
