@@ -460,9 +460,8 @@ def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) 
                         _insert(connection, name, validate_frame(TABLES_BY_NAME[name], frame))
                         counts[name] = counts.get(name, 0) + len(frame)
                     _store_joint_event_links(connection, _events_with_new_passages(batch))
-            counts[JOINT_EVENT_LINKS.name] = connection.execute(
-                f"SELECT count(*) FROM {JOINT_EVENT_LINKS.name}"
-            ).fetchone()[0]
+            for name in (JOINT_EVENT_LINKS.name, SOURCES.name):  # with the derived rows
+                counts[name] = connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
             connection.execute("CHECKPOINT")
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -190,13 +190,13 @@ def run_search(db: str, runs: int) -> dict:
     connection = duckdb.connect(db, read_only=True)
     connection.execute("SET enable_progress_bar = false")
     variants = {
-        "ILIKE": "e.title ILIKE ?",
-        "lower()+LIKE, ё→е (layer)": "replace(lower(e.title), 'ё', 'е') LIKE ?",
-        "contains(lower())": "contains(lower(e.title), ?)",
+        "ILIKE": ("e.title ILIKE ?", "%акция%"),
+        "lower()+LIKE, ё→е": ("replace(lower(e.title), 'ё', 'е') LIKE ?", "%акция%"),
+        "contains(lower())": ("contains(lower(e.title), ?)", "акция"),
+        "regexp_matches (?i), е=[её] (the layer)": ("regexp_matches(e.title, ?)", "(?i)акция"),
     }
     results = {}
-    for name, condition in variants.items():
-        needle = "акция" if "contains" in name else "%акция%"
+    for name, (condition, needle) in variants.items():
 
         def search(condition=condition, needle=needle):
             connection.execute(
