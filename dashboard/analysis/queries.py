@@ -46,7 +46,7 @@ class QueryView:
     statuses: tuple[str, ...] = ()
 
     @classmethod
-    def from_filter(cls, view, include_demo: bool = True, statuses: tuple[str, ...] = ()):
+    def from_filter(cls, view, statuses: tuple[str, ...] = ()):
         """From the sidebar's filters.ViewFilter (read by attribute, so this module needs no Streamlit)."""
         return cls(
             view.quarter_from,
@@ -54,7 +54,7 @@ class QueryView:
             tuple(view.regions),
             tuple(view.event_types),
             tuple(view.topics),
-            include_demo,
+            not getattr(view, "hide_demo", False),
             tuple(statuses),
         )
 
@@ -165,11 +165,11 @@ def _add_common(where: _Where, store: Store, table: str, alias: str, view: Query
         else:
             where.add(f"({alias}.status IS NULL OR {alias}.status <> ?)", REJECTED)
     if not view.include_demo:
-        # A row is real when at least one of its sources is a document that is not demo data.
+        # A row is demo data when every document it was read from is a demo document (as data.py).
         where.add(
-            f"{alias}.{_ID_OF[table]} IN (SELECT s.entity_id FROM sources s"
+            f"{alias}.{_ID_OF[table]} NOT IN (SELECT s.entity_id FROM sources s"
             " JOIN documents d ON d.document_id = s.document_id"
-            " WHERE s.entity = ? AND NOT d.is_demo)",
+            " WHERE s.entity = ? GROUP BY s.entity_id HAVING bool_and(d.is_demo))",
             _ENTITY_OF[table],
         )
 
