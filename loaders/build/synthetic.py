@@ -18,7 +18,7 @@ from loaders.model.ids import document_id, sha256_hex
 from loaders.model.quarters import quarter_bounds, quarter_range
 from loaders.geo.regions import region_index
 from loaders.model.schema import AGREEMENTS, DOCUMENTS, EVENTS, PRACTICE_LINKS, REPORT_ITEMS, SOURCES, validate_frame
-from loaders.store.database import _insert, open_store, transaction
+from loaders.store.database import FACT_TABLES, _insert, open_store, transaction, with_review_defaults
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_TYPES
 
 
@@ -234,6 +234,8 @@ def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) 
     schemas = {t.name: t for t in (DOCUMENTS, EVENTS, AGREEMENTS, PRACTICE_LINKS, REPORT_ITEMS, SOURCES)}
     with open_store(partial) as connection, transaction(connection):
         for name, frame in tables.items():
+            if name in {table.name for table in FACT_TABLES}:
+                frame = with_review_defaults(frame, "confirmed")  # synthetic rows count as reviewed
             _insert(connection, name, validate_frame(schemas[name], frame))
     partial.replace(db_path)
     return {name: len(frame) for name, frame in tables.items()}

@@ -154,3 +154,10 @@ def evidence_type_from_text(text: str) -> str | None:
         if phrase in lowered:
             return kind
     return None
+
+
+# Review status of every fact (events, agreements, report items, practice links).
+STATUSES = ("proposed", "confirmed", "rejected")
+STATUS_LABELS = {"proposed": "предложено", "confirmed": "подтверждено", "rejected": "отклонено"}
+ROLES = ("viewer", "editor", "admin")
+ROLE_LABELS = {"viewer": "читатель", "editor": "редактор", "admin": "администратор"}

@@ -14,8 +14,12 @@ from loaders.paths import database_path
 from loaders.geo.regions import read_regions
 from loaders.model.bundle import Bundle
 from loaders.model.schema import (
+    AGREEMENTS,
     ALL_TABLES,
     DOCUMENTS,
+    EVENTS,
+    PRACTICE_LINKS,
+    REPORT_ITEMS,
     REGIONS,
     TABLES_BY_NAME,
     create_table_sql,
@@ -49,6 +53,7 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
     with transaction(connection):
         for table in ALL_TABLES:
             connection.execute(create_table_sql(table))
+        _add_review_columns(connection)
         regions = pd.DataFrame(
             [
                 {
@@ -67,6 +72,53 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
         )
         connection.execute("DELETE FROM regions")
         _insert(connection, REGIONS.name, validate_frame(REGIONS, regions))
+
+
+FACT_TABLES = (EVENTS, AGREEMENTS, REPORT_ITEMS, PRACTICE_LINKS)
+
+
+def _add_review_columns(connection: duckdb.DuckDBPyConnection) -> None:
+    """Stores made before review existed get status and version: confirmed where a row has a table or
+    demo source (as a fresh load would set it), proposed otherwise."""
+    for table in FACT_TABLES:
+        present = {
+            row[0]
+            for row in connection.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                [table.name],
+            ).fetchall()
+        }
+        if "status" in present and "version" in present:
+            continue
+        entity = table.name.removesuffix("s")
+        key = table.primary_key[0]
+        connection.execute(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS status VARCHAR")
+        connection.execute(f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS version INTEGER")
+        connection.execute(
+            f"""UPDATE {table.name} t SET version = 1, status = CASE WHEN EXISTS (
+                    SELECT 1 FROM sources s JOIN documents d USING (document_id)
+                    WHERE s.entity = '{entity}' AND s.entity_id = t.{key}
+                      AND (d.source_kind = 'table' OR d.is_demo)) THEN 'confirmed' ELSE 'proposed' END
+                WHERE status IS NULL"""
+        )
+
+
+def default_status(document: dict) -> str:
+    """Rows of official tables and of the demo data start confirmed; extracted rows start proposed."""
+    return (
+        "confirmed"
+        if document.get("source_kind") == "table" or document.get("is_demo")
+        else "proposed"
+    )
+
+
+def with_review_defaults(frame: pd.DataFrame, status: str) -> pd.DataFrame:
+    """The frame with status (where not already decided) and version 1 filled in."""
+    current = frame["status"] if "status" in frame else pd.Series(None, index=frame.index)
+    return frame.assign(
+        status=current.where(current.notna(), status).astype(object),
+        version=frame["version"].fillna(1).astype("int64") if "version" in frame else 1,
+    )
 
 
 @contextlib.contextmanager
@@ -98,7 +150,10 @@ def validated_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
     document = dict(bundle.document)
     document.setdefault("ingested_at", dt.datetime.now(dt.UTC).replace(tzinfo=None))
     frames = {DOCUMENTS.name: validate_frame(DOCUMENTS, pd.DataFrame([document]))}
+    fact_tables = {table.name for table in FACT_TABLES}
     for name, frame in bundle.tables.items():
+        if name in fact_tables:
+            frame = with_review_defaults(frame, default_status(document))
         frames[name] = validate_frame(TABLES_BY_NAME[name], frame)
     return frames
 
