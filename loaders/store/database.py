@@ -169,28 +169,34 @@ def _write_batch(
     connection: duckdb.DuckDBPyConnection, batch: list[dict[str, pd.DataFrame]]
 ) -> list[dict[str, int] | None]:
     with transaction(connection):
-        hashes = [frames[DOCUMENTS.name]["sha256"].iloc[0] for frames in batch]
-        stored = _stored_hashes(connection, hashes)
-        new, seen = [], set()
-        for frames, sha in zip(batch, hashes):
-            new.append(sha not in stored and sha not in seen)
-            seen.add(sha)
-        merged = iter(
-            merge_batch(connection, [frames for frames, is_new in zip(batch, new) if is_new])
-        )
-        written = [next(merged) if is_new else None for is_new in new]
-        for name in TABLES_BY_NAME:
-            parts = [
-                frames[name]
-                for frames in written
-                if frames is not None and name in frames and not frames[name].empty
-            ]
-            if parts:
-                _insert(
-                    connection,
-                    name,
-                    pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0],
-                )
+        return write_in_transaction(connection, batch)
+
+
+def write_in_transaction(
+    connection: duckdb.DuckDBPyConnection, batch: list[dict[str, pd.DataFrame]]
+) -> list[dict[str, int] | None]:
+    """The body of store_validated for a caller that holds the transaction (e.g. a reviewed upload,
+    stored with its audit entries in one transaction)."""
+    hashes = [frames[DOCUMENTS.name]["sha256"].iloc[0] for frames in batch]
+    stored = _stored_hashes(connection, hashes)
+    new, seen = [], set()
+    for frames, sha in zip(batch, hashes):
+        new.append(sha not in stored and sha not in seen)
+        seen.add(sha)
+    merged = iter(merge_batch(connection, [frames for frames, is_new in zip(batch, new) if is_new]))
+    written = [next(merged) if is_new else None for is_new in new]
+    for name in TABLES_BY_NAME:
+        parts = [
+            frames[name]
+            for frames in written
+            if frames is not None and name in frames and not frames[name].empty
+        ]
+        if parts:
+            _insert(
+                connection,
+                name,
+                pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0],
+            )
     return [
         {name: len(frame) for name, frame in frames.items() if name != DOCUMENTS.name}
         if frames is not None

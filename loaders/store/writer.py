@@ -1,0 +1,68 @@
+"""Short write sessions for people's changes: open, write in one transaction, close; retry while busy.
+
+DuckDB lets one process at a time open the store for writing. The app therefore holds no write
+connection: each save opens the file, writes one transaction and closes it, so a `loaders` command or
+another app process gets its turn in between. A save that finds the file locked retries with
+exponential back-off and then fails with StoreBusyError, a clear message for the person saving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+from pathlib import Path
+
+import duckdb
+
+from loaders.store.database import connect, transaction
+
+# Messages DuckDB uses when another process (or another configuration in this one) holds the file.
+_BUSY_MARKERS = (
+    "could not set lock",
+    "conflicting lock",
+    "different configuration",
+    "lock on file",
+)
+DEFAULT_WAIT_SECONDS = 20.0
+
+
+class StoreBusyError(RuntimeError):
+    """The store stayed locked by another writer for the whole wait."""
+
+
+def is_busy_error(error: BaseException) -> bool:
+    """True when the error means another writer holds the store file."""
+    text = str(error).lower()
+    return isinstance(error, duckdb.Error) and any(marker in text for marker in _BUSY_MARKERS)
+
+
+def _open_with_retry(path: Path | None, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.02
+    while True:
+        try:
+            return connect(path)
+        except duckdb.Error as error:
+            if not is_busy_error(error) or time.monotonic() + delay > deadline:
+                if is_busy_error(error):
+                    raise StoreBusyError(
+                        "База данных занята другой записью (загрузка из командной строки или "
+                        f"другой редактор); изменения не сохранены, попробуйте ещё раз через минуту. "
+                        f"/ The store is busy with another writer; nothing was saved, try again. "
+                        f"({error})"
+                    ) from error
+                raise
+        time.sleep(delay * (0.5 + random.random()))
+        delay = min(delay * 2, 1.0)
+
+
+@contextlib.contextmanager
+def write_session(path: Path | None = None, wait_seconds: float = DEFAULT_WAIT_SECONDS):
+    """A connection inside one transaction: committed on success, rolled back on any error, then closed."""
+    connection = _open_with_retry(path, wait_seconds)
+    try:
+        with transaction(connection):
+            yield connection
+    finally:
+        connection.close()
