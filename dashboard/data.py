@@ -21,27 +21,32 @@ SELECT e.event_id, e.title, e.event_type, e.topic, e.date_start, e.date_end, e.d
        e.settlement_name, e.settlement_id, e.region_code, e.lat, e.lon, e.geo_precision,
        array_to_string(e.organizers, '; ') AS organizers,
        array_to_string(e.participant_cities, '; ') AS participant_cities,
-       e.participants_count, s.document_id, coalesce(s.source_count, 0) AS source_count
+       e.participants_count, s.document_id, coalesce(s.source_count, 0) AS source_count,
+       e.status, e.confidence
 FROM events e LEFT JOIN first_source s ON s.entity_id = e.event_id
+WHERE e.status <> 'rejected'
 ORDER BY e.date_start, e.event_id
 """
 AGREEMENTS_SQL = """
 SELECT a.agreement_id, a.date, year(a.date) || 'Q' || quarter(a.date) AS quarter, a.parties_count,
        array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon, a.subject,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id
-FROM agreements a ORDER BY a.date, a.agreement_id
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id,
+       a.status, a.confidence
+FROM agreements a WHERE a.status <> 'rejected' ORDER BY a.date, a.agreement_id
 """
 REPORT_ITEMS_SQL = """
 SELECT r.report_item_id, r.reporting_body, r.period AS quarter, r.item_number, r.date_start, r.date_end, r.title,
        r.goal, r.region_code, r.event_id,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id
-FROM report_items r ORDER BY r.period, r.reporting_body, r.item_number
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id,
+       r.status, r.confidence
+FROM report_items r WHERE r.status <> 'rejected' ORDER BY r.period, r.reporting_body, r.item_number
 """
 PRACTICE_LINKS_SQL = """
 SELECT p.link_id, p.from_region, p.to_region, p.practice, p.date_start,
        year(p.date_start) || 'Q' || quarter(p.date_start) AS quarter, p.evidence_type,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id
-FROM practice_links p ORDER BY p.date_start, p.link_id
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id,
+       p.status, p.confidence
+FROM practice_links p WHERE p.status <> 'rejected' ORDER BY p.date_start, p.link_id
 """
 DOCUMENTS_SQL = """
 SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo, ingested_at,
@@ -62,6 +67,7 @@ JOIN documents d USING (document_id)
 LEFT JOIN events e ON s.entity = 'event' AND e.event_id = s.entity_id
 LEFT JOIN agreements a ON s.entity = 'agreement' AND a.agreement_id = s.entity_id
 LEFT JOIN practice_links p ON s.entity = 'practice_link' AND p.link_id = s.entity_id
+WHERE coalesce(e.status, a.status, p.status, 'confirmed') <> 'rejected'
 """
 _CATEGORY_COLUMNS = (
     "event_type",
@@ -74,6 +80,7 @@ _CATEGORY_COLUMNS = (
     "genre",
     "kind",
     "entity",
+    "status",
 )
 _DATE_COLUMNS = ("date_start", "date_end", "date", "published_date")
 
@@ -165,11 +172,37 @@ def store_path() -> Path:
 
 
 def load_atlas() -> Atlas | None:
-    """Every table of the configured store, or None when the store file does not exist yet."""
+    """Every table of the configured store, or None when the store file does not exist yet. Rejected
+    rows are left out here, so no page counts them; proposed rows carry status «proposed»."""
     path = store_path()
     if not path.exists():
         return None
-    return _read_atlas(str(path), database_version(path))
+    try:
+        return _read_atlas(str(path), database_version(path))
+    except duckdb.BinderException:  # a store made before review statuses: add them once, then read
+        from loaders.store.writer import write_session
+
+        with write_session(path):
+            pass
+        return _read_atlas(str(path), database_version(path))
+
+
+def review_queue(regions: tuple[str, ...] | None, status: str | None) -> pd.DataFrame:
+    """Facts to review, lowest confidence first (not cached: it must show the latest decisions)."""
+    from loaders.review import review_queue as queue
+    from loaders.store.writer import read_session
+
+    with read_session(store_path()) as connection:
+        return queue(connection, list(regions) if regions else None, status)
+
+
+def row_history(entity_id: str) -> pd.DataFrame:
+    """The audit entries of one row (not cached)."""
+    from loaders.review import row_history as history
+    from loaders.store.writer import read_session
+
+    with read_session(store_path()) as connection:
+        return history(connection, entity_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -14,6 +14,7 @@ from loaders.model.quarters import quarter_label, quarter_range, shift_quarter
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, TOPIC_LABELS
 
 QUARTER_KEY, REGIONS_KEY, TYPES_KEY, TOPICS_KEY = "f_quarters", "f_regions", "f_types", "f_topics"
+CONFIRMED_KEY, PARAM_CONFIRMED = "f_confirmed", "confirmed"
 PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC = (
     "from",
     "to",
@@ -33,6 +34,7 @@ class ViewFilter:
     regions: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    confirmed_only: bool = False  # «только подтверждённые»: leave out proposed (unreviewed) rows
 
     def quarters(self) -> list[str]:
         if not self.quarter_from or not self.quarter_to:
@@ -41,6 +43,13 @@ class ViewFilter:
 
     def previous_quarter(self) -> str | None:
         return shift_quarter(self.quarter_to, -1) if self.quarter_to else None
+
+
+def _reviewed(frame: pd.DataFrame, view: ViewFilter) -> pd.Series:
+    """True for rows the view shows by status (rejected rows never reach the pages)."""
+    if not view.confirmed_only or "status" not in frame:
+        return pd.Series(True, index=frame.index)
+    return frame["status"].astype("string").eq("confirmed").fillna(False).astype(bool)
 
 
 def _in_quarters(quarters: pd.Series, view: ViewFilter) -> pd.Series:
@@ -65,7 +74,7 @@ def apply_to_events(
         mask &= events["event_type"].isin(view.event_types)
     if view.topics:
         mask &= events["topic"].isin(view.topics)
-    return events[mask]
+    return events[mask & _reviewed(events, view)]
 
 
 def apply_to_agreements(
@@ -79,7 +88,7 @@ def apply_to_agreements(
     )
     if view.regions:
         mask &= agreements["region_code"].isin(view.regions)
-    return agreements[mask]
+    return agreements[mask & _reviewed(agreements, view)]
 
 
 def apply_to_links(
@@ -92,7 +101,7 @@ def apply_to_links(
         mask = _in_quarters(links["quarter"], view) | links["quarter"].isna()
     if view.regions:
         mask &= links["from_region"].isin(view.regions) | links["to_region"].isin(view.regions)
-    return links[mask]
+    return links[mask & _reviewed(links, view)]
 
 
 def apply_to_report_items(items: pd.DataFrame, view: ViewFilter) -> pd.DataFrame:
@@ -100,7 +109,7 @@ def apply_to_report_items(items: pd.DataFrame, view: ViewFilter) -> pd.DataFrame
     mask = _in_quarters(items["quarter"], view)
     if view.regions:
         mask &= items["region_code"].isin(view.regions)
-    return items[mask]
+    return items[mask & _reviewed(items, view)]
 
 
 def available_quarters(events: pd.DataFrame) -> list[str]:
@@ -131,6 +140,7 @@ def _seed_state_from_url(quarters: list[str], regions: list[str]) -> None:
     st.session_state[REGIONS_KEY] = _valid(params.get_all(PARAM_REGION), regions)
     st.session_state[TYPES_KEY] = _valid(params.get_all(PARAM_TYPE), list(EVENT_TYPE_LABELS))
     st.session_state[TOPICS_KEY] = _valid(params.get_all(PARAM_TOPIC), list(TOPIC_LABELS))
+    st.session_state[CONFIRMED_KEY] = params.get(PARAM_CONFIRMED) == "1"
     st.session_state[_INITIALISED] = True
 
 
@@ -145,7 +155,9 @@ def _mirror_state_to_url(view: ViewFilter, full_range: tuple[str, str] | None) -
     ):
         if values:
             wanted[key] = list(values)
-    for key in (PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC):
+    if view.confirmed_only:
+        wanted[PARAM_CONFIRMED] = "1"
+    for key in (PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC, PARAM_CONFIRMED):
         current = st.query_params.get_all(key)
         target = wanted.get(key)
         target_list = [target] if isinstance(target, str) else (target or [])
@@ -205,7 +217,19 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
             format_func=TOPIC_LABELS.get,
             placeholder="Все темы",
         )
-    view = ViewFilter(first, last, tuple(chosen_regions), tuple(chosen_types), tuple(chosen_topics))
+        confirmed_only = st.toggle(
+            "только подтверждённые",
+            key=CONFIRMED_KEY,
+            help="Скрыть предложенные (ещё не проверенные) факты, извлечённые из документов",
+        )
+    view = ViewFilter(
+        first,
+        last,
+        tuple(chosen_regions),
+        tuple(chosen_types),
+        tuple(chosen_topics),
+        confirmed_only,
+    )
     _mirror_state_to_url(view, (quarters[0], quarters[-1]) if quarters else None)
     return view
 

@@ -181,10 +181,11 @@ def _stored_user(connection: duckdb.DuckDBPyConnection, name: str) -> User | Non
     return User(user_name, role, tuple(regions or ()))
 
 
-def sign_in(
+def attempt_sign_in(
     connection: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.datetime | None = None
-) -> str:
-    """Check the password and open a session; returns its token. Call inside a write transaction.
+) -> tuple[str | None, str | None]:
+    """Check the password and open a session: (token, None), or (None, why refused). It raises nothing,
+    so the caller's transaction commits the failure count too.
 
     Each failure counts; after MAX_FAILED_LOGINS the account is locked for LOCK_MINUTES. The refusal
     message is the same for an unknown name and a wrong password.
@@ -194,13 +195,13 @@ def sign_in(
         "SELECT password_hash, is_active, failed_logins, locked_until FROM users WHERE user_name = ?",
         [name],
     ).fetchall()
-    refused = LoginError("неверное имя или пароль / wrong user name or password")
+    refused = "неверное имя или пароль / wrong user name or password"
     if not rows:
         _verify(_DUMMY_HASH, password)
-        raise refused
+        return None, refused
     password_hash, is_active, failed, locked_until = rows[0]
     if locked_until is not None and locked_until > now:
-        raise LoginError(
+        return None, (
             f"слишком много неудачных попыток; вход закрыт до {locked_until:%H:%M} UTC / "
             "too many failed attempts; account locked"
         )
@@ -211,7 +212,7 @@ def sign_in(
             "UPDATE users SET failed_logins = ?, locked_until = ? WHERE user_name = ?",
             [0 if lock else failed, lock, name],
         )
-        raise refused
+        return None, refused
     connection.execute(
         "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE user_name = ?", [name]
     )
@@ -221,6 +222,17 @@ def sign_in(
         "INSERT INTO sessions VALUES (?, ?, ?, ?)",
         [_token_hash(token), name, now, now + dt.timedelta(hours=SESSION_HOURS)],
     )
+    return token, None
+
+
+def sign_in(
+    connection: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.datetime | None = None
+) -> str:
+    """attempt_sign_in that raises LoginError when refused (the failure count is then only kept if
+    the caller commits anyway; pages use attempt_sign_in)."""
+    token, refusal = attempt_sign_in(connection, name, password, now)
+    if refusal:
+        raise LoginError(refusal)
     return token
 
 

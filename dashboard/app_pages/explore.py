@@ -9,7 +9,12 @@ from dashboard.analysis import aggregations
 
 from dashboard import data, filters
 from dashboard.app_pages.common import demo_notice, source_caption
-from loaders.model.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_LABELS, GENRE_LABELS
+from loaders.model.vocabulary import (
+    EVENT_TYPE_LABELS,
+    EVIDENCE_LABELS,
+    GENRE_LABELS,
+    STATUS_LABELS,
+)
 
 TABLES = {
     "events": "События",
@@ -61,6 +66,8 @@ if "event_type" in rows:
     rows = rows.assign(event_type=rows["event_type"].astype("string").map(EVENT_TYPE_LABELS))
 if "evidence_type" in rows:
     rows = rows.assign(evidence_type=rows["evidence_type"].astype("string").map(EVIDENCE_LABELS))
+if "status" in rows:  # proposed facts are marked: «предложено» until someone reviews them
+    rows = rows.assign(status=rows["status"].astype("string").map(STATUS_LABELS))
 
 st.metric("Найдено строк", len(rows))
 visible = rows.drop(columns=[c for c in ("lat", "lon", "settlement_id", "quarter") if c in rows])
@@ -107,4 +114,14 @@ else:
         f"<div style='white-space: pre-wrap; max-height: 480px; overflow-y: auto; font-size: 0.9em'>"
         f"{aggregations.highlight_passages(document['full_text'], marked)}</div>"
     )
+with st.expander("История записи (журнал изменений)"):
+    row_id = st.selectbox(
+        "Запись", list(rows.iloc[:, 0].head(MAX_ROWS_SHOWN)), index=None, key="explore_history_id"
+    )
+    if row_id:
+        history = data.row_history(row_id)
+        if history.empty:
+            st.caption("Изменений не было: запись такая, какой её прочитали из источника.")
+        else:
+            st.dataframe(history, width="stretch", hide_index=True)
 source_caption(atlas)

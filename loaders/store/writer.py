@@ -37,12 +37,14 @@ def is_busy_error(error: BaseException) -> bool:
     return isinstance(error, duckdb.Error) and any(marker in text for marker in _BUSY_MARKERS)
 
 
-def _open_with_retry(path: Path | None, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+def _open_with_retry(
+    path: Path | None, wait_seconds: float, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     delay = 0.02
     while True:
         try:
-            return connect(path)
+            return connect(path, read_only=read_only)
         except duckdb.Error as error:
             if not is_busy_error(error) or time.monotonic() + delay > deadline:
                 if is_busy_error(error):
@@ -64,5 +66,15 @@ def write_session(path: Path | None = None, wait_seconds: float = DEFAULT_WAIT_S
     try:
         with transaction(connection):
             yield connection
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def read_session(path: Path | None = None, wait_seconds: float = DEFAULT_WAIT_SECONDS):
+    """A read-only connection that waits (as write_session does) while a writer holds the store."""
+    connection = _open_with_retry(path, wait_seconds, read_only=True)
+    try:
+        yield connection
     finally:
         connection.close()
