@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
 import duckdb
 import pytest
@@ -18,9 +19,17 @@ from loaders.store.audit import read_audit
 from loaders.store.writer import write_session
 
 
+@pytest.fixture(scope="module")
+def store_template(fixture_db, tmp_path_factory):
+    return writable_store(fixture_db, tmp_path_factory.mktemp("review_store"))
+
+
 @pytest.fixture()
-def store(fixture_db, tmp_path):
-    return writable_store(fixture_db, tmp_path)
+def store(store_template, tmp_path):
+    """A fresh copy for each test (tests write)."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(store_template, path)
+    return path
 
 
 def _one(path, sql, parameters=()):
@@ -153,7 +162,9 @@ def test_second_save_of_the_same_row_is_refused(store):
 def test_correct_and_undo_are_audited(store):
     agreement_id = _news_ids(store)["agreement"]
     with write_session(store) as connection:
-        changed = correct(connection, as_user("khm"), agreement_id, "settlement_name", "Нефтеюганск")
+        changed = correct(
+            connection, as_user("khm"), agreement_id, "settlement_name", "Нефтеюганск"
+        )
     assert changed["settlement_name"] == "Нефтеюганск" and changed["lat"] != pytest.approx(61.25)
     with duckdb.connect(str(store), read_only=True) as connection:
         entries = read_audit(connection, entity_id=agreement_id)
@@ -180,9 +191,9 @@ def test_undo_refused_after_a_later_change(store):
     with pytest.raises(VersionConflictError, match="изменено позже"):
         with write_session(store) as connection:
             undo(connection, as_user("khm"), first)
-    assert _one(store, "SELECT date_start, date_end FROM events WHERE event_id = ?", [event_id]) == [
-        (dt.date(2024, 3, 17), dt.date(2024, 3, 17))
-    ]
+    assert _one(
+        store, "SELECT date_start, date_end FROM events WHERE event_id = ?", [event_id]
+    ) == [(dt.date(2024, 3, 17), dt.date(2024, 3, 17))]
 
 
 @pytest.mark.parametrize(
