@@ -75,7 +75,7 @@ def sniff_suffix(name: str, data: bytes) -> str:
         else:
             actual = ".txt"
     textual = {".txt", ".md", ".csv", ".json", ".html", ".htm"}
-    if claimed != actual and not (claimed in textual and actual in textual):
+    if claimed and claimed != actual and not (claimed in textual and actual in textual):
         raise UploadError(
             f"{name}: по содержимому это {actual}, а не {claimed or 'файл без расширения'} / "
             f"the content is {actual}, not {claimed}"
@@ -170,7 +170,7 @@ def _mark_stored_matches(connection, frames: dict[str, pd.DataFrame], facts: pd.
         for row in facts.itertuples()
         if row.entity == "event" and row.entity_id not in kept
     }
-    return facts.assign(note=facts["entity_id"].map(notes).fillna(""))
+    return facts.assign(note=[notes.get(entity_id, "") for entity_id in facts["entity_id"]])
 
 
 def preview_upload(name: str, data: bytes, workdir: Path, db_path: Path | None = None) -> Preview:
@@ -180,6 +180,7 @@ def preview_upload(name: str, data: bytes, workdir: Path, db_path: Path | None =
 
     try:
         suffix = sniff_suffix(name, data)
+        Path(workdir).mkdir(parents=True, exist_ok=True)
         path = Path(workdir) / _safe_name(name, suffix)
         path.write_bytes(data)
         kind, bundle = _read_bundle(path, suffix)
@@ -269,7 +270,7 @@ def save_upload(
             if touched or preview.kind == "table":
                 regions = [record.get(c) for c in FACTS[entity].region_columns]
                 require_region(user, [r if isinstance(r, str) else None for r in regions], "записи")
-        statuses = frame[key].map(decisions).fillna(frame["status"])
+        statuses = [decisions.get(i) or status for i, status in zip(frame[key], frame["status"])]
         frames[table_name] = frame.assign(status=statuses)
     counts = write_in_transaction(connection, [frames])[0]
     if counts is None:
