@@ -266,3 +266,31 @@ def test_cli_users_review_and_audit(store, capsys, monkeypatch):
     assert main(["audit", "--json", "--user", "olga", "--db", str(store)]) == 0
     audit = json.loads(capsys.readouterr().out)
     assert [entry["action"] for entry in audit] == ["accept"] * len(ids)
+
+
+def test_a_save_while_another_process_writes_waits_then_fails_clearly(store, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from loaders.store.writer import StoreBusyError
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
+         "time.sleep(4)", str(store)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        with pytest.raises(StoreBusyError, match="изменения не сохранены"):
+            with write_session(store, wait_seconds=1.0) as connection:
+                accept(connection, as_user("admin"), [("ev_never_reached", None)])
+        assert time.monotonic() - started >= 0.5  # it waited, with back-off, before giving up
+    finally:
+        holder.wait(timeout=20)
+    with write_session(
+        store, wait_seconds=10
+    ) as connection:  # the lock is gone: the save goes through
+        assert connection.execute("SELECT count(*) FROM events").fetchall()[0][0] > 0

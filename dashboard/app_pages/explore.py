@@ -9,6 +9,7 @@ from dashboard.analysis import aggregations
 
 from dashboard import data, filters
 from dashboard.app_pages.common import demo_notice, source_caption
+from loaders.model.schema import column_label
 from loaders.model.vocabulary import (
     EVENT_TYPE_LABELS,
     EVIDENCE_LABELS,
@@ -123,5 +124,5 @@ with st.expander("История записи (журнал изменений)"
         if history.empty:
             st.caption("Изменений не было: запись такая, какой её прочитали из источника.")
         else:
-            st.dataframe(history, width="stretch", hide_index=True)
+            st.dataframe(history.rename(columns=column_label), width="stretch", hide_index=True)
 source_caption(atlas)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import account, data
 from loaders.accounts import NotAuthorisedError
+from loaders.model.schema import column_label
 from loaders.model.vocabulary import STATUS_LABELS
 from loaders.review import FACTS, ReviewError, accept, correct, reject, undo
 from loaders.store.writer import StoreBusyError, write_session
@@ -131,7 +132,7 @@ st.subheader("Мои изменения")
 history = data.row_history(row_id)
 if not history.empty:
     st.caption(f"История записи {row_id}")
-    st.dataframe(history, width="stretch", hide_index=True)
+    st.dataframe(history.rename(columns=column_label), width="stretch", hide_index=True)
 with st.form("review_undo"):
     audit_id = st.number_input("№ записи журнала", min_value=1, step=1, key="review_undo_id")
     if st.form_submit_button("Отменить изменение"):

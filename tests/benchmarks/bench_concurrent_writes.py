@@ -113,6 +113,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=40)
     parser.add_argument("--copies", type=int, default=20)
+    parser.add_argument(
+        "--editor-delay",
+        type=float,
+        default=4.0,
+        help="seconds between starting the CLI and the editors (the CLI takes ~3 s to start)",
+    )
     args = parser.parse_args()
     import duckdb
 
@@ -140,7 +146,7 @@ def main() -> None:
             for name, own, seed in (("editor_a", own_a, 11), ("editor_b", own_b, 12))
         ]
         cli.start()
-        time.sleep(0.5)  # the load is under way when the editors start
+        time.sleep(args.editor_delay)  # the load is under way when the editors start
         for process in editors:
             process.start()
         outcomes = dict(results.get() for _ in range(len(editors) + 1))
