@@ -167,7 +167,8 @@ def test_editor_uploads_corrects_accepts_and_finds_it_confirmed(server, browser,
     reader.get_by_text("Календарь").first.wait_for()
     _wait_idle(reader)
     assert reader.get_by_text("В этом квартале событий нет").count() == 0
-    assert "Чистая Обь" in reader.content()
+    # the calendar (a Plotly chart, drawn after the page's script ends) names the confirmed event
+    reader.wait_for_function("() => document.body.innerHTML.includes('Чистая Обь')")
 
 
 def test_viewer_sees_no_write_controls_and_urls_grant_nothing(server, browser):
