@@ -136,3 +136,34 @@ def test_upload_page_limits_and_uploader_for_editors(store):
     at = sign_in(open_app("app_pages/upload.py"), "khm")
     assert not at.exception
     assert any("не больше" in c.value and "МБ" in c.value for c in at.caption)
+
+
+def test_places_with_only_proposed_events_are_hollow():
+    import pandas as pd
+
+    from dashboard import maps
+    from dashboard.analysis.aggregations import settlement_activity
+    from dashboard.filters import ViewFilter, apply_to_events
+
+    events = pd.DataFrame(
+        {
+            "event_id": ["ev_1", "ev_2", "ev_3"],
+            "title": ["Форум", "Субботник", "Квест"],
+            "event_type": ["forum", "action", "quest"],
+            "topic": ["ecology"] * 3,
+            "date_start": pd.to_datetime(["2024-01-10", "2024-01-11", "2024-02-01"]),
+            "quarter": ["2024Q1"] * 3,
+            "settlement_name": ["Сургут", "Сургут", "Тюмень"],
+            "region_code": ["RU-KHM", "RU-KHM", "RU-TYU"],
+            "lat": [61.25, 61.25, 57.15],
+            "lon": [73.42, 73.42, 65.53],
+            "document_id": ["doc_a", "doc_b", "doc_c"],
+            "status": ["confirmed", "proposed", "proposed"],
+        }
+    )
+    features = maps.settlement_features(settlement_activity(events))["features"]
+    hollow = {f["properties"]["tooltip"].split(":")[0]: f["properties"]["hollow"] for f in features}
+    assert hollow == {"Сургут": False, "Тюмень": True}
+    confirmed = apply_to_events(events, ViewFilter(confirmed_only=True))
+    assert list(confirmed["event_id"]) == ["ev_1"]
+    assert len(apply_to_events(events, ViewFilter())) == 3

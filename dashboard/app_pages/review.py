@@ -114,9 +114,14 @@ row_id = st.selectbox(
 row = shown.set_index("entity_id").loc[row_id]
 st.caption(f"Фрагмент: «{row['passage']}»" if isinstance(row["passage"], str) else "")
 with st.form("review_correct", clear_on_submit=True):
-    field = st.selectbox("Поле", FACTS[row["entity"]].fields, key="review_field")
+    field = st.selectbox(
+        "Поле",
+        FACTS[row["entity"]].fields,
+        key="review_field",
+        format_func=lambda name: "Направление связи" if name == "direction" else column_label(name),
+    )
     value = st.text_input(
-        "Новое значение (даты ГГГГ-ММ-ДД; для «direction» — любое: концы связи меняются местами)",
+        "Новое значение (даты ГГГГ-ММ-ДД; для направления связи — любое: концы меняются местами)",
         key="review_value",
     )
     fix, fix_and_accept = st.columns(2)

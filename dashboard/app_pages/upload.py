@@ -33,7 +33,8 @@ ENTITY_LABELS = {
     "report_item": "Пункт отчёта",
     "practice_link": "Связь практик",
 }
-DECISIONS = {"": None, "принять": "confirmed", "отклонить": "rejected"}
+NO_DECISION = "—"
+DECISIONS = {NO_DECISION: None, "принять": "confirmed", "отклонить": "rejected"}
 PREVIEWS_KEY = "upload_previews"
 
 st.title("Загрузка документов и таблиц")
@@ -78,7 +79,7 @@ if pending:
 def _editor_frame(facts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Решение": "",
+            "Решение": NO_DECISION,
             "Вид": facts["entity"].map(ENTITY_LABELS),
             "Что": facts["summary"],
             "Дата": pd.to_datetime(facts["date"]).dt.date,
@@ -118,7 +119,7 @@ for upload in uploads:
         continue
     if preview.already_stored:
         st.warning("Этот файл уже загружен: сохранение ничего не изменит.")
-    for warning in preview.warnings[:5]:
+    for warning in list(dict.fromkeys(preview.warnings))[:5]:
         st.caption(warning)
     if preview.facts.empty:
         st.caption("Фактов не найдено: сохранится только сам документ.")
