@@ -132,8 +132,10 @@ def _settlement_region(name: str) -> str | None:
 @st.cache_data(show_spinner="Загрузка данных…", max_entries=4)
 def _read_atlas(db_path: str, version: str) -> Atlas:
     from dashboard.analysis.network import joint_event_links
+    from loaders.store.writer import read_session
 
-    with duckdb.connect(db_path, read_only=True) as connection:
+    # read_session waits while a save (this process or another) holds the file, instead of failing
+    with read_session(Path(db_path)) as connection:
 
         def read(sql: str) -> pd.DataFrame:
             return _tidy(connection.execute(sql).df())
@@ -207,7 +209,9 @@ def row_history(entity_id: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _read_document(db_path: str, version: str, document_id: str) -> dict | None:
-    with duckdb.connect(db_path, read_only=True) as connection:
+    from loaders.store.writer import read_session
+
+    with read_session(Path(db_path)) as connection:
         rows = connection.execute(
             "SELECT document_id, file_name, title, genre, source, full_text, is_demo FROM documents WHERE document_id = ?",
             [document_id],
@@ -232,7 +236,9 @@ def load_document(document_id: str) -> dict | None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _read_passages(db_path: str, version: str, entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
-    with duckdb.connect(db_path, read_only=True) as connection:
+    from loaders.store.writer import read_session
+
+    with read_session(Path(db_path)) as connection:
         return connection.execute(
             """
             SELECT s.entity_id, s.document_id, d.file_name,

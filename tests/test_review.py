@@ -294,3 +294,30 @@ def test_a_save_while_another_process_writes_waits_then_fails_clearly(store, tmp
         store, wait_seconds=10
     ) as connection:  # the lock is gone: the save goes through
         assert connection.execute("SELECT count(*) FROM events").fetchall()[0][0] > 0
+
+
+def test_reads_in_the_app_process_wait_for_a_save_in_another_thread(store):
+    """DuckDB refuses a read-only connection while this process has the file open for writing; the
+    dashboard's reads go through read_session, which waits for the save instead of failing."""
+    import threading
+    import time
+
+    from loaders.store.writer import read_session
+
+    opened = threading.Event()
+
+    def save():
+        with write_session(store) as connection:
+            opened.set()
+            time.sleep(1.0)
+            connection.execute("UPDATE events SET version = version + 1")
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    opened.wait(10)
+    with pytest.raises(duckdb.ConnectionException):
+        duckdb.connect(str(store), read_only=True)
+    with read_session(store) as connection:
+        versions = connection.execute("SELECT min(version) FROM events").fetchall()
+    saver.join()
+    assert versions == [(2,)]  # it read after the save committed
