@@ -17,6 +17,9 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
+if data.store_path().exists() and not data.store_is_current():
+    st.error(f"{data.store_path()}: {data.OUTDATED_MESSAGE}")
+    st.stop()
 if account.render_account_box() is None and account.login_required():
     st.info("Атлас закрыт: войдите, чтобы читать данные.")
     st.stop()

@@ -197,6 +197,14 @@ def _update(
         )
 
 
+def _refresh_derived(connection, fact: Fact, entity_id: str) -> None:
+    """An event's joint-event links depend on its place: derive them again after a change."""
+    if fact.entity == "event":
+        from loaders.store.database import refresh_joint_event_links
+
+        refresh_joint_event_links(connection, [entity_id])
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -386,6 +394,7 @@ def correct(
         return {}
     _check_new_regions(user, fact, row, changes)
     _update(connection, fact, entity_id, changes, int(row["version"]))
+    _refresh_derived(connection, fact, entity_id)
     changed_at = _now()
     for column, new in changes.items():
         append_audit(
@@ -462,6 +471,7 @@ def undo(
         changes[entry.field] = _stored_value(fact.table, entry.field, before)
     _check_new_regions(user, fact, row, changes)
     _update(connection, fact, entity_id, changes, int(row["version"]))
+    _refresh_derived(connection, fact, entity_id)
     changed_at = _now()
     for column, restored in changes.items():
         append_audit(

@@ -75,16 +75,6 @@ def test_demo_documents_start_confirmed(fixture_db, tmp_path):
     ]
 
 
-def test_an_older_store_gets_statuses_on_open(store):
-    with duckdb.connect(str(store)) as connection:
-        connection.execute("ALTER TABLE agreements DROP COLUMN status")
-        connection.execute("ALTER TABLE agreements DROP COLUMN version")
-    with write_session(store):
-        pass
-    statuses = dict(_one(store, "SELECT status, count(*) FROM agreements GROUP BY status"))
-    assert statuses == {"confirmed": 2, "proposed": 1}  # 2 from the table, 1 extracted
-
-
 def test_viewer_and_unknown_sessions_cannot_write(store):
     event_id = _news_ids(store)["event"]
     with pytest.raises(NotAuthorisedError):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.paths import CACHE_DIR
+from loaders.paths import CACHE_DIR, GAZETTEER_CORRECTIONS_CSV
 from loaders.geo.regions import RegionIndex, lemma_key, normalize_name, region_index
 
 GAZETTEER_CACHE = CACHE_DIR / "gazetteer-v6.parquet"
@@ -203,15 +203,41 @@ def build_gazetteer_frame(regions: RegionIndex) -> pd.DataFrame:
 
 
 def load_gazetteer_frame(cache: Path = GAZETTEER_CACHE) -> pd.DataFrame:
-    """The gazetteer table, from the Parquet cache (built on first use)."""
+    """The gazetteer table, from the Parquet cache (built on first use), with the region corrections of
+    data/reference/gazetteer_corrections.csv applied (after the cache, so a new correction needs no
+    rebuild)."""
     if cache.exists():
-        return pd.read_parquet(cache)
+        return correct_regions(pd.read_parquet(cache))
     frame = build_gazetteer_frame(region_index())
     cache.parent.mkdir(parents=True, exist_ok=True)
     temporary = cache.with_suffix(".tmp")
     frame.to_parquet(temporary, index=False)
     temporary.replace(cache)
-    return frame
+    return correct_regions(frame)
+
+
+def correct_regions(frame: pd.DataFrame, path: Path = GAZETTEER_CORRECTIONS_CSV) -> pd.DataFrame:
+    """GeoNames regions that `python -m loaders check-geography` showed wrong, replaced by hand-checked
+    ones; a correction whose GeoNames region no longer matches fails loudly (the source changed)."""
+    corrections = pd.read_csv(path, dtype=str).set_index("settlement_id")
+    current = frame.set_index("settlement_id")["region_code"]
+    stale = [
+        settlement_id
+        for settlement_id, correction in corrections.iterrows()
+        if current.get(settlement_id)
+        not in (correction["geonames_region"], correction["region_code"])
+    ]
+    if stale:
+        raise ValueError(
+            f"{path.name}: settlement_id {', '.join(stale)} missing from GeoNames or its region "
+            "changed; re-run `python -m loaders check-geography` and update the file"
+        )
+    rows = frame["settlement_id"].isin(corrections.index)
+    corrected = frame.copy()
+    corrected.loc[rows, "region_code"] = frame.loc[rows, "settlement_id"].map(
+        corrections["region_code"]
+    )
+    return corrected
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -230,12 +256,10 @@ class Gazetteer:
         self._by_name: dict[str, list[Settlement]] = {}
         self._by_lemma: dict[str, list[Settlement]] = {}
         self._by_form: dict[str, list[Settlement]] = {}
-        self.settlements_by_id: dict[str, Settlement] = {}
         for row in frame.itertuples(index=False):
             settlement = Settlement(
                 row.settlement_id, row.name, row.region_code, row.lat, row.lon, int(row.population)
             )
-            self.settlements_by_id[settlement.settlement_id] = settlement
             for key in row.name_keys.split("|"):
                 self._by_name.setdefault(key, []).append(settlement)
             for key in row.lemma_keys.split("|"):

@@ -115,10 +115,6 @@ class RegionIndex:
             if region.geonames_admin1
         }
 
-    def lemma_keys(self) -> dict[str, str]:
-        """Every known region name as a lemma key → code (for finding regions in running text)."""
-        return dict(self._by_lemma)
-
 
 def read_regions(path: Path = REGIONS_CSV) -> list[Region]:
     """Rows of the hand-written regions reference."""

@@ -1,4 +1,4 @@
-"""Controlled vocabularies: event types, topics, genres and evidence types, with Russian words for each."""
+"""Controlled vocabularies: event types, topics, genres, evidence types and the other coded values."""
 
 from __future__ import annotations
 
@@ -161,3 +161,9 @@ STATUSES = ("proposed", "confirmed", "rejected")
 STATUS_LABELS = {"proposed": "предложено", "confirmed": "подтверждено", "rejected": "отклонено"}
 ROLES = ("viewer", "editor", "admin")
 ROLE_LABELS = {"viewer": "читатель", "editor": "редактор", "admin": "администратор"}
+# Allowed values of the other coded columns (the schema enforces them; see loaders.model.schema).
+GENRES = tuple(GENRE_LABELS)
+DATE_PRECISIONS = ("day", "month", "quarter", "year")
+GEO_PRECISIONS = ("settlement", "region", "country")
+SOURCE_KINDS = ("text", "table")
+SOURCE_ENTITIES = ("event", "agreement", "report_item", "practice_link", "joint_event_link")

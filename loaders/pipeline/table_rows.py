@@ -19,7 +19,15 @@ from loaders.geo.regions import RegionIndex, UnknownRegionError, normalize_name,
 from loaders.model.bundle import Bundle
 from loaders.model.ids import document_id, sha256_hex, stable_id
 from loaders.model.quarters import quarter_key
-from loaders.model.schema import AGREEMENTS, EVENTS, PLACES, PRACTICE_LINKS, REPORT_ITEMS, SOURCES
+from loaders.model.schema import (
+    AGREEMENTS,
+    EVENTS,
+    PLACES,
+    PRACTICE_LINKS,
+    REPORT_ITEMS,
+    SOURCES,
+    frame_from_rows,
+)
 from loaders.model.vocabulary import event_type_from_text, evidence_type_from_text, topic_from_text
 from loaders.read.tables import RawRow, TableLoadError, read_table_file
 from loaders.read.textio import UnreadableFileError
@@ -71,7 +79,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "parties": ("стороны", "участники соглашения", "стороны соглашения", "parties"),
     "subject": ("предмет", "предмет соглашения", "subject"),
     "reporting_body": ("орган", "отчитывающийся орган", "совет", "reporting_body", "body"),
-    "period": ("период", "отчетный период", "квартал", "period"),
+    "quarter": ("период", "отчетный период", "квартал", "отчетный квартал", "period", "quarter"),
     "item_number": ("№", "номер", "№ п п", "n", "no", "item_number"),
     "goal": ("цель", "goal"),
     "from_region": (
@@ -108,7 +116,7 @@ _HEADER_LOOKUP = {
 REQUIRED_FIELDS = {
     "events": ("date", "title"),
     "agreements": ("date", "parties"),
-    "report_items": ("reporting_body", "period", "date", "title"),
+    "report_items": ("reporting_body", "quarter", "date", "title"),
     "practice_links": ("from_region", "to_region", "practice"),
 }
 HEADER_LABELS = {  # how a missing column is named back to the user
@@ -116,7 +124,7 @@ HEADER_LABELS = {  # how a missing column is named back to the user
     "title": "Мероприятие / title",
     "parties": "Стороны / parties",
     "reporting_body": "Орган / reporting_body",
-    "period": "Период / period",
+    "quarter": "Квартал / quarter",
     "from_region": "Откуда / from_region",
     "to_region": "Куда / to_region",
     "practice": "Практика / practice",
@@ -146,7 +154,7 @@ def detect_kind(fields: dict[str, str]) -> str:
     """events, agreements, report_items or practice_links, from the recognised columns."""
     if "from_region" in fields or "to_region" in fields:
         return "practice_links"
-    if "reporting_body" in fields or ("goal" in fields and "period" in fields):
+    if "reporting_body" in fields or ("goal" in fields and "quarter" in fields):
         return "report_items"
     if "parties" in fields or "parties_count" in fields:
         return "agreements"
@@ -374,12 +382,12 @@ def _convert_agreement(row, fields, ctx, out) -> None:
     out["places"].append(_place_row(place, row, ctx))
 
 
-def _period_key(value: str, fields) -> str:
+def _quarter_key(value: str, fields) -> str:
     try:
         span = parse_date(value)
     except DateParseError as error:
         raise _RowProblem(
-            _label(fields, "period"),
+            _label(fields, "quarter"),
             f"не удалось прочитать период «{value}» (ожидается «IV квартал 2023» или 2023Q4) / cannot read period",
         ) from error
     return quarter_key(span.start)
@@ -387,7 +395,7 @@ def _period_key(value: str, fields) -> str:
 
 def _convert_report_item(row, fields, ctx, out) -> None:
     body = _required(row, fields, "reporting_body")
-    period = _period_key(_required(row, fields, "period"), fields)
+    quarter = _quarter_key(_required(row, fields, "quarter"), fields)
     title = _required(row, fields, "title")
     span = _date(row, fields)
     place = _place(row, fields, ctx)
@@ -399,7 +407,7 @@ def _convert_report_item(row, fields, ctx, out) -> None:
             "confidence": 1.0,
             "extraction_reason": _table_reason(row, ctx),
             "reporting_body": body,
-            "period": period,
+            "quarter": quarter,
             "item_number": _count(row, fields, "item_number"),
             "date_start": span.start,
             "date_end": span.end,
@@ -457,9 +465,14 @@ TABLE_SCHEMAS = {
 }
 
 
+_FACT_TABLES = {"events", "agreements", "report_items", "practice_links"}
+
+
 def _frame(name: str, rows: list[dict | None]) -> pd.DataFrame:
-    columns = TABLE_SCHEMAS[name].column_names
-    return pd.DataFrame([row for row in rows if row is not None], columns=columns)
+    rows = [row for row in rows if row is not None]
+    if name in _FACT_TABLES:  # rows of an official table count as reviewed (see loaders.review)
+        rows = [{**row, "status": "confirmed", "version": 1} for row in rows]
+    return frame_from_rows(TABLE_SCHEMAS[name], rows)
 
 
 def load_table_file(
