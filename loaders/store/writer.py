@@ -15,8 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from loaders.paths import database_path
-from loaders.store.database import connect, ensure_schema, transaction
+from loaders.store.database import connect, transaction
 
 # Messages DuckDB uses when another process (or another configuration in this one) holds the file.
 _BUSY_MARKERS = (
@@ -38,31 +37,6 @@ def is_busy_error(error: BaseException) -> bool:
     return isinstance(error, duckdb.Error) and any(marker in text for marker in _BUSY_MARKERS)
 
 
-def _schema_is_current(connection: duckdb.DuckDBPyConnection) -> bool:
-    """True when the review tables and columns exist (then ensure_schema's refresh can be skipped)."""
-    found = connection.execute(
-        "SELECT count(*) FROM information_schema.columns WHERE (table_name IN ('users', 'sessions', "
-        "'audit') AND column_name = 'user_name') OR (column_name IN ('status', 'version') AND "
-        "table_name IN ('events', 'agreements', 'report_items', 'practice_links'))"
-    ).fetchall()[0][0]
-    return found == 11
-
-
-def _connect_for_write(path: Path | None) -> duckdb.DuckDBPyConnection:
-    """A writable connection; the full schema check (~0.3 s) runs only on a store that needs it."""
-    path = Path(path or database_path())
-    if not path.exists():
-        return connect(path)
-    connection = duckdb.connect(str(path))
-    try:
-        if not _schema_is_current(connection):
-            ensure_schema(connection)
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
 def _open_with_retry(
     path: Path | None, wait_seconds: float, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
@@ -70,9 +44,7 @@ def _open_with_retry(
     delay = 0.02
     while True:
         try:
-            if read_only:
-                return connect(path, read_only=True)
-            return _connect_for_write(path)
+            return connect(path, read_only=read_only)
         except duckdb.Error as error:
             if not is_busy_error(error) or time.monotonic() + delay > deadline:
                 if is_busy_error(error):
