@@ -261,3 +261,12 @@ def load_passages(entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
     """The source passages (quoted text, document id and file) of the given rows of one entity."""
     path = store_path()
     return _read_passages(str(path), database_version(path), entity, tuple(sorted(ids)))
+
+
+@st.cache_resource(show_spinner="Подготовка извлечения (один раз после запуска)…")
+def warm_extraction() -> bool:
+    """Load the extraction models once per server process (see loaders.upload.warm_up)."""
+    from loaders.upload import warm_up
+
+    warm_up()
+    return True

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import account
+from dashboard import account, data
 from dashboard.analysis.aggregations import highlight_passages
 from loaders.accounts import NotAuthorisedError
 from loaders.read.documents import DOCUMENT_SUFFIXES
@@ -57,6 +57,7 @@ uploads = st.file_uploader(
     accept_multiple_files=True,
     key="upload_files",
 )
+data.warm_extraction()  # models load while the user picks files (the uploader is already drawn)
 if not uploads:
     st.stop()
 try:
