@@ -220,6 +220,7 @@ def extraction_bundle(
                 "region_code": mention.region_code,
                 "geo_precision": mention.geo_precision,
                 "alternatives": mention.alternatives[:10],
+                "is_ambiguous": mention.ambiguous,
                 "resolution": mention.reason or mention.kind,
                 "char_start": mention.start,
                 "char_end": mention.end,

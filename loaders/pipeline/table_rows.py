@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geo.gazetteer import Gazetteer, GeocodeResult, gazetteer
+from loaders.geo.gazetteer import Gazetteer, gazetteer
+from loaders.geo.geocode import GeocodeResult, geocode, region_centre
 from loaders.geo.regions import RegionIndex, UnknownRegionError, normalize_name, region_index
 from loaders.model.bundle import Bundle
 from loaders.model.ids import document_id, sha256_hex, stable_id
@@ -221,7 +222,7 @@ def _place(row: RawRow, fields: dict[str, str], ctx: _Context) -> GeocodeResult 
     region_code = _region(row, fields, "region", ctx)
     city = _cell(row, fields, "city")
     if city:
-        result = ctx.places.geocode(city, region_code)
+        result = geocode(city, region_code, places=ctx.places)
         if result.region_code is None:
             raise _RowProblem(
                 _label(fields, "city"),
@@ -233,16 +234,7 @@ def _place(row: RawRow, fields: dict[str, str], ctx: _Context) -> GeocodeResult 
             )
         return result
     if region_code:
-        region = ctx.regions.regions[region_code]
-        return GeocodeResult(
-            "",
-            None,
-            region_code,
-            region.centre_lat,
-            region.centre_lon,
-            "region",
-            reason="region only",
-        )
+        return region_centre(region_code)
     return None
 
 
@@ -339,6 +331,7 @@ def _place_row(place: GeocodeResult | None, row: RawRow, ctx: _Context) -> dict 
         **_place_columns(place),
         "geo_precision": place.geo_precision,
         "alternatives": place.alternatives,
+        "is_ambiguous": place.ambiguous,
         "resolution": place.reason,
         "char_start": row.char_start,
         "char_end": row.char_end,
