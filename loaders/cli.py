@@ -1,5 +1,5 @@
-"""Command line: python -m loaders {load, build-demo, demo, extract, ingest, evaluate, info, codebook,
-derive, check-geography, users, review, audit}."""
+"""Command line: python -m loaders {load, build-demo, new, demo, extract, ingest, evaluate, info,
+codebook, derive, check-geography, users, review, audit}."""
 
 from __future__ import annotations
 
@@ -14,10 +14,16 @@ def _cmd_load(args) -> int:
     from loaders.pipeline.load_tables import load_tables
 
     summary = load_tables([Path(p) for p in args.paths], args.db, kind=args.kind)
+    _print_failures(summary)
+    print("\n".join(summary.lines()))
+    return 0 if summary.ok else 1
+
+
+def _print_failures(summary) -> None:
     for message in summary.failed.values():
         print(message, file=sys.stderr)
-    print("\n".join(summary.lines()))
-    return 1 if summary.failed else 0
+    if summary.fatal:
+        print(summary.fatal, file=sys.stderr)
 
 
 def _cmd_build_demo(args) -> int:
@@ -43,6 +49,36 @@ def _cmd_demo(args) -> int:
     return 0
 
 
+def _cmd_new(args) -> int:
+    """An empty store for the user's own data, so demo rows and real rows never mix."""
+    import datetime as dt
+    import os
+
+    from loaders.store.database import open_store
+
+    target = Path(args.db or database_path())
+    if target.exists() and not args.replace:
+        print(
+            f"Хранилище уже есть / store exists: {target}. Добавьте --replace: старое будет "
+            "сохранено рядом с суффиксом .bak-ДАТА / the old file is kept as .bak-DATE",
+            file=sys.stderr,
+        )
+        return 1
+    building = target.with_name(target.name + ".building")
+    for leftover in (building, Path(str(building) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    with open_store(building):
+        pass  # schema and the regions reference, nothing else
+    if target.exists():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = target.with_name(f"{target.name}.bak-{stamp}")
+        os.replace(target, backup)
+        print(f"Прежнее хранилище / previous store: {backup}")
+    os.replace(building, target)
+    print(f"Пустое хранилище / empty store: {target}")
+    return 0
+
+
 def _cmd_extract(args) -> int:
     import json
 
@@ -65,11 +101,10 @@ def _cmd_ingest(args) -> int:
     from loaders.pipeline.ingest import ingest_documents
 
     summary = ingest_documents([Path(p) for p in args.paths], args.db, workers=args.workers)
-    for message in summary.failed.values():
-        print(message, file=sys.stderr)
+    _print_failures(summary)
     print(f"Прочитано документов / documents read: {len(summary.stored) + len(summary.unchanged)}")
     print("\n".join(summary.lines()))
-    return 1 if summary.failed else 0
+    return 0 if summary.ok else 1
 
 
 def _cmd_evaluate(args) -> int:
@@ -94,9 +129,14 @@ def _cmd_evaluate(args) -> int:
 def _cmd_info(args) -> int:
     from loaders.store.database import open_store, table_counts
 
-    with open_store(args.db) as connection:
-        for name, count in table_counts(connection).items():
-            print(f"{name}: {count}")
+    path = Path(args.db or database_path())
+    if not path.exists():
+        print(f"{path}: хранилища нет / no store", file=sys.stderr)
+        return 1
+    with open_store(path, read_only=True) as connection:
+        counts = table_counts(connection)
+    for name, count in counts.items():
+        print(f"{name}: {count}")
     return 0
 
 
@@ -362,6 +402,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo_db.set_defaults(handler=_cmd_build_demo)
 
+    new = commands.add_parser("new", help="start an empty store for your own data (no demo rows)")
+    new.add_argument(
+        "--replace", action="store_true", help="replace an existing store (kept as .bak-DATE)"
+    )
+    new.set_defaults(handler=_cmd_new)
+
     synthetic = commands.add_parser(
         "demo", help="write a synthetic dataset for load and speed testing"
     )
@@ -424,7 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     geography.set_defaults(handler=_cmd_check_geography)
 
     review_parsers = _add_review_commands(commands)
-    for sub in (load, demo_db, synthetic, ingest, info, derive, evaluate, *review_parsers):
+    for sub in (load, demo_db, new, synthetic, ingest, info, derive, evaluate, *review_parsers):
         sub.add_argument(
             "--db",
             type=Path,
@@ -435,5 +481,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; a busy store is one line on stderr and exit code 1, never a traceback."""
+    from loaders.store.database import StoreBusyError
+
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except StoreBusyError as error:
+        print(error, file=sys.stderr)
+        return 1

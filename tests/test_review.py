@@ -288,11 +288,11 @@ def test_a_save_while_another_process_writes_waits_then_fails_clearly(store, tmp
 
 def test_reads_in_the_app_process_wait_for_a_save_in_another_thread(store):
     """DuckDB refuses a read-only connection while this process has the file open for writing; the
-    dashboard's reads go through read_session, which waits for the save instead of failing."""
+    dashboard's reads go through read_connection, which waits for the save instead of failing."""
     import threading
     import time
 
-    from loaders.store.writer import read_session
+    from loaders.store.writer import read_connection
 
     opened = threading.Event()
 
@@ -307,7 +307,7 @@ def test_reads_in_the_app_process_wait_for_a_save_in_another_thread(store):
     opened.wait(10)
     with pytest.raises(duckdb.ConnectionException):
         duckdb.connect(str(store), read_only=True)
-    with read_session(store) as connection:
+    with read_connection(store) as connection:
         versions = connection.execute("SELECT min(version) FROM events").fetchall()
     saver.join()
     assert versions == [(2,)]  # it read after the save committed

@@ -78,3 +78,25 @@ def read_session(path: Path | None = None, wait_seconds: float = DEFAULT_WAIT_SE
         yield connection
     finally:
         connection.close()
+
+
+@contextlib.contextmanager
+def read_connection(path: Path, wait_seconds: float = 10.0):
+    """A read-only connection for the dashboard's cached reads: waits only while a save of this same
+    process holds the file (DuckDB refuses a second configuration in one process); another process's
+    lock is raised at once as DuckDB's own error, so the caller can show what it read before."""
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.02
+    while True:
+        try:
+            connection = connect(path, read_only=True)
+            break
+        except duckdb.ConnectionException as error:
+            if "different configuration" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
+    try:
+        yield connection
+    finally:
+        connection.close()
