@@ -268,7 +268,7 @@ def test_a_save_while_another_process_writes_waits_then_fails_clearly(store, tmp
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
-         "time.sleep(4)", str(store)],
+         "time.sleep(30)", str(store)],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
@@ -279,6 +279,7 @@ def test_a_save_while_another_process_writes_waits_then_fails_clearly(store, tmp
                 accept(connection, as_user("admin"), [("ev_never_reached", None)])
         assert time.monotonic() - started >= 0.5  # it waited, with back-off, before giving up
     finally:
+        holder.kill()
         holder.wait(timeout=20)
     with write_session(
         store, wait_seconds=10

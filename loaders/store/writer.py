@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.store.database import StoreBusyError as _StoreHeldElsewhere
 from loaders.store.database import connect, transaction
 
 # Messages DuckDB uses when another process (or another configuration in this one) holds the file.
@@ -37,24 +38,31 @@ def is_busy_error(error: BaseException) -> bool:
     return isinstance(error, duckdb.Error) and any(marker in text for marker in _BUSY_MARKERS)
 
 
+_BUSY_MESSAGE = (
+    "База данных занята другой записью (загрузка из командной строки или другой редактор); "
+    "изменения не сохранены, попробуйте ещё раз через минуту. / The store is busy with another "
+    "writer; nothing was saved, try again."
+)
+
+
 def _open_with_retry(
     path: Path | None, wait_seconds: float, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
+    """connect() waits with back-off while another process holds the file; this also waits while a
+    save of this same process does (DuckDB refuses a second configuration in one process)."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.02
     while True:
         try:
-            return connect(path, read_only=read_only)
+            remaining = max(0.0, deadline - time.monotonic())
+            return connect(path, read_only=read_only, wait_seconds=remaining)
+        except _StoreHeldElsewhere as error:
+            raise StoreBusyError(f"{_BUSY_MESSAGE} ({error})") from error
         except duckdb.Error as error:
-            if not is_busy_error(error) or time.monotonic() + delay > deadline:
-                if is_busy_error(error):
-                    raise StoreBusyError(
-                        "База данных занята другой записью (загрузка из командной строки или "
-                        f"другой редактор); изменения не сохранены, попробуйте ещё раз через минуту. "
-                        f"/ The store is busy with another writer; nothing was saved, try again. "
-                        f"({error})"
-                    ) from error
+            if not is_busy_error(error):
                 raise
+            if time.monotonic() + delay > deadline:
+                raise StoreBusyError(f"{_BUSY_MESSAGE} ({error})") from error
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 1.0)
 
@@ -89,7 +97,7 @@ def read_connection(path: Path, wait_seconds: float = 10.0):
     delay = 0.02
     while True:
         try:
-            connection = connect(path, read_only=True)
+            connection = duckdb.connect(str(path), read_only=True)
             break
         except duckdb.ConnectionException as error:
             if "different configuration" not in str(error) or time.monotonic() > deadline:
