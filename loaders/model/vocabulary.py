@@ -156,6 +156,11 @@ def evidence_type_from_text(text: str) -> str | None:
     return None
 
 
+# Review status of every fact (events, agreements, report items, practice links).
+STATUSES = ("proposed", "confirmed", "rejected")
+STATUS_LABELS = {"proposed": "предложено", "confirmed": "подтверждено", "rejected": "отклонено"}
+ROLES = ("viewer", "editor", "admin")
+ROLE_LABELS = {"viewer": "читатель", "editor": "редактор", "admin": "администратор"}
 # Allowed values of the other coded columns (the schema enforces them; see loaders.model.schema).
 GENRES = tuple(GENRE_LABELS)
 DATE_PRECISIONS = ("day", "month", "quarter", "year")

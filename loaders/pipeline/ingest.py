@@ -300,6 +300,10 @@ def extraction_bundle(
     schemas = {
         t.name: t for t in (EVENTS, REPORT_ITEMS, AGREEMENTS, PRACTICE_LINKS, PLACES, SOURCES)
     }
+    # extracted rows wait for review, except the demo's (shown as a reviewed store would be)
+    review = {"status": "confirmed" if is_demo else "proposed", "version": 1}
+    for name in ("events", "report_items", "agreements", "practice_links"):
+        rows[name] = [{**row, **review} for row in rows[name]]
     implausible = _implausible_values(path.name, rows)
     tables = {name: frame_from_rows(schemas[name], found) for name, found in rows.items() if found}
     document = {
