@@ -135,7 +135,7 @@ def extraction_bundle(
                 "event_id": event_id,
                 "title": event.title,
                 "event_type": event.event_type,
-                "topic": topic_of(event, extraction.text),
+                "topic": topic_of(event, extraction.text, extraction.document),
                 "date_start": event.span.start,
                 "date_end": event.span.end,
                 "date_precision": event.span.precision,
@@ -253,11 +253,9 @@ def extraction_bundle(
 
 def _worker_init() -> None:
     """Load the models once per worker process."""
-    from loaders.geo.gazetteer import gazetteer
-    from loaders.text.places import ner_models
+    from loaders.text.document import load_models
 
-    ner_models()
-    gazetteer()
+    load_models()
 
 
 def prepared_files(paths: list[str], workers: int, is_demo: bool):

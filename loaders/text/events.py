@@ -1,0 +1,418 @@
+"""Events read from sentences: an event noun with a date (its own, a neighbour's, or a day named
+relative to the page date), a host settlement, the participants' settlements and the organisers.
+
+Not events: deadlines («заявки принимаются до 4 июня», «к 1 июня»), a letter's registration date,
+the page dateline, a month named without a day, plural generic nouns without a date, and institutions
+that share an event noun («школы» the buildings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from loaders.model.vocabulary import event_type_from_text
+from loaders.text.dates import DateSpan, find_dates
+from loaders.text.document import Document, Sentence
+from loaders.text.facts import ExtractedEvent, Passage
+from loaders.text.places import PlaceMention
+
+_EVENT_NOUN = re.compile(
+    r"(стратегическ\w*\s+сесси\w*|кругл\w*\s+стол\w*|форум\w*|конференци\w*|заседани\w*|совещани\w*|"
+    r"акци[яиюей]\w*|субботник\w*|посадк\w*|высадк\w*|уборк\w*|экодесант\w*|семинар\w*|"
+    r"мастер-?класс\w*|стажировк\w*|школ[аеуы]\b|конкурс\w*|баттл\w*|выставк\w*|ярмарк\w*|"
+    r"квест\w*|фестивал\w*|сл[её]т\w*|марафон\w*|вебинар\w*|встреч[аеуи]\b|урок\w*|смен[аеуы]\b|"
+    r"экспедици\w*|плоггинг\w*|съезд\w*|ассамбле\w*|эстафет\w*|флешмоб\w*|квиз\w*|лагер[ьяеи]\b)",
+    re.I,
+)
+# Nouns that name an event only with a name or a kind word nearby: «летняя школа», «смена «Экокэмп»».
+_NEEDS_NAME = re.compile(r"^(школ|смен|урок|встреч|лагер)", re.I)
+_NAME_BEFORE = re.compile(
+    r"(летн\w+|зимн\w+|осенн\w+|весенн\w+|выездн\w+|профильн\w+|молод[её]жн\w+|экологическ\w+|"
+    r"открыт\w+|тематическ\w+|рабоч\w+|онлайн-?|эко-?|профильн\w+|добровольческ\w+|волонт[её]рск\w+)\s*$",
+    re.I,
+)
+_PART_OF = re.compile(
+    r"^(пленарн\w+\s+заседани\w*|заседани\w*|секци\w*|церемони\w+\s+открыти\w+)\s+"
+    r"(форума|конференции|фестиваля|слета|слёта)",
+    re.I,
+)
+_FRAME_BEFORE = re.compile(
+    r"(в\s+рамках|рамках|в\s+ходе|по\s+итогам|итоги|итогам|участник\w*|финалист\w*|победител\w*|"
+    r"подготовк\w+\s+к|заявк\w+\s+на|регистраци\w+\s+на)\s+(\w+\s+){0,3}$",
+    re.I,
+)
+_LETTER_DATE = re.compile(r"(№\s*[\w/-]+\s+от\s*|исх\.?\s*[\w/-]*\s*от\s*|\bот\s+)$", re.I)
+_DEADLINE_BEFORE = re.compile(
+    r"(\b(до|к|не\s+позднее|по)\s+$|(заявк\w*|регистраци\w*|при[её]м\w*|подач\w*|анкет\w*|срок\w*)"
+    r"[^.;]{0,60}$)",
+    re.I,
+)
+_DOCUMENT_DATE_BEFORE = re.compile(
+    r"(указ\w*|постановлени\w*|решени\w*|приказ\w*|закон\w*)[^.]{0,40}$", re.I
+)
+_QUOTED = re.compile(r"«((?:[^«»]|«[^«»]*»)+)»|\"([^\"\n]{3,150})\"")
+_PARTICIPANTS = re.compile(
+    r"(?:собрал[аио]?сь|собрали|приняли\s+участие|участвовали|объединил[аио]?|пришли|более|свыше|"
+    r"около|порядка)\s+(?:более\s+|свыше\s+|около\s+)?(\d[\d\s]*)\s*(человек|участник\w*|"
+    r"представител\w*|волонт\w*|активист\w*|школьник\w*|делегат\w*)"
+    r"|(\d[\d\s]*)\s+(представител\w*|участник\w*|делегат\w*)",
+    re.I,
+)
+_AGREEMENT = re.compile(r"соглашени|меморандум", re.I)
+_HOST_CUE = re.compile(r"(\bв|\bво|г\.|город\w*|\bна\s+базе\s+\w+)\s*$", re.I)
+_SPREAD = re.compile(
+    r"\bот\s+$", re.I
+)  # «от Смоленска до Владивостока»: the spread of participants
+_WEEKDAYS = {
+    "понедельник": 0,
+    "вторник": 1,
+    "сред": 2,
+    "четверг": 3,
+    "пятниц": 4,
+    "суббот": 5,
+    "воскресен": 6,
+}
+_RELATIVE_DAY = re.compile(
+    r"\b(?:в|во)\s+(?:(минувш\w+|прошл\w+|эт\w+|ближайш\w+|предстоящ\w+)\s+)?"
+    r"(понедельник|вторник|сред[уа]|четверг|пятниц[уа]|суббот[уа]|воскресенье)\b"
+    r"|\b(вчера|сегодня|накануне)\b",
+    re.I,
+)
+
+
+# ---------------------------------------------------------------- dates of a sentence
+
+
+def _event_dates(document: Document, sentence: Sentence) -> list[tuple[int, int, DateSpan]]:
+    """Dates in the sentence that can date an event: day or month precise, not a deadline, a letter's
+    or a decree's date, the dateline; a range's end «до 12 июня» after a start stays (see _span_of)."""
+    kept = []
+    for start, end, span in document.dates_in(sentence.start, sentence.end):
+        before = sentence.text[max(0, start - 70) : start]
+        if span.precision not in ("day", "month") or _LETTER_DATE.search(before[-40:]):
+            continue
+        if sentence.start + start in _datelines(document):
+            continue
+        if _DOCUMENT_DATE_BEFORE.search(before) or (_DEADLINE_BEFORE.search(before) and not kept):
+            continue
+        kept.append((start, end, span))
+    return kept
+
+
+def _datelines(document: Document) -> set[int]:
+    """Start offsets of dates on short lines at the top («Иркутск, 25.07.2023»): page dates."""
+    if "datelines" in document.cache:
+        return document.cache["datelines"]
+    positions, offset = set(), 0
+    for line in document.text.split("\n")[:8]:
+        if line.strip() and len(line.split()) <= 6:
+            positions.update(offset + start for start, _, _ in find_dates(line))
+        offset += len(line) + 1
+    for start, _, _ in document.dates:  # «Хабаровск, 23 октября - АиФ.» / «Смоленск, 20 июня.»
+        line_start = document.text.rfind("\n", 0, start) + 1
+        if re.fullmatch(r"\s*[А-ЯЁ][А-ЯЁа-яё -]+[,.]\s*", document.text[line_start:start]):
+            positions.add(start)
+    document.cache["datelines"] = positions
+    return positions
+
+
+def _span_of(sentence: str, dates: list[tuple[int, int, DateSpan]]) -> DateSpan:
+    """«открылась 6 июня … продлится до 12 июня» → 6–12 June."""
+    first = dates[0][2]
+    for start, _, span in dates[1:]:
+        if (
+            re.search(r"\b(до|по)\s*$", sentence[max(0, start - 6) : start])
+            and span.start > first.end
+        ):
+            return DateSpan(first.start, span.end, first.precision)
+    return first
+
+
+def _relative_day(document: Document, sentence: Sentence) -> DateSpan | None:
+    """«в минувшую субботу», «в воскресенье», «вчера» against the page date; None without one."""
+    if not document.published:
+        return None
+    match = _RELATIVE_DAY.search(sentence.text)
+    if not match:
+        return None
+    published = document.published
+    word = (match.group(3) or "").lower()
+    if word == "сегодня":
+        day = published
+    elif word in ("вчера", "накануне"):
+        day = published - dt.timedelta(days=1)
+    else:
+        target = next(n for stem, n in _WEEKDAYS.items() if match.group(2).lower().startswith(stem))
+        upcoming = (match.group(1) or "").lower().startswith(("ближайш", "предстоящ"))
+        if upcoming:
+            day = published + dt.timedelta(days=(target - published.weekday()) % 7 or 7)
+        else:  # news tells of the past: the last such day on or before the page date
+            day = published - dt.timedelta(days=(published.weekday() - target) % 7)
+    return DateSpan(day, day, "day")
+
+
+# ---------------------------------------------------------------- nouns, titles and places
+
+
+def event_nouns(sentence: Sentence):
+    """(start, end, type) of event nouns that name an event (not a frame like «в рамках акции»)."""
+    for match in _EVENT_NOUN.finditer(sentence.text):
+        before = sentence.text[: match.start()]
+        if _FRAME_BEFORE.search(before):
+            continue
+        start, end = match.span()
+        part = _PART_OF.match(sentence.text[start:])
+        if part:
+            outer = sentence.text[start:].find(part.group(2))
+            yield (
+                start + outer,
+                start + outer + len(part.group(2)),
+                event_type_from_text(part.group(2)),
+            )
+            continue
+        word = match.group(0)
+        if _NEEDS_NAME.match(word) and not (
+            _NAME_BEFORE.search(before) or re.match(r"\s*[«\"]", sentence.text[end : end + 3])
+        ):
+            continue
+        yield start, end, event_type_from_text(word)
+
+
+def _title(sentence: str, noun_start: int, noun_end: int) -> str:
+    """The event noun with its quoted name when one follows closely; else the clause around the noun."""
+    after = sentence[noun_end : noun_end + 160]
+    quoted = _QUOTED.search(after)
+    head = _normal_noun_phrase(sentence, noun_start, noun_end)
+    if quoted and quoted.start() < 80:
+        name = quoted.group(1) or quoted.group(2)
+        return f"{head} «{name}»"
+    between = after.split(",")[0].split(" в ")[0].strip()
+    return f"{head} {between}".strip()[:150] if len(between) < 100 else head
+
+
+def _normal_noun_phrase(sentence: str, noun_start: int, noun_end: int) -> str:
+    """The event noun (and adjectives right before it) in the nominative, capitalised."""
+    from loaders.text.morph import analyser as morph_analyser
+
+    before = re.findall(r"[А-Яа-яЁё-]+", sentence[max(0, noun_start - 60) : noun_start])[-3:]
+    words = before + re.findall(r"[А-Яа-яЁё-]+", sentence[noun_start:noun_end])
+    analyser = morph_analyser()
+    phrase = []
+    for word in words:
+        parses = analyser.parse(word)
+        parse = parses[0] if parses else None
+        if parse and parse.tag.POS in ("ADJF", "PRTF", "NOUN"):
+            inflected = (
+                parse.inflect({"nomn"})
+                if parse.tag.POS == "NOUN"
+                else parse.inflect({"nomn", parse.tag.gender or "masc", "sing"} - {None})
+            )
+            phrase.append(inflected.word if inflected else word.lower())
+        else:
+            phrase = []
+    text = " ".join(phrase) or sentence[noun_start:noun_end].lower()
+    return text[:1].upper() + text[1:]
+
+
+def host_and_participants(
+    document: Document, sentence: Sentence
+) -> tuple[PlaceMention | None, list[str]]:
+    """Host settlement («в Югорске», «г. Кирова») and participants' settlements («из Югорска, …»);
+    «от Смоленска до Владивостока» is the spread of participants, never the host."""
+    text = document.text
+    inside = [m for m in document.places_in(sentence.start, sentence.end) if m.kind == "settlement"]
+    host, participants = None, []
+    from_match = re.search(r"\bиз\s", sentence.text)
+    from_position = sentence.start + from_match.start() if from_match else None
+    spread = set()
+    for mention in inside:
+        before = text[max(sentence.start, mention.start - 12) : mention.start].lower()
+        if _SPREAD.search(before) or re.search(r"\bдо\s+$", before) and spread:
+            spread.add(mention.start)
+            participants.append(mention.name)
+        elif (
+            from_position is not None
+            and mention.start > from_position
+            and not re.search(r"\b(в|во)\s+(городе\s+|г\.\s*)?$", before)
+        ):
+            participants.append(mention.name)
+        elif host is None and _HOST_CUE.search(before):
+            host = mention
+    if host is None and not participants:
+        host = next((m for m in inside if m.start not in spread), None)
+    return host, sorted(set(p for p in participants if p))
+
+
+def _region_in(document: Document, start: int, end: int) -> str | None:
+    codes = [
+        m.region_code
+        for m in document.places_in(start, end)
+        if m.kind == "region" and m.region_code
+    ]
+    return codes[0] if codes else None
+
+
+def _participants_count(sentence: str) -> int | None:
+    match = _PARTICIPANTS.search(sentence)
+    if not match:
+        return None
+    digits = (match.group(1) or match.group(3) or "").replace(" ", "")
+    return int(digits) if digits.isdigit() else None
+
+
+def _is_plural_noun(document: Document, start: int, end: int) -> bool:
+    tokens = document.tokens_in(start, end)
+    return bool(tokens) and tokens[0].feats.get("Number") == "Plur"
+
+
+# ---------------------------------------------------------------- events
+
+
+def _pairs(nouns, dates) -> list[tuple[tuple, list]]:
+    """Several events in one sentence: each noun takes the dates up to the next noun that has one
+    («20 августа — плоггинг, 21 августа — субботник»); one noun keeps all dates."""
+    if len(nouns) < 2 or len(dates) < 2:
+        return [(nouns[0], dates)]
+    pairs = []
+    for index, noun in enumerate(nouns):
+        next_start = nouns[index + 1][0] if index + 1 < len(nouns) else 10**9
+        previous_end = nouns[index - 1][1] if index else -1
+        own = [d for d in dates if noun[1] <= d[0] < next_start] or [
+            d for d in dates if previous_end <= d[0] < noun[0]
+        ]
+        if own:
+            pairs.append((noun, own))
+    used = {d[0] for _, own in pairs for d in own}
+    if len(pairs) < 2 or len(used) < len(dates):
+        return [(nouns[0], dates)]
+    return pairs
+
+
+def extract_events(document: Document, skip: set[int]) -> list[ExtractedEvent]:
+    """Events from sentences with an event noun and a date: its own, one just before that no event
+    took, one in the next sentence («… квест. Он состоится 20 апреля …»), or a relative day."""
+    sentences = document.sentences
+    dates_by_sentence = [_event_dates(document, s) for s in sentences]
+    nouns_by_sentence = [list(event_nouns(s)) for s in sentences]
+    events: list[ExtractedEvent] = []
+    pending: tuple[DateSpan, int] | None = None
+    used: set[int] = set()
+    for index, sentence in enumerate(sentences):
+        if index in skip or index in used:
+            continue
+        dates, nouns = dates_by_sentence[index], nouns_by_sentence[index]
+        if not nouns:
+            if dates and not _AGREEMENT.search(sentence.text):
+                pending = (dates[0][2], index)
+            continue
+        generic = _is_plural_noun(
+            document, sentence.start + nouns[0][0], sentence.start + nouns[0][1]
+        )
+        if dates:
+            for noun, own in _pairs(nouns, dates):
+                events.append(
+                    _event(document, index, noun, _span_of(sentence.text, own), 0.8, "own sentence")
+                )
+            pending = None
+            continue
+        if generic:
+            continue
+        span, reason, confidence, passage_end = None, "", 0.6, index
+        relative = _relative_day(document, sentence)
+        if relative:
+            span, reason = relative, "a day named relative to the page date"
+        elif pending and index - pending[1] <= 2:
+            span, reason = pending[0], "date in an earlier sentence"
+        elif (
+            index + 1 < len(sentences)
+            and dates_by_sentence[index + 1]
+            and not nouns_by_sentence[index + 1]
+        ):
+            next_sentence = sentences[index + 1]
+            span = _span_of(next_sentence.text, dates_by_sentence[index + 1])
+            reason, passage_end = "date in the next sentence", index + 1
+            used.add(index + 1)
+        if span is None:
+            continue
+        pending = None
+        events.append(_event(document, index, nouns[0], span, confidence, reason, passage_end))
+    return _combine_parts(events)
+
+
+def _event(
+    document: Document,
+    index: int,
+    noun: tuple[int, int, str],
+    span: DateSpan,
+    confidence: float,
+    date_reason: str,
+    passage_end: int | None = None,
+) -> ExtractedEvent:
+    sentence = document.sentences[index]
+    noun_start, noun_end, kind = noun
+    host, participants = host_and_participants(document, sentence)
+    venue_reason = "host in the sentence" if host else ""
+    following = index + 1 if passage_end is None or passage_end == index else passage_end
+    if host is None and following < len(document.sentences):
+        next_sentence = document.sentences[following]
+        if not list(event_nouns(next_sentence)) or following == passage_end:
+            host, _ = host_and_participants(document, next_sentence)
+            venue_reason = "venue in the next sentence" if host else ""
+    region = (host.region_code if host else None) or _region_in(
+        document, sentence.start, sentence.end
+    )
+    end_sentence = document.sentences[passage_end if passage_end is not None else index]
+    if kind == "other" and not host:
+        confidence -= 0.1
+    noun_text = sentence.text[noun_start:noun_end]
+    return ExtractedEvent(
+        title=_title(sentence.text, noun_start, noun_end),
+        event_type=kind,
+        span=span,
+        passage=Passage(sentence.start, max(sentence.end, end_sentence.end)),
+        settlement=host,
+        region_code=region,
+        participant_cities=participants,
+        participants_count=_participants_count(sentence.text),
+        organizers=document.organisations_in(sentence.start, sentence.end)[:6],
+        confidence=round(confidence + (0.1 if host else 0.0), 2),
+        reason=f"event noun «{noun_text}»; date: {date_reason}"
+        + (f"; {venue_reason}" if venue_reason else ""),
+    )
+
+
+def _combine_parts(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
+    """Parts of one programme (same type, overlapping dates, same or unknown place) become one event."""
+    combined: list[ExtractedEvent] = []
+    for event in events:
+        same = next(
+            (
+                kept
+                for kept in combined
+                if kept.event_type == event.event_type
+                and kept.span.start <= event.span.end
+                and event.span.start <= kept.span.end
+                and (
+                    not kept.settlement
+                    or not event.settlement
+                    or kept.settlement.name == event.settlement.name
+                )
+            ),
+            None,
+        )
+        if same is None:
+            combined.append(event)
+            continue
+        same.sub_activities.append(event.title)
+        if event.span.end > same.span.end or event.span.start < same.span.start:
+            same.span = DateSpan(
+                min(same.span.start, event.span.start), max(same.span.end, event.span.end), "day"
+            )
+        same.settlement = same.settlement or event.settlement
+        same.region_code = same.region_code or event.region_code
+        same.participant_cities = sorted(
+            set(same.participant_cities) | set(event.participant_cities)
+        )
+        same.participants_count = same.participants_count or event.participants_count
+    return combined
