@@ -145,7 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="score extraction against a gold file")
     evaluate.add_argument("gold")
     evaluate.add_argument("folder")
-    evaluate.add_argument("-v", "--verbose", action="store_true", help="list every difference")
+    evaluate.add_argument(
+        "-v",
+        "--verbose",
+        "--errors",
+        dest="verbose",
+        action="store_true",
+        help="per file and field, what was extra and what was missing",
+    )
     evaluate.set_defaults(handler=_cmd_evaluate)
 
     info = commands.add_parser("info", help="row counts of the store")

@@ -21,6 +21,7 @@ from loaders.text.places import PlaceMention, extract_places, ner_spans
 # its cost grows with sentence length and nothing we read spans more than this many tokens.
 MAX_TAGGED_TOKENS = 120
 
+_CAPTION = re.compile(r"\s*(на\s+фото|фото)\b", re.I)
 _LETTER_DATE = re.compile(r"(№\s*[\w/-]+\s+от\s*|исх\.?\s*[\w/-]*\s*от\s*|от\s+)$", re.I)
 
 
@@ -212,13 +213,19 @@ def document_title(text: str) -> str:
 
 
 def document_date(text: str) -> dt.date | None:
-    """A letter's registration date («№ 11114-1 от 14.11.2022»), else the page date near the top:
-    a day-precise date in the first lines, also when the year is after a comma («09 сентября, 2021»)
-    or the date is glued to the first line."""
+    """The page date: a letter's registration date («№ 11114-1 от 14.11.2022»), else a short line near
+    the top that holds a day-precise date («24.06.2024, 09:40», «08 июня, 2024 | 19:02», «Омск.
+    19.08.2024»), else a day-precise date in the first lines (also glued to the first line)."""
     for start, _, span in find_dates(text[:3000]):
         if _LETTER_DATE.search(text[max(0, start - 40) : start]) and span.precision == "day":
             return span.start
-    head = "\n".join(text.split("\n")[:4])
+    lines = text.split("\n")[:10]
+    for line in lines:
+        if line.strip() and len(line.split()) <= 8 and not _CAPTION.match(line):
+            found = [span for _, _, span in find_dates(line) if span.precision == "day"]
+            if found and found[0].start.year >= 1990:
+                return found[0].start
+    head = "\n".join(lines[:4])
     for _, _, span in find_dates(head):
         if span.precision == "day":
             return span.start

@@ -22,11 +22,16 @@ _EVENT_NOUN = re.compile(
     r"акци[яиюей]\w*|субботник\w*|посадк\w*|высадк\w*|уборк\w*|экодесант\w*|семинар\w*|"
     r"мастер-?класс\w*|стажировк\w*|школ[аеуы]\b|конкурс\w*|баттл\w*|выставк\w*|ярмарк\w*|"
     r"квест\w*|фестивал\w*|сл[её]т\w*|марафон\w*|вебинар\w*|встреч[аеуи]\b|урок\w*|смен[аеуы]\b|"
-    r"экспедици\w*|плоггинг\w*|съезд\w*|ассамбле\w*|эстафет\w*|флешмоб\w*|квиз\w*|лагер[ьяеи]\b)",
+    r"экспедици\w*|плоггинг\w*|недел[яиюе]\b|съезд\w*|ассамбле\w*|эстафет\w*|флешмоб\w*|квиз\w*|лагер[ьяеи]\b)",
     re.I,
 )
 # Nouns that name an event only with a name or a kind word nearby: «летняя школа», «смена «Экокэмп»».
-_NEEDS_NAME = re.compile(r"^(школ|смен|урок|встреч|лагер)", re.I)
+_NEEDS_NAME = re.compile(r"^(школ|смен|урок|встреч|лагер|недел)", re.I)
+_INSTITUTION_BEFORE = re.compile(
+    r"(средн\w+|общеобразовательн\w+|музыкальн\w+|спортивн\w+|художественн\w+|начальн\w+|"
+    r"сельск\w+|коррекционн\w+)\s+$",
+    re.I,
+)
 _NAME_BEFORE = re.compile(
     r"(летн\w+|зимн\w+|осенн\w+|весенн\w+|выездн\w+|профильн\w+|молод[её]жн\w+|экологическ\w+|"
     r"открыт\w+|тематическ\w+|рабоч\w+|онлайн-?|эко-?|профильн\w+|добровольческ\w+|волонт[её]рск\w+)\s*$",
@@ -60,6 +65,7 @@ _PARTICIPANTS = re.compile(
     re.I,
 )
 _AGREEMENT = re.compile(r"соглашени|меморандум", re.I)
+_SAME_TIME = re.compile(r"\b(одновременно|параллельно|в\s+тот\s+же\s+день|в\s+этот\s+же\s+день)\b", re.I)
 _HOST_CUE = re.compile(r"(\bв|\bво|г\.|город\w*|\bна\s+базе\s+\w+)\s*$", re.I)
 _SPREAD = re.compile(
     r"\bот\s+$", re.I
@@ -111,7 +117,10 @@ def _datelines(document: Document) -> set[int]:
         offset += len(line) + 1
     for start, _, _ in document.dates:  # «Хабаровск, 23 октября - АиФ.» / «Смоленск, 20 июня.»
         line_start = document.text.rfind("\n", 0, start) + 1
-        if re.fullmatch(r"\s*[А-ЯЁ][А-ЯЁа-яё -]+[,.]\s*", document.text[line_start:start]):
+        prefix = document.text[line_start:start]
+        if re.fullmatch(r"\s*[А-ЯЁ][А-ЯЁа-яё -]+[,.]\s*", prefix) and any(
+            m.kind == "settlement" for m in document.places_in(line_start, start)
+        ):
             positions.add(start)
     document.cache["datelines"] = positions
     return positions
@@ -155,7 +164,7 @@ def _relative_day(document: Document, sentence: Sentence) -> DateSpan | None:
 # ---------------------------------------------------------------- nouns, titles and places
 
 
-def event_nouns(sentence: Sentence):
+def event_nouns(document: Document, sentence: Sentence):
     """(start, end, type) of event nouns that name an event (not a frame like «в рамках акции»)."""
     for match in _EVENT_NOUN.finditer(sentence.text):
         before = sentence.text[: match.start()]
@@ -165,18 +174,29 @@ def event_nouns(sentence: Sentence):
         part = _PART_OF.match(sentence.text[start:])
         if part:
             outer = sentence.text[start:].find(part.group(2))
-            yield (
-                start + outer,
-                start + outer + len(part.group(2)),
-                event_type_from_text(part.group(2)),
-            )
+            yield (start + outer, start + outer + len(part.group(2)), event_type_from_text(part.group(2)))
             continue
         word = match.group(0)
-        if _NEEDS_NAME.match(word) and not (
-            _NAME_BEFORE.search(before) or re.match(r"\s*[«\"]", sentence.text[end : end + 3])
-        ):
+        if _NEEDS_NAME.match(word) and not _names_an_event(document, sentence, start, end):
             continue
         yield start, end, event_type_from_text(word)
+
+
+def _names_an_event(document: Document, sentence: Sentence, start: int, end: int) -> bool:
+    """«школа», «смена», «встреча» are events when singular and named (a quoted name close after,
+    an adjective before, or inside a quoted name); «в 210 школах», «школа №5» are buildings."""
+    text = sentence.text
+    if re.match(r"\s*№|\s*\d", text[end : end + 3]):
+        return False
+    if _INSTITUTION_BEFORE.search(text[:start]):
+        return False
+    tokens = document.tokens_in(sentence.start + start, sentence.start + end)
+    if tokens and tokens[0].feats.get("Number") == "Plur":
+        return False
+    if "«" in text[end : end + 40] or text[:start].rstrip().endswith("«") or _NAME_BEFORE.search(text[:start]):
+        return True
+    previous = document.tokens_in(sentence.start + max(0, start - 30), sentence.start + start)
+    return bool(previous) and previous[-1].pos == "ADJ"
 
 
 def _title(sentence: str, noun_start: int, noun_end: int) -> str:
@@ -270,17 +290,19 @@ def _is_plural_noun(document: Document, start: int, end: int) -> bool:
 
 
 def _pairs(nouns, dates) -> list[tuple[tuple, list]]:
-    """Several events in one sentence: each noun takes the dates up to the next noun that has one
-    («20 августа — плоггинг, 21 августа — субботник»); one noun keeps all dates."""
+    """Several events in one sentence: «20 августа — плоггинг, 21 августа — субботник» (each date
+    before its noun) or «экоурок 11 апреля, субботник 13 апреля» (after it); one noun keeps all."""
     if len(nouns) < 2 or len(dates) < 2:
         return [(nouns[0], dates)]
+    dates_first = dates[0][0] < nouns[0][0]
     pairs = []
     for index, noun in enumerate(nouns):
-        next_start = nouns[index + 1][0] if index + 1 < len(nouns) else 10**9
-        previous_end = nouns[index - 1][1] if index else -1
-        own = [d for d in dates if noun[1] <= d[0] < next_start] or [
-            d for d in dates if previous_end <= d[0] < noun[0]
-        ]
+        if dates_first:
+            low = nouns[index - 1][1] if index else -1
+            own = [d for d in dates if low <= d[0] < noun[0]]
+        else:
+            high = nouns[index + 1][0] if index + 1 < len(nouns) else 10**9
+            own = [d for d in dates if noun[1] <= d[0] < high]
         if own:
             pairs.append((noun, own))
     used = {d[0] for _, own in pairs for d in own}
@@ -291,10 +313,11 @@ def _pairs(nouns, dates) -> list[tuple[tuple, list]]:
 
 def extract_events(document: Document, skip: set[int]) -> list[ExtractedEvent]:
     """Events from sentences with an event noun and a date: its own, one just before that no event
-    took, one in the next sentence («… квест. Он состоится 20 апреля …»), or a relative day."""
+    took, one in the next sentence («… квест. Он состоится 20 апреля …»), a relative day, or the
+    previous event's («Одновременно на площадке работала выставка …»)."""
     sentences = document.sentences
     dates_by_sentence = [_event_dates(document, s) for s in sentences]
-    nouns_by_sentence = [list(event_nouns(s)) for s in sentences]
+    nouns_by_sentence = [list(event_nouns(document, s)) for s in sentences]
     events: list[ExtractedEvent] = []
     pending: tuple[DateSpan, int] | None = None
     used: set[int] = set()
@@ -311,9 +334,11 @@ def extract_events(document: Document, skip: set[int]) -> list[ExtractedEvent]:
         )
         if dates:
             for noun, own in _pairs(nouns, dates):
-                events.append(
-                    _event(document, index, noun, _span_of(sentence.text, own), 0.8, "own sentence")
+                made, consumed = _events(
+                    document, index, noun, _span_of(sentence.text, own), 0.8, "own sentence"
                 )
+                events.extend(made)
+                used.update(consumed)
             pending = None
             continue
         if generic:
@@ -322,6 +347,8 @@ def extract_events(document: Document, skip: set[int]) -> list[ExtractedEvent]:
         relative = _relative_day(document, sentence)
         if relative:
             span, reason = relative, "a day named relative to the page date"
+        elif events and _SAME_TIME.search(sentence.text) and index - _sentence_of(document, events[-1]) <= 3:
+            span, reason = events[-1].span, "held at the same time as the previous event"
         elif pending and index - pending[1] <= 2:
             span, reason = pending[0], "date in an earlier sentence"
         elif (
@@ -336,11 +363,30 @@ def extract_events(document: Document, skip: set[int]) -> list[ExtractedEvent]:
         if span is None:
             continue
         pending = None
-        events.append(_event(document, index, nouns[0], span, confidence, reason, passage_end))
+        made, consumed = _events(document, index, nouns[0], span, confidence, reason, passage_end)
+        events.extend(made)
+        used.update(consumed)
     return _combine_parts(events)
 
 
-def _event(
+def _sentence_of(document: Document, event: ExtractedEvent) -> int:
+    return document.sentence_index(event.passage.start)
+
+
+def _more_hosts(document: Document, sentence: Sentence, host: PlaceMention) -> list[PlaceMention]:
+    """«в Благовещенске и Свободном», «в Элисте – … и в Лагани»: one action held in several towns."""
+    text = document.text
+    found = []
+    for mention in document.places_in(host.end, sentence.end):
+        if mention.kind != "settlement" or not mention.name or mention.name == host.name:
+            continue
+        before = text[max(host.end, mention.start - 8) : mention.start]
+        if re.search(r"(^\s*|\s)и\s+(?:в\s+|во\s+)?$", before):
+            found.append(mention)
+    return found
+
+
+def _events(
     document: Document,
     index: int,
     noun: tuple[int, int, str],
@@ -348,38 +394,56 @@ def _event(
     confidence: float,
     date_reason: str,
     passage_end: int | None = None,
-) -> ExtractedEvent:
+) -> tuple[list[ExtractedEvent], set[int]]:
+    """The event(s) of one noun (one per town when held in several), and the sentence indexes read
+    for its venue."""
     sentence = document.sentences[index]
     noun_start, noun_end, kind = noun
     host, participants = host_and_participants(document, sentence)
+    venue_sentence = sentence
     venue_reason = "host in the sentence" if host else ""
+    consumed: set[int] = set()
     following = index + 1 if passage_end is None or passage_end == index else passage_end
     if host is None and following < len(document.sentences):
         next_sentence = document.sentences[following]
-        if not list(event_nouns(next_sentence)) or following == passage_end:
+        next_nouns = list(event_nouns(document, next_sentence))
+        same_kind = next_nouns and all(n[2] == kind for n in next_nouns)
+        no_dates = not _event_dates(document, next_sentence)
+        if not next_nouns or following == passage_end or (same_kind and no_dates):
             host, _ = host_and_participants(document, next_sentence)
-            venue_reason = "venue in the next sentence" if host else ""
-    region = (host.region_code if host else None) or _region_in(
-        document, sentence.start, sentence.end
-    )
+            if host:
+                venue_sentence, venue_reason = next_sentence, "venue in the next sentence"
+                if next_nouns:
+                    consumed.add(following)
+    hosts = [host, *_more_hosts(document, venue_sentence, host)] if host else [None]
     end_sentence = document.sentences[passage_end if passage_end is not None else index]
     if kind == "other" and not host:
         confidence -= 0.1
     noun_text = sentence.text[noun_start:noun_end]
-    return ExtractedEvent(
-        title=_title(sentence.text, noun_start, noun_end),
-        event_type=kind,
-        span=span,
-        passage=Passage(sentence.start, max(sentence.end, end_sentence.end)),
-        settlement=host,
-        region_code=region,
-        participant_cities=participants,
-        participants_count=_participants_count(sentence.text),
-        organizers=document.organisations_in(sentence.start, sentence.end)[:6],
-        confidence=round(confidence + (0.1 if host else 0.0), 2),
-        reason=f"event noun «{noun_text}»; date: {date_reason}"
-        + (f"; {venue_reason}" if venue_reason else ""),
+    reason = f"event noun «{noun_text}»; date: {date_reason}" + (
+        f"; {venue_reason}" if venue_reason else ""
     )
+    made = []
+    for place in hosts:
+        region = (place.region_code if place else None) or _region_in(
+            document, sentence.start, sentence.end
+        )
+        made.append(
+            ExtractedEvent(
+                title=_title(sentence.text, noun_start, noun_end),
+                event_type=kind,
+                span=span,
+                passage=Passage(sentence.start, max(sentence.end, end_sentence.end)),
+                settlement=place,
+                region_code=region,
+                participant_cities=participants,
+                participants_count=_participants_count(sentence.text),
+                organizers=document.organisations_in(sentence.start, sentence.end)[:6],
+                confidence=round(confidence + (0.1 if place else 0.0), 2),
+                reason=reason + ("; one of several towns" if len(hosts) > 1 else ""),
+            )
+        )
+    return made, consumed
 
 
 def _combine_parts(events: list[ExtractedEvent]) -> list[ExtractedEvent]:

@@ -54,7 +54,9 @@ _HOSTING = re.compile(
     r"школ[аеуы]\s+[«\"]|выездн\w+\s+школ",
     re.I,
 )
-_VISITORS = re.compile(r"\bиз\s+", re.I)
+_VISITORS = re.compile(r"\bиз\s+|представител\w+\s+|делегаци\w+\s+", re.I)
+_DELEGATES = re.compile(r"представител\w*|делегаци\w*|стаж[её]р\w*|приехал\w*|прибыл\w*", re.I)
+_EXPERT_NOUN = re.compile(r"эксперт\w*|специалист\w*|спикер\w*|тренер\w*|лектор\w*", re.I)
 _EXPERTS_TEACH = re.compile(
     r"(эксперт\w*|специалист\w*|спикер\w*|тренер\w*|гост\w*|коллег\w*|представител\w*|координатор\w*|"
     r"делегаци\w*)[^.;]{0,120}?(провели\s+(?:мастер-?класс|тренинг|лекци|семинар|занят|обучени)\w*|"
@@ -207,11 +209,28 @@ def _adoption_links(document: Document, home: str | None) -> list[ExtractedLink]
             for match in pattern.finditer(sentence.text):
                 cue_start = sentence.start + match.start()
                 clause_end = _clause_end(sentence, match.end())
-                sources = _regions_between(document, sentence.start + match.end(), clause_end)
-                if not sources:
+                named = [
+                    (s, e, code)
+                    for s, e, code in _region_mentions(document)
+                    if sentence.start + match.end() <= s and e <= clause_end
+                ]
+                if not named:
                     continue
-                target = _subject_region(document, index, cue_start) or home
-                for source in sources[:1]:
+                source, source_end = named[0][2], named[0][1]
+                after = [code for s, e, code in named[1:] if code != source]
+                delegates = _DELEGATES.search(document.text[source_end:clause_end])
+                if delegates and after:  # «изучать опыт Югры приехали представители A, B и C»
+                    targets, why = after, "learners named after the source"
+                else:
+                    subject = _subject_region(document, index, cue_start)
+                    located = [
+                        code
+                        for s, e, code in named[1:]
+                        if re.search(r"(\bв|\bво)\s+$", document.text[max(0, s - 4) : s])
+                    ]
+                    target = subject or (located[0] if located else None) or home
+                    targets, why = [target], "learner: the cue's subject, a place after «в», or home"
+                for target in targets:
                     if target and source != target:
                         links.append(
                             _link(
@@ -220,7 +239,7 @@ def _adoption_links(document: Document, home: str | None) -> list[ExtractedLink]
                                 sentence,
                                 "adoption_statement",
                                 0.85,
-                                f"«{rule}»: source named after the cue",
+                                f"«{rule}»: source named after the cue; {why}",
                             )
                         )
     return links
@@ -265,6 +284,8 @@ def _hosting_links(document: Document) -> list[ExtractedLink]:
         return []
     links = []
     for sentence in document.sentences:
+        if _EXPERT_NOUN.search(sentence.text):
+            continue  # visiting experts teach the host (see _expert_links)
         for match in _VISITORS.finditer(sentence.text):
             end = _clause_end(sentence, match.end())
             for code in _regions_between(document, sentence.start + match.end(), end):
