@@ -20,7 +20,7 @@ from loaders.text.events import _relative_day, host_and_participants
 from loaders.text.facts import ExtractedAgreement, Passage
 from loaders.text.morph import lemma
 
-_NOUN = re.compile(r"\b(соглашени[еяюи]\w*|меморандум\w*)", re.I)
+_NOUN = re.compile(r"\b(соглашени\w*|меморандум\w*)", re.I)
 _SIGNING = re.compile(
     r"\b(подписал\w*|подписан\w*|подписыва\w*|заключил\w*|заключ[её]н\w*|подписи|заключени\w+|"
     r"подписани\w+)\b",
@@ -81,18 +81,28 @@ _GENERIC_WORDS = {
 }
 
 
+_PARTY_HEAD = re.compile(
+    r"[«\"A-ZА-ЯЁ]|(?:министр|мин[а-яё]+|губернатор|мэр|глав[аеуы]|председател|директор|руководител|"
+    r"ректор|президент|правительств|администраци|департамент|комитет|управлени|фонд|ассоциаци|"
+    r"союз|общество|отделени|центр|университет|компани|АНО|ПАО|ООО|АО|ГБУ|ФГБУ|НКО|московск|"
+    r"региональн|областн|краев|городск|муниципальн|благотворительн|автономн|некоммерческ)",
+)
+
+
 def _split_top_level(phrase: str) -> list[str]:
-    """«A, B (C) и D «E и F»» → [A, B (C), D «E и F»]: commas and «и» outside quotes and brackets."""
+    """«A, B (C) и D «E и F»» → [A, B (C), D «E и F»]: commas and «и» outside quotes and brackets,
+    and only before a new party («министр природных ресурсов и экологии» stays one)."""
     parts, depth, current, index = [], 0, "", 0
     while index < len(phrase):
         char = phrase[index]
         depth += char in "«(" and 1 or 0
         depth -= char in "»)" and 1 or 0
         depth = max(depth, 0)
-        if depth == 0 and char == ",":
+        rest = phrase[index + 1 :].lstrip()
+        if depth == 0 and char == "," and _PARTY_HEAD.match(rest):
             parts.append(current)
             current = ""
-        elif depth == 0 and phrase[index : index + 3] == " и ":
+        elif depth == 0 and phrase[index : index + 3] == " и " and _PARTY_HEAD.match(phrase[index + 3 :]):
             parts.append(current)
             current, index = "", index + 2
         else:
@@ -167,18 +177,12 @@ def _is_signed_singular(document: Document, sentence: Sentence) -> re.Match | No
 
 
 def _series_date(document: Document, index: int) -> DateSpan | None:
-    """The date of an earlier sentence in the same paragraph that announced the signing(s)."""
-    text = document.text
-    for back in range(index - 1, max(-1, index - 4), -1):
+    """The date of an earlier sentence that announced the signing(s) («состоялось подписание
+    соглашений»), up to four sentences back."""
+    for back in range(index - 1, max(-1, index - 5), -1):
         previous = document.sentences[back]
-        if "\n\n" in text[previous.end : document.sentences[back + 1].start]:
-            break
-        if _NOUN.search(previous.text):
-            dates = [
-                d
-                for d in document.dates_in(previous.start, previous.end)
-                if d[2].precision == "day"
-            ]
+        if _NOUN.search(previous.text) and re.search(r"подписани|подписал|заключ", previous.text, re.I):
+            dates = [d for d in document.dates_in(previous.start, previous.end) if d[2].precision == "day"]
             if dates:
                 return dates[0][2]
     return None
@@ -233,6 +237,7 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
         confidence = 0.5 + 0.2 * bool(count) + 0.2 * explicit + 0.1 * bool(parties)
         found.append(
             ExtractedAgreement(
+                headline=_is_headline(document, sentence) and not explicit,
                 date=date,
                 parties_count=count,
                 parties=parties,
@@ -254,6 +259,19 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
             )
         )
     return _one_per_agreement(found)
+
+
+def _is_headline(document: Document, sentence: Sentence) -> bool:
+    """A whole line near the top without a closing full stop: a headline."""
+    text = document.text
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    return (
+        text.count("\n", 0, sentence.start) < 6
+        and line == sentence.text.strip()
+        and not line.endswith(".")
+    )
 
 
 def _dateline_settlement(document: Document):
@@ -302,6 +320,8 @@ def _same_agreement(one: ExtractedAgreement, other: ExtractedAgreement) -> bool:
         return False
     if one.explicit_date and other.explicit_date and one.date != other.date:
         return False
+    if one.headline or other.headline:
+        return True  # a headline restates the body's agreement (its party names may be shortened)
     if len(one.parties) >= 2 and len(other.parties) >= 2:
         return bool(_key_words(one.parties[-1]) & _key_words(other.parties[-1])) or bool(
             _key_words(" ".join(one.parties)) & _key_words(" ".join(other.parties))

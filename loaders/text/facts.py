@@ -43,6 +43,7 @@ class ExtractedAgreement:
     subject: str | None
     passage: Passage
     explicit_date: bool = False
+    headline: bool = False  # told in the headline, without a date of its own
     confidence: float = 0.5
     reason: str = ""
 
