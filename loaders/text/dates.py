@@ -125,7 +125,7 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     ),
     (
         re.compile(
-            r"(?:с\s+)?(\d{1,2})(?:"
+            r"(?:\b[сСcC][ \t]+)?(\d{1,2})(?:"
             + _DASH
             + r"|\s+по\s+|\s+и\s+)(\d{1,2})\s+"
             + _MONTH_WORD

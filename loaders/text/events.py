@@ -65,6 +65,10 @@ _PARTICIPANTS = re.compile(
     re.I,
 )
 _AGREEMENT = re.compile(r"соглашени|меморандум", re.I)
+# «в рамках форума «…», который проходил 21-22 ноября»: a frame noun with its own dated clause
+_OWN_DATE_CLAUSE = re.compile(
+    r"[^.;]{0,80}?котор\w+\s+(?:проход\w+|прош[её]л\w*|пройд\w+|состо\w+|работал\w*)\s+(?:с\s+)?\d", re.I
+)
 _SAME_TIME = re.compile(r"\b(одновременно|параллельно|в\s+тот\s+же\s+день|в\s+этот\s+же\s+день)\b", re.I)
 _HOST_CUE = re.compile(r"(\bв|\bво|г\.|город\w*|\bна\s+базе\s+\w+)\s*$", re.I)
 _SPREAD = re.compile(
@@ -168,9 +172,9 @@ def event_nouns(document: Document, sentence: Sentence):
     """(start, end, type) of event nouns that name an event (not a frame like «в рамках акции»)."""
     for match in _EVENT_NOUN.finditer(sentence.text):
         before = sentence.text[: match.start()]
-        if _FRAME_BEFORE.search(before):
-            continue
         start, end = match.span()
+        if _FRAME_BEFORE.search(before) and not _OWN_DATE_CLAUSE.match(sentence.text[end:]):
+            continue
         part = _PART_OF.match(sentence.text[start:])
         if part:
             outer = sentence.text[start:].find(part.group(2))
@@ -333,6 +337,8 @@ def extract_events(document: Document, skip: set[int]) -> list[ExtractedEvent]:
             document, sentence.start + nouns[0][0], sentence.start + nouns[0][1]
         )
         if dates:
+            if len(nouns) == 1 and _OWN_DATE_CLAUSE.match(sentence.text[nouns[0][1] :]):
+                dates = [d for d in dates if d[0] > nouns[0][1]] or dates
             for noun, own in _pairs(nouns, dates):
                 made, consumed = _events(
                     document, index, noun, _span_of(sentence.text, own), 0.8, "own sentence"
@@ -381,6 +387,8 @@ def _more_hosts(document: Document, sentence: Sentence, host: PlaceMention) -> l
         if mention.kind != "settlement" or not mention.name or mention.name == host.name:
             continue
         before = text[max(host.end, mention.start - 8) : mention.start]
+        if re.search(r"\bиз\s", text[host.end : mention.start]):
+            break  # the participants' towns begin
         if re.search(r"(^\s*|\s)и\s+(?:в\s+|во\s+)?$", before):
             found.append(mention)
     return found
