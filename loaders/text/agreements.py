@@ -102,7 +102,11 @@ def _split_top_level(phrase: str) -> list[str]:
         if depth == 0 and char == "," and _PARTY_HEAD.match(rest):
             parts.append(current)
             current = ""
-        elif depth == 0 and phrase[index : index + 3] == " и " and _PARTY_HEAD.match(phrase[index + 3 :]):
+        elif (
+            depth == 0
+            and phrase[index : index + 3] == " и "
+            and _PARTY_HEAD.match(phrase[index + 3 :])
+        ):
             parts.append(current)
             current, index = "", index + 2
         else:
@@ -181,8 +185,14 @@ def _series_date(document: Document, index: int) -> DateSpan | None:
     соглашений»), up to four sentences back."""
     for back in range(index - 1, max(-1, index - 5), -1):
         previous = document.sentences[back]
-        if _NOUN.search(previous.text) and re.search(r"подписани|подписал|заключ", previous.text, re.I):
-            dates = [d for d in document.dates_in(previous.start, previous.end) if d[2].precision == "day"]
+        if _NOUN.search(previous.text) and re.search(
+            r"подписани|подписал|заключ", previous.text, re.I
+        ):
+            dates = [
+                d
+                for d in document.dates_in(previous.start, previous.end)
+                if d[2].precision == "day"
+            ]
             if dates:
                 return dates[0][2]
     return None

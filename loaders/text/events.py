@@ -67,9 +67,12 @@ _PARTICIPANTS = re.compile(
 _AGREEMENT = re.compile(r"соглашени|меморандум", re.I)
 # «в рамках форума «…», который проходил 21-22 ноября»: a frame noun with its own dated clause
 _OWN_DATE_CLAUSE = re.compile(
-    r"[^.;]{0,80}?котор\w+\s+(?:проход\w+|прош[её]л\w*|пройд\w+|состо\w+|работал\w*)\s+(?:с\s+)?\d", re.I
+    r"[^.;]{0,80}?котор\w+\s+(?:проход\w+|прош[её]л\w*|пройд\w+|состо\w+|работал\w*)\s+(?:с\s+)?\d",
+    re.I,
 )
-_SAME_TIME = re.compile(r"\b(одновременно|параллельно|в\s+тот\s+же\s+день|в\s+этот\s+же\s+день)\b", re.I)
+_SAME_TIME = re.compile(
+    r"\b(одновременно|параллельно|в\s+тот\s+же\s+день|в\s+этот\s+же\s+день)\b", re.I
+)
 _HOST_CUE = re.compile(r"(\bв|\bво|г\.|город\w*|\bна\s+базе\s+\w+)\s*$", re.I)
 _SPREAD = re.compile(
     r"\bот\s+$", re.I
@@ -178,7 +181,11 @@ def event_nouns(document: Document, sentence: Sentence):
         part = _PART_OF.match(sentence.text[start:])
         if part:
             outer = sentence.text[start:].find(part.group(2))
-            yield (start + outer, start + outer + len(part.group(2)), event_type_from_text(part.group(2)))
+            yield (
+                start + outer,
+                start + outer + len(part.group(2)),
+                event_type_from_text(part.group(2)),
+            )
             continue
         word = match.group(0)
         if _NEEDS_NAME.match(word) and not _names_an_event(document, sentence, start, end):
@@ -197,7 +204,11 @@ def _names_an_event(document: Document, sentence: Sentence, start: int, end: int
     tokens = document.tokens_in(sentence.start + start, sentence.start + end)
     if tokens and tokens[0].feats.get("Number") == "Plur":
         return False
-    if "«" in text[end : end + 40] or text[:start].rstrip().endswith("«") or _NAME_BEFORE.search(text[:start]):
+    if (
+        "«" in text[end : end + 40]
+        or text[:start].rstrip().endswith("«")
+        or _NAME_BEFORE.search(text[:start])
+    ):
         return True
     previous = document.tokens_in(sentence.start + max(0, start - 30), sentence.start + start)
     return bool(previous) and previous[-1].pos == "ADJ"
@@ -353,7 +364,11 @@ def extract_events(document: Document, skip: set[int]) -> list[ExtractedEvent]:
         relative = _relative_day(document, sentence)
         if relative:
             span, reason = relative, "a day named relative to the page date"
-        elif events and _SAME_TIME.search(sentence.text) and index - _sentence_of(document, events[-1]) <= 3:
+        elif (
+            events
+            and _SAME_TIME.search(sentence.text)
+            and index - _sentence_of(document, events[-1]) <= 3
+        ):
             span, reason = events[-1].span, "held at the same time as the previous event"
         elif pending and index - pending[1] <= 2:
             span, reason = pending[0], "date in an earlier sentence"

@@ -67,6 +67,9 @@ _EXPERTS_TEACH = re.compile(
 _SHARED_WITH = re.compile(r"(?:по)?делил\w*\s+(?:своим\s+)?опытом\s+с\s+[^.;]{0,60}?\bиз\s+", re.I)
 _EXCHANGE = re.compile(r"обменял\w*|взаимн\w+\s+визит|обмен\w*\s+(?:опытом|делегаци)", re.I)
 _LEARNERS_APPLY = re.compile(r"в\s+своих\s+регионах|в\s+своих\s+субъектах|у\s+себя", re.I)
+_LOCATIVE_BEFORE = re.compile(r"(\bв|\bво|\bна)\s+(?:город\w*\s+|г\.\s*)?$", re.I)
+_VISIT = re.compile(r"приезжал\w*|приехал\w*|побывал\w*|посетил\w*|прибыл\w*", re.I)
+_LEARN = re.compile(r"знакоми\w*|изуча\w*|изучил\w*|перенима\w*|учил\w*|стажир\w*", re.I)
 _FUTURE_ONLY = re.compile(r"может\s+присоединиться|планиру\w+\s+присоедин", re.I)
 
 
@@ -214,8 +217,26 @@ def _adoption_links(document: Document, home: str | None) -> list[ExtractedLink]
                     for s, e, code in _region_mentions(document)
                     if sentence.start + match.end() <= s and e <= clause_end
                 ]
-                if not named:
-                    continue
+                if rule == "взяли на вооружение" and not named:
+                    clause_start = _clause_start(sentence, match.start())  # «Формат X мы возьмём …»
+                    named = [
+                        (s, e, code)
+                        for s, e, code in _region_mentions(document)
+                        if clause_start <= s and e <= cue_start
+                    ]
+                named = [
+                    m
+                    for m in named
+                    if not _LOCATIVE_BEFORE.search(document.text[max(0, m[0] - 12) : m[0]])
+                ] + [
+                    m
+                    for m in named
+                    if _LOCATIVE_BEFORE.search(document.text[max(0, m[0] - 12) : m[0]])
+                ]
+                if not named or _LOCATIVE_BEFORE.search(
+                    document.text[max(0, named[0][0] - 12) : named[0][0]]
+                ):
+                    continue  # «… откроем точки в Кирове»: where it is applied, not whose it is
                 source, source_end = named[0][2], named[0][1]
                 after = [code for s, e, code in named[1:] if code != source]
                 delegates = _DELEGATES.search(document.text[source_end:clause_end])
@@ -229,7 +250,10 @@ def _adoption_links(document: Document, home: str | None) -> list[ExtractedLink]
                         if re.search(r"(\bв|\bво)\s+$", document.text[max(0, s - 4) : s])
                     ]
                     target = subject or (located[0] if located else None) or home
-                    targets, why = [target], "learner: the cue's subject, a place after «в», or home"
+                    targets, why = (
+                        [target],
+                        "learner: the cue's subject, a place after «в», or home",
+                    )
                 for target in targets:
                     if target and source != target:
                         links.append(
@@ -247,8 +271,45 @@ def _adoption_links(document: Document, home: str | None) -> list[ExtractedLink]
 
 def _clause_end(sentence: Sentence, offset: int) -> int:
     rest = sentence.text[offset:]
-    stop = re.search(r"[.;:!?]|,\s+(?:а|но|и|где|который|которая|которые|что|чтобы)\s", rest)
+    stop = re.search(r"[.;:!?]|,\s+(?:но|где|который|которая|которые|что|чтобы)\s|\s[–—]\s", rest)
     return sentence.start + offset + (stop.start() if stop else len(rest))
+
+
+def _clause_start(sentence: Sentence, offset: int) -> int:
+    head = sentence.text[:offset]
+    stops = list(re.finditer(r"[.;:!?«»]|,\s|\s[–—]\s", head))
+    return sentence.start + (stops[-1].end() if stops else 0)
+
+
+def _visit_links(document: Document) -> list[ExtractedLink]:
+    """«удмуртские волонтёры приезжали в Киров – знакомились с проектом»: the visited region (after
+    «в») teaches the visitors (the subject's region)."""
+    links = []
+    for index, sentence in enumerate(document.sentences):
+        visit = _VISIT.search(sentence.text)
+        if not visit or not _LEARN.search(sentence.text):
+            continue
+        visitors = _subject_region(document, index, sentence.start + visit.start())
+        after = [
+            (s, code)
+            for s, e, code in _region_mentions(document)
+            if sentence.start + visit.end() <= s and e <= sentence.end
+        ]
+        hosts = [
+            code for s, code in after if _LOCATIVE_BEFORE.search(document.text[max(0, s - 12) : s])
+        ]
+        if visitors and hosts and hosts[0] != visitors:
+            links.append(
+                _link(
+                    hosts[0],
+                    visitors,
+                    sentence,
+                    "internship",
+                    0.7,
+                    "a visit: visitors learn from the visited region",
+                )
+            )
+    return links
 
 
 def _spread_links(document: Document, home: str | None) -> list[ExtractedLink]:
@@ -376,6 +437,7 @@ def extract_practice_links(document: Document) -> list[ExtractedLink]:
         + _hosting_links(document)
         + _expert_links(document, home)
         + _exchange_links(document)
+        + _visit_links(document)
     )
     unique: dict[tuple[str, str], ExtractedLink] = {}
     for link in links:
