@@ -24,6 +24,9 @@ _ANNOUNCEMENT = re.compile(
     r"(?:открыт|участник)|присоединя\w+|ждём|ждем",
     re.I,
 )
+_NOTICE = re.compile(
+    r"^\s*объявлени\w*|информационн\w+\s+письм\w*|информиру\w+\s+о\s+проведении", re.I | re.M
+)
 _AGREEMENT_HEAD = re.compile(r"соглашени|меморандум|подписал", re.I)
 
 
@@ -49,16 +52,18 @@ def classify_genre(document: Document, events, agreements, links, report) -> str
 
 
 def _is_announcement(document: Document, events) -> bool:
-    """An invitation without the word: the headline or the first event announce a coming event and
-    the text asks readers to take part («заявки принимаются», «присоединяйтесь»)."""
-    text = document.text
+    """An invitation without the word: a notice or information letter («Объявление», «информирует
+    о проведении»), or an opening that announces a coming event and asks for applications."""
+    head = document.text[:700]
+    if _NOTICE.search(head):
+        return True
     asks = re.search(
-        r"присоединя\w+|заявк\w+\s+(?:принима|направля|подава)|регистрац\w+\s+(?:открыт|по\s+ссылке)|"
-        r"приходите|ждём|ждем|зарегистрир\w+|подать\s+заявку",
-        text,
+        r"заявк\w+\s+(?:принима|направля|подава)|(?:принима\w+|подать)\s+заявк|"
+        r"регистрац\w+\s+(?:открыт|по\s+ссылке)|зарегистрир\w+",
+        head,
         re.I,
     )
-    return bool(asks) and bool(_ANNOUNCEMENT.search(text[:600]))
+    return bool(asks) and bool(_ANNOUNCEMENT.search(head))
 
 
 def topic_of(document: Document, event: ExtractedEvent) -> str:
