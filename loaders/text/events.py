@@ -70,6 +70,9 @@ _OWN_DATE_CLAUSE = re.compile(
     r"[^.;]{0,80}?котор\w+\s+(?:проход\w+|прош[её]л\w*|пройд\w+|состо\w+|работал\w*)\s+(?:с\s+)?\d",
     re.I,
 )
+_ONLINE = re.compile(r"онлайн|дистанционн\w*|видеоконференц\w*|в\s+режиме\s+онлайн", re.I)
+_PROGRAMME_TYPES = {"forum", "conference", "strategic_session", "workshop"}
+_PROGRAMME_NOUN = re.compile(r"сл[её]т|фестивал|смен[аы]|лагер|школ", re.I)
 _SAME_TIME = re.compile(
     r"\b(одновременно|параллельно|в\s+тот\s+же\s+день|в\s+этот\s+же\s+день)\b", re.I
 )
@@ -423,11 +426,14 @@ def _events(
     sentence = document.sentences[index]
     noun_start, noun_end, kind = noun
     host, participants = host_and_participants(document, sentence)
+    online = _ONLINE.search(sentence.text)
+    if online:
+        host = None
     venue_sentence = sentence
     venue_reason = "host in the sentence" if host else ""
     consumed: set[int] = set()
     following = index + 1 if passage_end is None or passage_end == index else passage_end
-    if host is None and following < len(document.sentences):
+    if host is None and not online and following < len(document.sentences):
         next_sentence = document.sentences[following]
         next_nouns = list(event_nouns(document, next_sentence))
         same_kind = next_nouns and all(n[2] == kind for n in next_nouns)
@@ -438,7 +444,9 @@ def _events(
                 venue_sentence, venue_reason = next_sentence, "venue in the next sentence"
                 if next_nouns:
                     consumed.add(following)
-    hosts = [host, *_more_hosts(document, venue_sentence, host)] if host else [None]
+    # one action in several towns is one event per town; a forum in two towns is one event
+    several = _more_hosts(document, venue_sentence, host) if host and kind == "action" else []
+    hosts = [host, *several] if host else [None]
     end_sentence = document.sentences[passage_end if passage_end is not None else index]
     if kind == "other" and not host:
         confidence -= 0.1
@@ -469,10 +477,31 @@ def _events(
     return made, consumed
 
 
+def _inside_programme(
+    combined: list[ExtractedEvent], event: ExtractedEvent
+) -> ExtractedEvent | None:
+    """A multi-day event read just before whose dates hold this one: its programme («18 апреля –
+    открытие, 19 апреля – экоквест»), unless the text says it ran alongside («одновременно»)."""
+    if not combined or "same time" in event.reason:
+        return None
+    container = combined[-1]
+    if container.event_type not in _PROGRAMME_TYPES and not _PROGRAMME_NOUN.search(container.title):
+        return None  # an umbrella week or campaign lists separate events
+    inside = container.span.start <= event.span.start and event.span.end <= container.span.end
+    multi_day = container.span.end > container.span.start and container.span.precision == "day"
+    near = 0 <= event.passage.start - container.passage.end <= 800
+    return container if inside and multi_day and near and event.span != container.span else None
+
+
 def _combine_parts(events: list[ExtractedEvent]) -> list[ExtractedEvent]:
-    """Parts of one programme (same type, overlapping dates, same or unknown place) become one event."""
+    """Parts of one programme (same type, overlapping dates, same or unknown place; or the dated
+    items of a multi-day event's programme) become one event."""
     combined: list[ExtractedEvent] = []
     for event in events:
+        container = _inside_programme(combined, event)
+        if container is not None:
+            container.sub_activities.append(event.title)
+            continue
         same = next(
             (
                 kept
