@@ -9,7 +9,10 @@ import pytest
 
 from loaders.pipeline.load_tables import load_tables
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# ../shared/seeds beside the repo; ATLAS_SEEDS_DIR points elsewhere (a git worktree lives deeper)
+SEEDS_DIR = Path(
+    os.environ.get("ATLAS_SEEDS_DIR", Path(__file__).resolve().parents[2] / "shared" / "seeds")
+)
 
 # Hand-countable fixture: 6 events in 2023Q2..2023Q4 (+1 via a report that merges), 3 regions.
 FIXTURE_EVENTS = """Дата,Мероприятие,Тип,Тематика,Город,Регион,Организаторы,Участники (города),Число участников

@@ -117,6 +117,10 @@ class Document:
         return [token.lemma for token in self.tokens_in(start, end)]
 
     # -- the syntax parser, only where an extractor needs it
+    def syntax_parsed(self) -> set[int]:
+        """Indexes of the sentences parsed so far."""
+        return set(self._syntax)
+
     def syntax(self, index: int) -> list[SyntaxToken]:
         """Dependency parse of sentence `index` (natasha's news syntax model), computed on first use."""
         if index not in self._syntax:

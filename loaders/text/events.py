@@ -353,9 +353,17 @@ def extract_events(document: Document, skip: set[int]) -> list[ExtractedEvent]:
         if dates:
             if len(nouns) == 1 and _OWN_DATE_CLAUSE.match(sentence.text[nouns[0][1] :]):
                 dates = [d for d in dates if d[0] > nouns[0][1]] or dates
-            for noun, own in _pairs(nouns, dates):
+            pairs = _pairs(nouns, dates)
+            for number, (noun, own) in enumerate(pairs):
+                segment = _segment(sentence, pairs, number) if len(pairs) > 1 else None
                 made, consumed = _events(
-                    document, index, noun, _span_of(sentence.text, own), 0.8, "own sentence"
+                    document,
+                    index,
+                    noun,
+                    _span_of(sentence.text, own),
+                    0.8,
+                    "own sentence",
+                    segment=segment,
                 )
                 events.extend(made)
                 used.update(consumed)
@@ -393,6 +401,17 @@ def extract_events(document: Document, skip: set[int]) -> list[ExtractedEvent]:
     return _combine_parts(events)
 
 
+def _segment(sentence: Sentence, pairs, number: int) -> Sentence:
+    """The part of a sentence that tells of one of its several events (its noun and its dates)."""
+
+    def first(pair) -> int:
+        return min(pair[0][0], *(d[0] for d in pair[1]))
+
+    start = first(pairs[number])
+    end = first(pairs[number + 1]) if number + 1 < len(pairs) else len(sentence.text)
+    return Sentence(sentence.start + start, sentence.start + end, sentence.text[start:end])
+
+
 def _sentence_of(document: Document, event: ExtractedEvent) -> int:
     return document.sentence_index(event.passage.start)
 
@@ -420,20 +439,21 @@ def _events(
     confidence: float,
     date_reason: str,
     passage_end: int | None = None,
+    segment: Sentence | None = None,
 ) -> tuple[list[ExtractedEvent], set[int]]:
     """The event(s) of one noun (one per town when held in several), and the sentence indexes read
     for its venue."""
     sentence = document.sentences[index]
     noun_start, noun_end, kind = noun
-    host, participants = host_and_participants(document, sentence)
-    online = _ONLINE.search(sentence.text)
+    host, participants = host_and_participants(document, segment or sentence)
+    online = _ONLINE.search((segment or sentence).text)
     if online:
         host = None
     venue_sentence = sentence
     venue_reason = "host in the sentence" if host else ""
     consumed: set[int] = set()
     following = index + 1 if passage_end is None or passage_end == index else passage_end
-    if host is None and not online and following < len(document.sentences):
+    if host is None and not online and segment is None and following < len(document.sentences):
         next_sentence = document.sentences[following]
         next_nouns = list(event_nouns(document, next_sentence))
         same_kind = next_nouns and all(n[2] == kind for n in next_nouns)
