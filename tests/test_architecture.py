@@ -56,5 +56,7 @@ def test_ci_runs_the_readme_test_command():
 def test_every_column_has_a_russian_label():
     from loaders.model.schema import COLUMN_LABELS
 
-    missing = [f"{t.name}.{c}" for t in ALL_TABLES for c in t.column_names if c not in COLUMN_LABELS]
+    missing = [
+        f"{t.name}.{c}" for t in ALL_TABLES for c in t.column_names if c not in COLUMN_LABELS
+    ]
     assert missing == []

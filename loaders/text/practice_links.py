@@ -15,6 +15,7 @@ A region never links to itself; a cue without a named region («другим р�
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -95,6 +96,7 @@ def _region_mentions(document: Document) -> list[tuple[int, int, str]]:
     return found
 
 
+@functools.lru_cache(maxsize=20_000)
 def _region_of_adjective(word: str) -> str | None:
     """«пензенский» → Пензенская область, «татарстанский» → Татарстан, «петербургский» → Петербург."""
     if not re.search(r"(ский|цкий|ской)$", word):
@@ -427,9 +429,20 @@ def _exchange_links(document: Document) -> list[ExtractedLink]:
     return links
 
 
+_ANY_CUE = re.compile(
+    "|".join(
+        [pattern.pattern for pattern, _ in _ADOPTION]
+        + [p.pattern for p in (_SPREAD, _HOSTING, _EXPERTS_TEACH, _SHARED_WITH, _EXCHANGE, _VISIT)]
+    ),
+    re.I,
+)
+
+
 def extract_practice_links(document: Document) -> list[ExtractedLink]:
     """Directed links from the region whose practice is taken up to the region taking it up; one
     per direction and document (the strongest evidence kept)."""
+    if not _ANY_CUE.search(document.text):
+        return []  # no cue at all: the region lookups are not worth their cost
     home = home_region(document)
     links = (
         _adoption_links(document, home)

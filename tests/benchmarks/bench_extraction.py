@@ -4,8 +4,9 @@
 
 The batch is built from this project's own texts (demo documents and the annotated extraction set):
 paragraphs of 1–3 of them are combined into documents of 2–5 KB, deterministically.
-Prints documents per second for: natasha segment+morph+NER; our extract_document; ingest with 1 and
-with 2 worker processes (read → extract → store into a fresh DuckDB file).
+Prints documents per second for: natasha segment+morph+NER; our extract_document (annotation with
+segment+morph+NER once per document, the syntax parser only on candidate sentences, then every
+extractor); ingest with 1 and with 2 worker processes (read → extract → store into a fresh DuckDB).
 """
 
 from __future__ import annotations
@@ -66,11 +67,10 @@ def bare_natasha(texts: list[str]) -> float:
 
 
 def our_pipeline(texts: list[str]) -> float:
+    from loaders.text.document import load_models
     from loaders.text.extract import extract_document
-    from loaders.geo.gazetteer import gazetteer
-    from loaders.text.places import ner_models
 
-    ner_models(), gazetteer()  # loading is measured separately: once per process
+    load_models()  # loading is measured separately: once per process
     started = time.perf_counter()
     for text in texts:
         extract_document(text)
@@ -99,11 +99,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=1000)
     args = parser.parse_args()
-    from loaders.geo.gazetteer import gazetteer
-    from loaders.text.places import ner_models
+    from loaders.text.document import load_models
 
     started = time.perf_counter()
-    ner_models(), gazetteer()
+    load_models()
     print(f"models and gazetteer load once per process: {time.perf_counter() - started:.1f} s")
     texts = build_batch(args.documents)
     sizes = [len(t.encode("utf-8")) for t in texts]
