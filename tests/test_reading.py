@@ -341,3 +341,13 @@ def test_evaluate_errors_lists_what_was_missing_and_extra(tmp_path):
         "a.txt: event_dates: missing [\"('2024-05-05', '2024-05-05')\"]; extra [\"('2024-05-04', '2024-05-04')\"]"
         in result.stdout
     )
+
+
+def test_relative_weekday_is_a_grammar_with_agreement():
+    from loaders.text.date_phrases import relative_days
+
+    [past] = relative_days("В минувшую субботу прошла акция")
+    [coming] = relative_days("в ближайший четверг пройдёт семинар")
+    assert (past.weekday, past.direction) == (5, "past")
+    assert (coming.weekday, coming.direction) == (3, "coming")
+    assert relative_days("в минувший субботу") == []  # the qualifier must agree with the day

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from loaders.model.vocabulary import event_type_from_text
+from loaders.text.date_phrases import relative_days
 from loaders.text.dates import DateSpan, find_dates
 from loaders.text.document import Document, Sentence
 from loaders.text.facts import ExtractedEvent, Passage
@@ -80,21 +81,7 @@ _HOST_CUE = re.compile(r"(\bв|\bво|г\.|город\w*|\bна\s+базе\s+\w+
 _SPREAD = re.compile(
     r"\bот\s+$", re.I
 )  # «от Смоленска до Владивостока»: the spread of participants
-_WEEKDAYS = {
-    "понедельник": 0,
-    "вторник": 1,
-    "сред": 2,
-    "четверг": 3,
-    "пятниц": 4,
-    "суббот": 5,
-    "воскресен": 6,
-}
-_RELATIVE_DAY = re.compile(
-    r"\b(?:в|во)\s+(?:(минувш\w+|прошл\w+|эт\w+|ближайш\w+|предстоящ\w+)\s+)?"
-    r"(понедельник|вторник|сред[уа]|четверг|пятниц[уа]|суббот[уа]|воскресенье)\b"
-    r"|\b(вчера|сегодня|накануне)\b",
-    re.I,
-)
+_NEAR_DAY = re.compile(r"\b(вчера|сегодня|накануне)\b", re.I)
 
 
 # ---------------------------------------------------------------- dates of a sentence
@@ -149,25 +136,24 @@ def _span_of(sentence: str, dates: list[tuple[int, int, DateSpan]]) -> DateSpan:
 
 
 def _relative_day(document: Document, sentence: Sentence) -> DateSpan | None:
-    """«в минувшую субботу», «в воскресенье», «вчера» against the page date; None without one."""
+    """«в минувшую субботу» (a yargy grammar, see date_phrases), «вчера», «сегодня» against the page
+    date; None without one. A plain weekday in news is the last one on or before the page date."""
     if not document.published:
         return None
-    match = _RELATIVE_DAY.search(sentence.text)
-    if not match:
-        return None
     published = document.published
-    word = (match.group(3) or "").lower()
-    if word == "сегодня":
-        day = published
-    elif word in ("вчера", "накануне"):
-        day = published - dt.timedelta(days=1)
+    word = _NEAR_DAY.search(sentence.text)
+    if word:
+        shift = {"сегодня": 0, "вчера": 1, "накануне": 1}[word.group(1).lower()]
+        day = published - dt.timedelta(days=shift)
+        return DateSpan(day, day, "day")
+    phrases = relative_days(sentence.text)
+    if not phrases:
+        return None
+    phrase = phrases[0]
+    if phrase.direction == "coming":
+        day = published + dt.timedelta(days=(phrase.weekday - published.weekday()) % 7 or 7)
     else:
-        target = next(n for stem, n in _WEEKDAYS.items() if match.group(2).lower().startswith(stem))
-        upcoming = (match.group(1) or "").lower().startswith(("ближайш", "предстоящ"))
-        if upcoming:
-            day = published + dt.timedelta(days=(target - published.weekday()) % 7 or 7)
-        else:  # news tells of the past: the last such day on or before the page date
-            day = published - dt.timedelta(days=(published.weekday() - target) % 7)
+        day = published - dt.timedelta(days=(published.weekday() - phrase.weekday) % 7)
     return DateSpan(day, day, "day")
 
 
