@@ -149,6 +149,11 @@ def _parties(sentence: str) -> tuple[list[str], str]:
         subject = _subject_before(sentence, verb.start())
         if partner:
             return [*(subject[-1:] or ["?"]), partner.group(1).strip()], "«A подписал … с B»"
+        noun = _NOUN.search(sentence[: verb.start()])
+        partner = _WITH.search(sentence[noun.end() : verb.start()]) if noun else None
+        signer = sentence[verb.end() :].strip(" .")
+        if partner and signer:  # «Соглашение … с фондом X подписал губернатор …»
+            return [signer, partner.group(1).strip()], "«соглашение … с B подписал A»"
     return [], ""
 
 

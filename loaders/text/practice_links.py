@@ -60,7 +60,7 @@ _DELEGATES = re.compile(r"представител\w*|делегаци\w*|ста
 _EXPERT_NOUN = re.compile(r"эксперт\w*|специалист\w*|спикер\w*|тренер\w*|лектор\w*", re.I)
 _EXPERTS_TEACH = re.compile(
     r"(эксперт\w*|специалист\w*|спикер\w*|тренер\w*|гост\w*|коллег\w*|представител\w*|координатор\w*|"
-    r"делегаци\w*)[^.;]{0,120}?(провели\s+(?:мастер-?класс|тренинг|лекци|семинар|занят|обучени)\w*|"
+    r"делегаци\w*|волонт[её]р\w*|активист\w*)[^.;]{0,120}?(провели\s+(?:мастер-?класс|тренинг|лекци|семинар|занят|обучени)\w*|"
     r"поделил\w*\s+опытом|презентовал\w*|рассказал\w*\s+о\s+(?:своем|своём|опыте)|"
     r"провели\s+для)",
     re.I,
@@ -370,18 +370,21 @@ def _expert_links(document: Document, home: str | None) -> list[ExtractedLink]:
     links = []
     for index, sentence in enumerate(document.sentences):
         for match in _EXPERTS_TEACH.finditer(sentence.text):
-            experts = _regions_between(document, sentence.start, sentence.start + match.start(2))
+            named = [
+                (s, code)
+                for s, e, code in _region_mentions(document)
+                if sentence.start <= s and e <= sentence.end
+            ]
+            verb_at = sentence.start + match.start(2)
+            located = [code for s, code in named if self_locative(document, s)]
+            experts = [code for s, code in named if s < verb_at and not self_locative(document, s)]
             experts = experts or _previous_experts(document, index)
             for code in experts[:1]:
-                if home and code != home:
+                host = next((c for c in located if c != code), None) or home
+                if host and code != host:
                     links.append(
                         _link(
-                            code,
-                            home,
-                            sentence,
-                            "joint_event",
-                            0.75,
-                            "visiting experts teach the host",
+                            code, host, sentence, "joint_event", 0.75, "visiting experts teach the host"
                         )
                     )
         for match in _SHARED_WITH.finditer(sentence.text):
@@ -402,6 +405,11 @@ def _expert_links(document: Document, home: str | None) -> list[ExtractedLink]:
                         )
                     )
     return links
+
+
+def self_locative(document: Document, start: int) -> bool:
+    """A place right after «в/во/на» (where something happens), not whose it is."""
+    return bool(_LOCATIVE_BEFORE.search(document.text[max(0, start - 12) : start]))
 
 
 def _previous_experts(document: Document, index: int) -> list[str]:
