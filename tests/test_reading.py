@@ -351,3 +351,28 @@ def test_relative_weekday_is_a_grammar_with_agreement():
     assert (past.weekday, past.direction) == (5, "past")
     assert (coming.weekday, coming.direction) == (3, "coming")
     assert relative_days("в минувший субботу") == []  # the qualifier must agree with the day
+
+
+def test_a_report_row_with_two_dates_is_stored_as_two_items(tmp_path):
+    import duckdb
+
+    from loaders.pipeline.ingest import ingest_documents
+
+    (tmp_path / "report.txt").write_text(
+        "Отчет Общественного совета Липецкой области за 4 кв. 2022 г.\n\n"
+        "№\tМероприятие\tДата\tМесто\n"
+        "1\tЗаседание совета\t13.10.2022\tЛипецк\n"
+        "2\tЭкоурок «Птицы зимой»\t17.11.2022, 24.11.2022\tДанков\n",
+        encoding="utf-8",
+    )
+    summary = ingest_documents([tmp_path / "report.txt"], tmp_path / "r.duckdb", workers=1)
+    assert not summary.failed, summary.failed
+    with duckdb.connect(str(tmp_path / "r.duckdb"), read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT item_number, date_start FROM report_items ORDER BY date_start"
+        ).fetchall()
+    assert [(number, day.isoformat()) for number, day in rows] == [
+        (1, "2022-10-13"),
+        (2, "2022-11-17"),
+        (2, "2022-11-24"),
+    ]

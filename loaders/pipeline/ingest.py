@@ -151,7 +151,8 @@ def extraction_bundle(
     if extraction.report:
         for item in extraction.report.items:
             event = extraction.events[item.event_index]
-            item_id = stable_id("ri", sha, item.number, event.passage.start)
+            # a row with two dates («17.11.2022, 24.11.2022») is two items of one number and passage
+            item_id = stable_id("ri", sha, item.number, event.passage.start, event.span.start)
             rows["report_items"].append(
                 {
                     "report_item_id": item_id,
