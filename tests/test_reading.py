@@ -376,3 +376,21 @@ def test_a_report_row_with_two_dates_is_stored_as_two_items(tmp_path):
         (2, "2022-11-17"),
         (2, "2022-11-24"),
     ]
+
+
+def test_one_action_in_two_towns_joining_a_stored_event_is_stored(tmp_path):
+    from loaders.pipeline.ingest import ingest_documents
+
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(
+        "Ижевск, 4 июня 2023\n\n3 июня 2023 года в Удмуртии прошла акция «Чистые пруды».",
+        encoding="utf-8",
+    )
+    second.write_text(
+        "Ижевск, 5 июня 2023\n\n3 июня 2023 года в Ижевске и Сарапуле прошла акция «Чистые пруды».",
+        encoding="utf-8",
+    )
+    database = tmp_path / "m.duckdb"
+    assert not ingest_documents([first], database, workers=1).failed
+    summary = ingest_documents([second], database, workers=1)
+    assert not summary.failed and len(summary.stored) == 1

@@ -97,7 +97,11 @@ def _repoint(
     sources.loc[is_merged, "entity_id"] = sources.loc[is_merged, "entity_id"].map(
         lambda i: replaced[i][0]
     )
-    merged["sources"] = sources
+    # two events of one passage (one action in two towns) may both join the same stored event:
+    # that event has this passage as its source once
+    merged["sources"] = sources.drop_duplicates(
+        subset=["entity", "entity_id", "document_id", "char_start"]
+    )
     if "report_items" in tables:
         items = tables["report_items"]
         merged["report_items"] = items.assign(
