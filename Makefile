@@ -27,6 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) tests/benchmarks/bench_pages.py
 	$(PY) tests/benchmarks/bench_extraction.py
+	$(PY) tests/benchmarks/bench_schema.py
 
 clean-db:
 	rm -f data/atlas.duckdb data/atlas.duckdb.wal

@@ -15,6 +15,9 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
+if data.store_path().exists() and not data.store_is_current():
+    st.error(f"{data.store_path()}: {data.OUTDATED_MESSAGE}")
+    st.stop()
 atlas = data.load_atlas()
 if atlas is None:
     st.error(

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.paths import database_path
+from loaders.store.database import OUTDATED_MESSAGE  # noqa: F401  (shown by app.py)
 
 EVENTS_SQL = """
 WITH first_source AS (
@@ -32,10 +33,10 @@ SELECT a.agreement_id, a.date, year(a.date) || 'Q' || quarter(a.date) AS quarter
 FROM agreements a ORDER BY a.date, a.agreement_id
 """
 REPORT_ITEMS_SQL = """
-SELECT r.report_item_id, r.reporting_body, r.period AS quarter, r.item_number, r.date_start, r.date_end, r.title,
+SELECT r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start, r.date_end, r.title,
        r.goal, r.region_code, r.event_id,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id
-FROM report_items r ORDER BY r.period, r.reporting_body, r.item_number
+FROM report_items r ORDER BY r.quarter, r.reporting_body, r.item_number
 """
 PRACTICE_LINKS_SQL = """
 SELECT p.link_id, p.from_region, p.to_region, p.practice, p.date_start,
@@ -47,6 +48,13 @@ DOCUMENTS_SQL = """
 SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo, ingested_at,
        length(full_text) AS text_length
 FROM documents ORDER BY file_name
+"""
+JOINT_EVENT_LINKS_SQL = """
+SELECT j.link_id, j.from_region, j.to_region, j.practice, j.date_start,
+       year(j.date_start) || 'Q' || quarter(j.date_start) AS quarter, j.evidence_type,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'joint_event_link' AND s.entity_id = j.link_id) AS document_id,
+       j.event_id
+FROM joint_event_links j ORDER BY j.date_start, j.link_id
 """
 REGIONS_SQL = "SELECT * FROM regions ORDER BY region_code"
 # One row per source of an event, agreement or practice link: what kind of document it is, and the
@@ -115,44 +123,35 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _settlement_region(name: str) -> str | None:
-    from loaders.geo.gazetteer import gazetteer
-
-    candidates = gazetteer().candidates(name)
-    return candidates[0].region_code if candidates else None
-
-
 @st.cache_data(show_spinner="Загрузка данных…", max_entries=4)
 def _read_atlas(db_path: str, version: str) -> Atlas:
-    from dashboard.analysis.network import joint_event_links
-
     with duckdb.connect(db_path, read_only=True) as connection:
 
         def read(sql: str) -> pd.DataFrame:
             return _tidy(connection.execute(sql).df())
 
-        events = read(EVENTS_SQL)
         return Atlas(
-            events=events,
+            events=read(EVENTS_SQL),
             agreements=read(AGREEMENTS_SQL),
             report_items=read(REPORT_ITEMS_SQL),
             practice_links=read(PRACTICE_LINKS_SQL),
             documents=read(DOCUMENTS_SQL),
             regions=read(REGIONS_SQL),
             source_facts=read(SOURCE_FACTS_SQL),
-            joint_event_links=_tidy(joint_event_links(events, _settlement_region)),
+            joint_event_links=read(JOINT_EVENT_LINKS_SQL),
         )
 
 
 @st.cache_data(show_spinner=False)
-def _read_region_shapes(path: str, version: str) -> dict | None:
-    import json
+def _read_region_shapes(path: str, version: str):
+    from loaders.geo.boundaries import read_region_boundaries
 
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return read_region_boundaries(path)
 
 
-def load_region_shapes() -> dict | None:
-    """Region polygons (GeoJSON, data/reference/regions.geojson), or None if the file is missing."""
+def load_region_shapes():
+    """Region polygons as a GeoDataFrame (region_code, name, geometry, area_km2, geojson; see
+    loaders.geo.boundaries.read_region_boundaries), or None if data/reference/regions.geojson is missing."""
     from loaders.paths import REGIONS_GEOJSON
 
     if not REGIONS_GEOJSON.exists():
@@ -162,6 +161,19 @@ def load_region_shapes() -> dict | None:
 
 def store_path() -> Path:
     return database_path()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _store_is_current(db_path: str, version: str) -> bool:
+    from loaders.store.database import store_is_current
+
+    return store_is_current(Path(db_path))
+
+
+def store_is_current() -> bool:
+    """Whether the configured store was built with the current schema (checked once per file version)."""
+    path = store_path()
+    return _store_is_current(str(path), database_version(path))
 
 
 def load_atlas() -> Atlas | None:

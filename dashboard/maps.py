@@ -6,6 +6,8 @@ import html
 import json
 import math
 
+from typing import TYPE_CHECKING
+
 import folium
 import pandas as pd
 from branca.element import Element, MacroElement
@@ -14,6 +16,9 @@ from jinja2 import Template
 from dashboard.analysis.aggregations import colour_bins
 from dashboard.leaflet_assets import use_local_assets
 from loaders.model.vocabulary import EVENT_TYPE_LABELS
+
+if TYPE_CHECKING:  # shapes arrive as a GeoDataFrame; the builders need not import geopandas
+    import geopandas as gpd
 
 TYPE_COLOURS = {
     "forum": "#1f77b4",
@@ -125,11 +130,15 @@ CHOROPLETH_COLOURS = (
     "#31a354",
     "#006d2c",
 )  # zero, then 5 classes
+NO_VALUE_COLOUR = "#d9d9d9"  # a measure a region has no value for (per km² without a polygon)
 TILE_CHOICES = {"OpenStreetMap": "OpenStreetMap", "Без подложки (офлайн)": None}
 
 
 def colour_for(value: float, bins: list[float]) -> str:
-    """Colour of a value: the palest for zero, then the class whose upper bound holds it."""
+    """Colour of a value: grey for no value, the palest for zero, then the class whose upper bound
+    holds it."""
+    if pd.isna(value):
+        return NO_VALUE_COLOUR
     if not value or not bins:
         return CHOROPLETH_COLOURS[0]
     for index, bound in enumerate(bins):
@@ -151,34 +160,37 @@ def legend_rows(bins: list[float]) -> list[tuple[str, str]]:
     return rows
 
 
+def value_text(value: float) -> str:
+    """A measure as shown in tooltips: «нет данных» for no value."""
+    return "нет данных" if pd.isna(value) else f"{value:g}"
+
+
 def region_features(
-    shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
+    shapes: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
 ) -> dict:
-    """Region polygons with their value, colour and an escaped tooltip in the properties."""
-    by_code = measures.set_index("region_code")
-    features = []
-    for feature in shapes["features"]:
-        code = feature["properties"]["region_code"]
-        if code not in by_code.index:
-            continue
-        row = by_code.loc[code]
-        value = float(row[measure])
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": feature["geometry"],
-                "properties": {
-                    "region_code": code,
-                    "colour": colour_for(value, bins),
-                    "tooltip": f"{html.escape(str(row['name_short']))} ({code}): {label.lower()} — {value:g}",
-                },
-            }
-        )
+    """Region polygons (loaders.geo.boundaries.read_region_boundaries) joined to their measures, with
+    value, colour and an escaped tooltip in the properties."""
+    joined = shapes[["region_code", "geojson"]].merge(
+        measures[["region_code", "name_short", measure]], on="region_code", how="inner"
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": row.geojson,
+            "properties": {
+                "region_code": row.region_code,
+                "colour": colour_for(getattr(row, measure), bins),
+                "tooltip": f"{html.escape(str(row.name_short))} ({row.region_code}): "
+                f"{label.lower()} — {value_text(getattr(row, measure))}",
+            },
+        }
+        for row in joined.itertuples(index=False)
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
 def region_layer(
-    shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
+    shapes: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
 ) -> EmbeddedGeoJsonLayer:
     """The choropleth, coloured in Python (folium.Choropleth and branca colour maps pull d3 from a CDN,
     which breaks the map offline). A click on a region reaches the page through st_folium."""
@@ -186,10 +198,10 @@ def region_layer(
 
 
 def regions_without_shape(
-    shapes: dict, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
+    shapes: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
 ) -> folium.FeatureGroup:
     """Subjects that have no polygon (Crimea, Sevastopol, the four newest) as squares at their centres."""
-    with_shape = {feature["properties"]["region_code"] for feature in shapes["features"]}
+    with_shape = set(shapes["region_code"])
     group = folium.FeatureGroup(name="Регионы без границ")
     for row in measures[~measures["region_code"].isin(with_shape)].itertuples(index=False):
         value = float(getattr(row, measure))
@@ -200,7 +212,8 @@ def regions_without_shape(
             icon=folium.DivIcon(
                 html=square, icon_size=(16, 16), icon_anchor=(8, 8), class_name="region-square"
             ),
-            tooltip=f"{html.escape(str(row.name_short))} ({row.region_code}): {label.lower()} — {value:g}",
+            tooltip=f"{html.escape(str(row.name_short))} ({row.region_code}): {label.lower()} — "
+            f"{value_text(value)}",
         ).add_to(group)
     return group
 
@@ -228,7 +241,7 @@ def flow_lines(edges: pd.DataFrame, centres: pd.DataFrame, limit: int = 60) -> f
 
 def activity_map(
     places: pd.DataFrame,
-    shapes: dict | None = None,
+    shapes: gpd.GeoDataFrame | None = None,
     measures: pd.DataFrame | None = None,
     measure: str = "events",
     label: str = "События",
@@ -258,3 +271,29 @@ def activity_map(
     else:
         activity.fit_bounds(RUSSIA_BOUNDS)
     return use_local_assets(activity)
+
+
+def flow_map(
+    edges: pd.DataFrame,
+    regions: pd.DataFrame,
+    shapes: gpd.GeoDataFrame | None,
+    tiles: str | None = None,
+) -> folium.Map:
+    """Practice flows between regional centres over plain grey region outlines (no tiles needed)."""
+    flows = folium.Map(location=[62, 95], zoom_start=3, tiles=tiles, control_scale=True)
+    if shapes is not None:
+        outlines = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": row.geojson,
+                    "properties": {"colour": "#f2f2f2", "tooltip": html.escape(str(row.name))},
+                }
+                for row in shapes.itertuples(index=False)
+            ],
+        }
+        flows.add_child(EmbeddedGeoJsonLayer(outlines, "Регионы"))
+    flow_lines(edges, regions, limit=len(edges)).add_to(flows)
+    flows.fit_bounds(RUSSIA_BOUNDS)
+    return use_local_assets(flows)

@@ -1,4 +1,5 @@
-"""Command line: python -m loaders {load, build-demo, demo, info}."""
+"""Command line: python -m loaders {load, build-demo, demo, extract, ingest, evaluate, info, codebook,
+derive, check-geography}."""
 
 from __future__ import annotations
 
@@ -90,6 +91,35 @@ def _cmd_info(args) -> int:
     return 0
 
 
+def _cmd_codebook(args) -> int:
+    from loaders.model.codebook import render_codebook, write_codebook
+    from loaders.paths import ROOT
+
+    if args.write:
+        changed = write_codebook(ROOT / "README.md")
+        print("README.md: " + ("обновлён / updated" if changed else "без изменений / unchanged"))
+    else:
+        print(render_codebook())
+    return 0
+
+
+def _cmd_derive(args) -> int:
+    from loaders.store.database import open_store, rebuild_derived
+
+    with open_store(args.db) as connection:
+        count = rebuild_derived(connection)
+    print(f"Связи через совместные мероприятия / joint-event links: {count}")
+    return 0
+
+
+def _cmd_check_geography(args) -> int:
+    from loaders.geo.boundaries import check_gazetteer_regions
+
+    report = check_gazetteer_regions()
+    print("\n".join(report.lines(limit=None if args.all else 40)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Activity Atlas loaders")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -158,7 +188,25 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="row counts of the store")
     info.set_defaults(handler=_cmd_info)
 
-    for sub in (load, demo_db, synthetic, ingest, info):
+    codebook = commands.add_parser(
+        "codebook", help="print the data dictionary rendered from the schema (README's section)"
+    )
+    codebook.add_argument("--write", action="store_true", help="rewrite README.md's section")
+    codebook.set_defaults(handler=_cmd_codebook)
+
+    derive = commands.add_parser(
+        "derive", help="re-derive joint-event links of every stored event (after a gazetteer fix)"
+    )
+    derive.set_defaults(handler=_cmd_derive)
+
+    geography = commands.add_parser(
+        "check-geography",
+        help="spatial join of the gazetteer to the region polygons: settlements whose region disagrees",
+    )
+    geography.add_argument("--all", action="store_true", help="list every disagreement")
+    geography.set_defaults(handler=_cmd_check_geography)
+
+    for sub in (load, demo_db, synthetic, ingest, info, derive):
         sub.add_argument(
             "--db",
             type=Path,

@@ -14,6 +14,7 @@ DEMO_TABLES_DIR = DEMO_DIR / "tables"
 CACHE_DIR = DATA_DIR / "cache"
 REGIONS_CSV = REFERENCE_DIR / "regions.csv"
 REGIONS_GEOJSON = REFERENCE_DIR / "regions.geojson"
+GAZETTEER_CORRECTIONS_CSV = REFERENCE_DIR / "gazetteer_corrections.csv"
 DEFAULT_DB = DATA_DIR / "atlas.duckdb"
 
 

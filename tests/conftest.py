@@ -7,12 +7,61 @@ from pathlib import Path
 
 import pytest
 
+from loaders.build.dcw import DEFAULT_NC
 from loaders.pipeline.load_tables import load_tables
 
-# ../shared/seeds beside the repo; ATLAS_SEEDS_DIR points elsewhere (a git worktree lives deeper)
+# The real seed documents live in ../shared/seeds beside the repository ($ATLAS_SEEDS overrides it,
+# e.g. for a git worktree that sits elsewhere).
 SEEDS_DIR = Path(
-    os.environ.get("ATLAS_SEEDS_DIR", Path(__file__).resolve().parents[2] / "shared" / "seeds")
+    os.environ.get("ATLAS_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds")
 )
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+# What a `@pytest.mark.requires(name)` test needs, and how to get it. CI has all of them.
+RESOURCES = {
+    "seeds": (
+        lambda: (SEEDS_DIR / "gold.json").exists(),
+        f"{SEEDS_DIR} (../shared/seeds) is absent",
+    ),
+    "dcw": (
+        lambda: DEFAULT_NC.exists(),
+        f"{DEFAULT_NC} is absent: apt-get install gmt-dcw",
+    ),
+    "chromium": (
+        lambda: Path("/usr/bin/chromium").exists() and _importable("playwright"),
+        "Debian's chromium (/usr/bin/chromium) or playwright is absent: apt-get install chromium",
+    ),
+}
+
+
+def require(name: str) -> None:
+    """Skip when a resource is missing, except under CI=true, where it fails: CI always has it, so a
+    skip there would hide a broken setup."""
+    available, reason = RESOURCES[name]
+    if available():
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: required, not skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "requires(name): needs a resource of RESOURCES; skipped outside CI, fails in CI"
+    )
+
+
+def pytest_runtest_setup(item):
+    for marker in item.iter_markers(name="requires"):
+        require(marker.args[0])
+
 
 # Hand-countable fixture: 6 events in 2023Q2..2023Q4 (+1 via a report that merges), 3 regions.
 FIXTURE_EVENTS = """Дата,Мероприятие,Тип,Тематика,Город,Регион,Организаторы,Участники (города),Число участников

@@ -100,14 +100,10 @@ def _is_tile(url: str) -> bool:
 
 
 @pytest.mark.server
-@pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (/usr/bin/chromium): apt-get install chromium",
-)
+@pytest.mark.requires("chromium")
 def test_map_page_renders_leaflet_offline(fixture_db, tmp_path):
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')"
-    )
+    from playwright import sync_api
+
     port = _free_port()
     env = {**os.environ, "ATLAS_DB": str(fixture_db)}
     server = subprocess.Popen(

@@ -1,5 +1,9 @@
 """Pure figure, map and aggregation builders, tested without Streamlit."""
 
+import re
+
+import folium
+import geopandas as gpd
 import pandas as pd
 
 from dashboard.analysis import aggregations, chronicle
@@ -29,7 +33,8 @@ def test_popups_escape_untrusted_text():
     assert surgut["events"] == 2 and surgut["dominant_type"] == "forum"
     assert "<script>" not in surgut["popup_html"] and "&lt;script&gt;" in surgut["popup_html"]
     rendered = maps.activity_map(places, tiles=None).get_root().render()
-    assert "<script>alert(1)</script>" not in rendered
+    # the embedded JSON writes "</" as "<\/", so an unescaped title would show as "<script>alert(1)<\/"
+    assert "<script>alert(1)" not in rendered and "&lt;script&gt;alert(1)" in rendered
 
 
 def test_marker_size_grows_with_count():
@@ -112,20 +117,21 @@ def test_search_is_case_and_yo_insensitive():
     assert list(found["event_id"]) == ["a", "b"]
 
 
-SQUARES = {
-    "type": "FeatureCollection",
-    "features": [
-        {
-            "type": "Feature",
-            "properties": {"region_code": code},
-            "geometry": {
-                "type": "Polygon",
-                "coordinates": [[[x, 60], [x + 1, 60], [x + 1, 61], [x, 61], [x, 60]]],
-            },
-        }
-        for code, x in (("RU-KHM", 70), ("RU-TYU", 66))
-    ],
-}
+_SQUARE_FEATURES = [
+    {
+        "type": "Feature",
+        "properties": {"region_code": code, "name": name},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[x, 60], [x + 1, 60], [x + 1, 61], [x, 61], [x, 60]]],
+        },
+    }
+    for code, name, x in (("RU-KHM", "Югра", 70), ("RU-TYU", "Тюменская область", 66))
+]
+# shaped like loaders.geo.boundaries.read_region_boundaries
+SQUARES = gpd.GeoDataFrame.from_features(_SQUARE_FEATURES, crs="EPSG:4326").assign(
+    geojson=[feature["geometry"] for feature in _SQUARE_FEATURES]
+)
 MEASURES = pd.DataFrame(
     {
         "region_code": ["RU-KHM", "RU-TYU", "RU-CR"],
@@ -151,6 +157,24 @@ def test_region_measures_count_per_region_and_per_100k():
         and table.loc["RU-TYU", "agreements"] == 1
     )
     assert table.loc["RU-KHM", "events_per_100k"] == 1.0
+
+
+def test_events_per_1000_km2_and_no_value_without_an_area():
+    regions = MEASURES[["region_code", "name_short", "population", "centre_lat", "centre_lon"]]
+    events = pd.DataFrame({"region_code": ["RU-KHM"] * 17 + ["RU-CR"]})
+    areas = pd.Series({"RU-KHM": 2_000.0, "RU-TYU": 160_000.0})  # no polygon, no area: RU-CR
+    table = aggregations.region_measures(
+        events, pd.DataFrame({"region_code": []}), regions, areas
+    ).set_index("region_code")
+    assert table.loc["RU-KHM", "events_per_1000km2"] == 8.5  # 17 / 2000 km² × 1000
+    assert table.loc["RU-TYU", "events_per_1000km2"] == 0.0
+    assert pd.isna(table.loc["RU-CR", "events_per_1000km2"])
+    assert maps.colour_for(float("nan"), [1.0]) == maps.NO_VALUE_COLOUR
+    squares = maps.regions_without_shape(
+        SQUARES, table.reset_index(), "events_per_1000km2", "На 1000 км²", [1.0]
+    )
+    rendered = folium.Map(tiles=None).add_child(squares).get_root().render()
+    assert "Крым (RU-CR): на 1000 км² — нет данных" in rendered
 
 
 def test_choropleth_colours_legend_and_escaped_tooltips():
@@ -183,9 +207,19 @@ def test_activity_map_layers_and_no_cdn_colour_scale():
         .render()
     )
     assert "RU-TYU" in rendered and "L.control.layers" in rendered
-    assert "d3" not in rendered.lower().split("leaflet")[0] and "d3.min.js" not in rendered
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", rendered)
+    assert assets and not [url for url in assets if "d3" in url or url.startswith("http")]
     assert rendered.count("L.polyline(") == 1
     assert "Крым" in rendered  # a region without a polygon is drawn at its centre
+
+
+def test_flow_map_draws_outlines_and_one_line_per_pair():
+    edges = pd.DataFrame(
+        {"from_region": ["RU-KHM", "RU-TYU"], "to_region": ["RU-TYU", "RU-KHM"], "weight": [2, 1]}
+    )
+    rendered = maps.flow_map(edges, MEASURES, SQUARES).get_root().render()
+    assert rendered.count("L.polyline(") == 2
+    assert "Тюменская область" in rendered  # the outline tooltips
 
 
 def test_popup_links_point_to_the_explorer():

@@ -16,9 +16,7 @@ from loaders.pipeline.ingest import ingest_documents
 from conftest import SEEDS_DIR
 
 OWN_SET = Path(__file__).parent / "extraction_set"
-needs_seeds = pytest.mark.skipif(
-    not (SEEDS_DIR / "gold.json").exists(), reason="../shared/seeds is not beside the repo"
-)
+needs_seeds = pytest.mark.requires("seeds")
 
 
 @pytest.fixture(scope="module")

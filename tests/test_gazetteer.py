@@ -3,6 +3,7 @@
 import pytest
 
 from loaders.geo.gazetteer import gazetteer
+from loaders.geo.geocode import geocode
 
 
 @pytest.mark.parametrize(
@@ -23,29 +24,29 @@ def test_inflected_names_find_the_nominative_settlement(written, name, region):
 
 
 def test_region_named_with_it_wins():
-    result = gazetteer().geocode("Советский", "RU-KHM")
+    result = geocode("Советский", "RU-KHM")
     assert result.settlement.region_code == "RU-KHM" and result.geo_precision == "settlement"
     assert any("RU-ME" in alternative for alternative in result.alternatives)
 
 
 def test_nearness_to_other_places_decides_without_a_region():
     yugorsk = gazetteer().candidates("Югорск")[0]
-    result = gazetteer().geocode("Советский", context=[(yugorsk.lat, yugorsk.lon)])
+    result = geocode("Советский", context=[(yugorsk.lat, yugorsk.lon)])
     assert result.region_code == "RU-KHM"
     assert result.reason.startswith("nearest")
 
 
 def test_population_decides_last_and_flags_ambiguity():
-    result = gazetteer().geocode("Киров")
+    result = geocode("Киров")
     assert (
         result.region_code == "RU-KIR" and not result.ambiguous
     )  # Kaluga's Kirov is under 10 % of it
-    pervomaysky = gazetteer().geocode("Первомайский")
+    pervomaysky = geocode("Первомайский")
     assert pervomaysky.ambiguous
 
 
 def test_unknown_settlement_in_known_region_falls_back_to_the_centre():
-    result = gazetteer().geocode("Нетакогоград", "RU-TYU")
+    result = geocode("Нетакогоград", "RU-TYU")
     assert (
         result.geo_precision == "region"
         and result.settlement is None
@@ -54,6 +55,6 @@ def test_unknown_settlement_in_known_region_falls_back_to_the_centre():
 
 
 def test_oktyabrsky_goes_to_bashkortostan_and_is_flagged_ambiguous():
-    result = gazetteer().geocode("Октябрьский")
+    result = geocode("Октябрьский")
     assert result.region_code == "RU-BA" and result.ambiguous
     assert any("RU-MOS" in alternative for alternative in result.alternatives)

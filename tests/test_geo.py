@@ -6,6 +6,7 @@ import csv
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -19,7 +20,12 @@ from loaders.build.dcw import (
     iso_code,
     rings_to_geometry,
 )
-from loaders.geo.boundaries import load_region_shapes
+from loaders.geo.boundaries import (
+    BORDER_TOLERANCE_KM,
+    check_gazetteer_regions,
+    read_region_boundaries,
+    region_areas_km2,
+)
 from loaders.paths import REGIONS_CSV
 
 KHANTY_MANSIYSK = Point(69.0019, 61.0042)  # lon, lat
@@ -128,10 +134,7 @@ def test_unknown_dcw_code_fails_instead_of_guessing():
 
 # ---------------------------------------------------------------- the real DCW-GMT file
 
-needs_dcw = pytest.mark.skipif(
-    not DEFAULT_NC.exists(),
-    reason=f"{DEFAULT_NC} absent: install the Debian package gmt-dcw (CI does) to test the decoder",
-)
+needs_dcw = pytest.mark.requires("dcw")  # skipped without gmt-dcw, except in CI (which installs it)
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +208,8 @@ def test_raw_dcw_neighbours_do_not_match_so_the_border_check_can_fail(dcw):
 @pytest.fixture(scope="module")
 def shapes():
     started = time.perf_counter()
-    loaded = load_region_shapes(REGIONS_GEOJSON)
+    boundaries = read_region_boundaries(REGIONS_GEOJSON)
+    loaded = list(zip(boundaries["region_code"], boundaries.geometry))
     print(f"\nloaded {len(loaded)} region shapes in {time.perf_counter() - started:.3f} s")
     return loaded
 
@@ -287,3 +291,94 @@ def test_every_centre_lies_in_its_own_polygon(shapes):
             if distance > 0.1:
                 far[code] = round(distance, 3)
     assert far == {}
+
+
+# ---------------------------------------------------------------- geopandas: areas and the spatial join
+
+
+@pytest.fixture(scope="module")
+def boundaries():
+    return read_region_boundaries(REGIONS_GEOJSON)
+
+
+def test_boundaries_are_a_geodataframe_in_wgs84(boundaries):
+    import geopandas as gpd
+
+    assert isinstance(boundaries, gpd.GeoDataFrame) and boundaries.crs.to_epsg() == 4326
+    assert len(boundaries) == 83 and boundaries["area_km2"].gt(0).all()
+
+
+@pytest.mark.parametrize(
+    ("code", "official_km2", "tolerance"),
+    [
+        ("RU-SA", 3_083_523, 0.01),  # Yakutia, Rosstat
+        ("RU-CHU", 721_481, 0.01),  # Chukotka: crosses the antimeridian
+        ("RU-KHM", 534_801, 0.01),  # Yugra
+        ("RU-MOW", 1_081, 0.03),  # Moscow inside its pre-2012 border (DCW predates New Moscow)
+    ],
+)
+def test_region_areas_match_hand_checked_figures(boundaries, code, official_km2, tolerance):
+    area = boundaries.set_index("region_code").loc[code, "area_km2"]
+    assert abs(area - official_km2) <= tolerance * official_km2, (code, area)
+
+
+def test_areas_agree_with_an_independent_spherical_computation(boundaries):
+    """Albers on the ellipsoid (pyproj) against a sinusoidal projection of a sphere (numpy only)."""
+    albers = region_areas_km2(boundaries)
+    for code, geom in zip(boundaries["region_code"], boundaries.geometry):
+        # the sphere (R = 6371 km) differs from the ellipsoid by up to ~1% in the far north
+        assert abs(albers[code] - _area_km2(geom)) <= 0.015 * albers[code], code
+    # all 83 polygons against Russia's area before 2014 (17,098,246 km²): coastline simplification
+    assert abs(albers.sum() - 17_098_246) <= 0.02 * 17_098_246
+
+
+def _settlements(*rows) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows, columns=["settlement_id", "name", "region_code", "lat", "lon", "population"]
+    )
+
+
+def test_spatial_join_reports_a_settlement_in_the_wrong_polygon(boundaries):
+    report = check_gazetteer_regions(
+        _settlements(
+            ("1", "Ханты-Мансийск", "RU-KHM", 61.0042, 69.0019, 100),
+            ("2", "Ханты-Мансийск, но в Тюмени", "RU-TYU", 61.0042, 69.0019, 100),
+            ("3", "Посреди Карского моря", "RU-YAN", 75.0, 70.0, 100),
+            ("4", "Симферополь", "RU-CR", 44.95, 34.1, 100),
+        ),
+        boundaries,
+    )
+    assert report.checked == 3 and report.without_polygon == {"RU-CR": 1}
+    assert report.disagreements[["settlement_id", "polygon_region"]].values.tolist() == [
+        ["2", "RU-KHM"]
+    ]
+    assert report.disagreements["distance_km"].iloc[0] > 100  # Tyumen oblast is far south
+    assert report.far_cases["settlement_id"].tolist() == ["2"]
+    assert report.outside["settlement_id"].tolist() == ["3"]
+
+
+def test_the_gazetteer_has_no_far_misplacements_left_unexplained(boundaries):
+    """After data/reference/gazetteer_corrections.csv, what remains farther than the border tolerance
+    is explained in README (New Moscow, the Chechnya–Ingushetia–North Ossetia borders, Sokolskoye and
+    border villages): no settlement lies more than 30 km inside another region's polygon."""
+    report = check_gazetteer_regions(boundaries=boundaries)
+    assert report.disagreements["distance_km"].max() < 30
+    corrected = report.disagreements[report.disagreements["settlement_id"] == "548040"]
+    assert corrected.empty  # Kitovo (Ivanovo oblast), which GeoNames puts 1,266 km away in Kurgan
+    assert BORDER_TOLERANCE_KM == 5.0
+
+
+def test_a_stale_gazetteer_correction_fails_loudly(tmp_path):
+    from loaders.geo.gazetteer import correct_regions
+
+    frame = _settlements(("548040", "Китово", "RU-KGN", 56.9, 41.5, 2934))
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "settlement_id,name,geonames_region,region_code,reason\n548040,Китово,RU-KGN,RU-IVA,x\n",
+        encoding="utf-8",
+    )
+    assert correct_regions(frame, good)["region_code"].tolist() == ["RU-IVA"]
+    stale = tmp_path / "stale.csv"
+    stale.write_text(good.read_text(encoding="utf-8").replace("RU-KGN", "RU-KO"), encoding="utf-8")
+    with pytest.raises(ValueError, match="stale.csv: settlement_id 548040"):
+        correct_regions(frame, stale)

@@ -59,6 +59,68 @@ def test_pagerank_of_a_symmetric_cycle_is_uniform():
     assert all(value == pytest.approx(1 / 3, abs=1e-6) for value in ranks.values())
 
 
+def _reference_pagerank(graph, damping: float) -> dict[str, float]:
+    """The leading left eigenvector of networkx's Google matrix, scaled to sum 1 (numpy only)."""
+    import networkx as nx
+    import numpy as np
+
+    nodes = sorted(graph.nodes)
+    google = nx.google_matrix(graph, alpha=damping, nodelist=nodes, weight="weight")
+    values, vectors = np.linalg.eig(np.asarray(google).T)
+    leading = np.real(vectors[:, np.argmax(np.real(values))])
+    leading = leading / leading.sum()
+    return dict(zip(nodes, leading))
+
+
+# Six regions, unequal weights, a 3-cycle, a two-way pair, a region nobody learns from and one that
+# teaches nobody (a dangling node, whose rank is spread evenly).
+WEIGHTED = pd.DataFrame(
+    [
+        (f"l{i}", source, target)
+        for i, (source, target, weight) in enumerate(
+            [
+                ("A", "B", 3),
+                ("B", "C", 1),
+                ("C", "A", 2),
+                ("A", "D", 1),
+                ("D", "A", 4),
+                ("E", "C", 5),
+                ("E", "B", 1),
+                ("C", "F", 2),
+            ]
+        )
+        for _ in range(weight)
+    ],
+    columns=["link_id", "from_region", "to_region"],
+).assign(
+    link_id=lambda t: [f"{link}_{n}" for n, link in enumerate(t["link_id"])],
+    evidence_type="other",
+    practice="p",
+    date_start=pd.NaT,
+)
+
+
+@pytest.mark.parametrize("damping", [0.85, 0.5])
+def test_weighted_pagerank_matches_the_google_matrix_eigenvector(damping):
+    graph = network.build_graph(WEIGHTED)
+    assert graph["E"]["C"]["weight"] == 5 and graph.out_degree("F") == 0
+    ranks = network.weighted_pagerank(graph, damping=damping)
+    reference = _reference_pagerank(graph, damping)
+    assert ranks.keys() == reference.keys()
+    for node in reference:
+        assert ranks[node] == pytest.approx(reference[node], abs=1e-8), node
+    # not uniform: the weights matter (C gets most, E, whom nobody teaches, least)
+    assert max(ranks, key=ranks.get) == "C" and min(ranks, key=ranks.get) == "E"
+
+
+def test_region_metrics_rank_who_is_learned_from_on_the_reversed_graph():
+    graph = network.build_graph(WEIGHTED)
+    metrics = network.region_metrics(graph).set_index("region_code")
+    reference = _reference_pagerank(graph.reverse(copy=True), 0.85)
+    for node, value in reference.items():
+        assert metrics.loc[node, "pagerank"] == pytest.approx(value, abs=5e-5), node
+
+
 def test_communities_split_two_disconnected_pairs():
     pairs = pd.DataFrame(
         {
@@ -87,22 +149,3 @@ def test_practice_spread_lists_adopters_in_date_order():
 def test_neighbours():
     teachers, learners = network.neighbours(LINKS, "C")
     assert sorted(teachers["from_region"]) == ["A", "B"] and list(learners["to_region"]) == ["D"]
-
-
-def test_joint_event_links_from_guests_of_other_regions():
-    events = pd.DataFrame(
-        {
-            "event_id": ["e1", "e2", "e3"],
-            "title": ["Форум", "Квест", "Семинар"],
-            "region_code": ["A", "A", None],
-            "participant_cities": ["Гостев; Свой", "", "Гостев"],
-            "date_start": pd.to_datetime(["2023-10-14"] * 3),
-            "quarter": ["2023Q4"] * 3,
-            "document_id": ["d1", "d2", "d3"],
-        }
-    )
-    regions = {"Гостев": "B", "Свой": "A"}
-    links = network.joint_event_links(events, regions.get)
-    assert links[["from_region", "to_region", "evidence_type", "event_id"]].values.tolist() == [
-        ["A", "B", "joint_event", "e1"]
-    ]

@@ -170,6 +170,14 @@ def test_network_page_tables(app):
     assert (roles.loc["RU-KHM", "Делится опытом"], roles.loc["RU-KHM", "Перенимает"]) == (2, 1)
 
 
+def test_network_focus_quotes_a_stated_joint_event_link(app):
+    """The fixture's table row «Тюменская область → Югра, КРТ, joint_event» is stated evidence, not a
+    derived link: its passage is the table row it came from."""
+    at = app("app_pages/network.py", focus="RU-TYU")
+    quoted = " ".join(element.proto.body for element in at.get("html"))
+    assert "КРТ" in quoted and "2023-11-02" in quoted
+
+
 def test_explore_page_search_export_and_source(app):
     at = app("app_pages/explore.py")
     assert metrics(at)["Найдено строк"] == "7"
@@ -188,8 +196,9 @@ def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
     from conftest import SEEDS_DIR
     from loaders.pipeline.ingest import ingest_documents
 
-    if not (SEEDS_DIR / "gold.json").exists():
-        pytest.skip("../shared/seeds is not beside the repo")
+    from conftest import require
+
+    require("seeds")
     hostile = tmp_path / "hostile.txt"
     hostile.write_text(
         "Курганская область перенимает опыт Югры <script>alert('x')</script> в экологическом просвещении.",

@@ -142,14 +142,21 @@ def source_link(document_id: str) -> str:
 REGION_MEASURES = {
     "events": "События",
     "events_per_100k": "События на 100 000 жителей",
+    "events_per_1000km2": "События на 1000 км²",
     "agreements": "Соглашения",
 }
 
 
 def region_measures(
-    events: pd.DataFrame, agreements: pd.DataFrame, regions: pd.DataFrame
+    events: pd.DataFrame,
+    agreements: pd.DataFrame,
+    regions: pd.DataFrame,
+    areas_km2: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """One row per federal subject: events, events per 100,000 residents, agreements (zeros included)."""
+    """One row per federal subject: events, events per 100,000 residents, events per 1000 km² (empty for
+    a subject without an area, i.e. without a polygon), agreements (zeros included).
+
+    `areas_km2`: polygon area by region_code (loaders.geo.boundaries.region_areas_km2)."""
     table = regions[["region_code", "name_short", "population", "centre_lat", "centre_lon"]].copy()
     table["region_code"] = table["region_code"].astype("string")
     event_counts = events["region_code"].astype("string").value_counts()
@@ -158,6 +165,8 @@ def region_measures(
     table["agreements"] = table["region_code"].map(agreement_counts).fillna(0).astype(int)
     population = table["population"].where(table["population"] > 0)
     table["events_per_100k"] = (table["events"] / population * 100_000).round(2).fillna(0.0)
+    area = table["region_code"].map(areas_km2 if areas_km2 is not None else {}).astype(float)
+    table["events_per_1000km2"] = (table["events"] / area.where(area > 0) * 1000).round(3)
     return table
 
 

@@ -21,7 +21,6 @@ MEASURES = {
 }
 # Both quarters below this many events: too little data to speak of a change.
 LOW_BASELINE = 3
-BANDS = ("сильный рост", "рост", "без изменений", "снижение", "сильное снижение", "мало данных")
 SOURCE_KINDS = {"news": "новости", "letters": "письма", "reports": "отчёты", "tables": "таблицы"}
 
 
@@ -185,17 +184,6 @@ def calendar_rows(events: pd.DataFrame, quarter: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- sources: coverage and reconciliation
-
-
-def source_kind(genre: str, source_kind_value: str) -> str:
-    """news, letters, reports or tables: the kind of source a document is."""
-    if source_kind_value == "table":
-        return "tables"
-    if genre == "report":
-        return "reports"
-    if genre == "invitation":
-        return "letters"
-    return "news"
 
 
 def coverage(

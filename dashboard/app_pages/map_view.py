@@ -30,15 +30,18 @@ events = filters.apply_to_events(atlas.events, view)
 places = aggregations.settlement_activity(
     events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5
 )  # keeps the map payload small at national scale
+shapes = data.load_region_shapes()
 measures = aggregations.region_measures(
-    events, filters.apply_to_agreements(atlas.agreements, view), atlas.regions
+    events,
+    filters.apply_to_agreements(atlas.agreements, view),
+    atlas.regions,
+    shapes.set_index("region_code")["area_km2"] if shapes is not None else None,
 )
 flows = (
     aggregations.practice_edges(filters.apply_to_links(atlas.practice_links, view))
     if show_flows
     else None
 )
-shapes = data.load_region_shapes()
 
 label = aggregations.REGION_MEASURES[measure]
 activity = maps.activity_map(
@@ -58,7 +61,10 @@ if region_clicked and st.session_state.get("_map_last_click") != region_clicked:
 legend, notes = st.columns([1, 2])
 with legend:
     st.markdown(f"**{label}**")
-    for colour, text in maps.legend_rows(aggregations.colour_bins(measures[measure])):
+    legend_rows = maps.legend_rows(aggregations.colour_bins(measures[measure]))
+    if measures[measure].isna().any():
+        legend_rows.append((maps.NO_VALUE_COLOUR, "нет данных"))
+    for colour, text in legend_rows:
         st.markdown(
             f"<span style='display:inline-block;width:14px;height:14px;background:{colour};border:1px solid #999'></span> {text}",
             unsafe_allow_html=True,
@@ -67,7 +73,9 @@ with notes:
     st.caption(
         "Круг — населённый пункт: размер по числу событий, цвет — самый частый тип. Щелчок по региону "
         "оставляет в фильтре только его. Регионы без границ в справочнике (Крым, Севастополь, новые субъекты) "
-        "показаны квадратами. Границы: DCW-GMT (LGPL-3+); подложка: © OpenStreetMap."
+        "показаны квадратами; площади у них нет, поэтому «на 1000 км²» для них не считается. Площадь — "
+        "по полигону в равновеликой проекции; у Москвы это граница до 2012 г. (1081 км², без Новой "
+        "Москвы). Границы: DCW-GMT (LGPL-3+); подложка: © OpenStreetMap."
     )
     st.markdown(
         " ".join(
@@ -85,13 +93,21 @@ metrics[2].metric("Без координат", int(events["lat"].isna().sum()))
 st.subheader("Регионы")
 st.dataframe(
     measures.sort_values(measure, ascending=False)[
-        ["name_short", "region_code", "events", "events_per_100k", "agreements"]
+        [
+            "name_short",
+            "region_code",
+            "events",
+            "events_per_100k",
+            "events_per_1000km2",
+            "agreements",
+        ]
     ].rename(
         columns={
             "name_short": "Регион",
             "region_code": "Код",
             "events": "События",
             "events_per_100k": "На 100 000 жителей",
+            "events_per_1000km2": "На 1000 км²",
             "agreements": "Соглашения",
         }
     ),

@@ -106,15 +106,12 @@ mirror_to_url("focus", focus or None)
 if focus:
     teachers, learners = network.neighbours(links, focus)
     both = pd.concat([teachers, learners])
-    stated = both[both["evidence_type"].astype("string") != "joint_event"]
-    joint = both[both["evidence_type"].astype("string") == "joint_event"]
+    # derived links (joint_event_links) carry their event's passages as sources of their own
+    derived = both["link_id"].isin(atlas.joint_event_links["link_id"])
     passages = pd.concat(
         [
-            data.load_passages("practice_link", tuple(stated["link_id"])),
-            data.load_passages("event", tuple(joint["event_id"]))
-            .merge(joint[["event_id", "link_id"]], left_on="entity_id", right_on="event_id")
-            .drop(columns=["entity_id", "event_id"])
-            .rename(columns={"link_id": "entity_id"}),
+            data.load_passages("practice_link", tuple(both.loc[~derived, "link_id"])),
+            data.load_passages("joint_event_link", tuple(both.loc[derived, "link_id"])),
         ],
         ignore_index=True,
     )

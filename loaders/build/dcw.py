@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 from shapely import affinity
-from shapely.geometry import MultiPolygon, Polygon, box, shape
+from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 

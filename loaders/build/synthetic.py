@@ -4,6 +4,7 @@ National scale: about 100,000 events over all regions, 12 quarters (2022Q1–202
 and 3,000 practice links, with synthetic source documents so that every row has provenance.
 Everything is marked is_demo and titled «Синтетические данные».
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,9 @@ from loaders.geo.gazetteer import load_gazetteer_frame
 from loaders.model.ids import document_id, sha256_hex
 from loaders.model.quarters import quarter_bounds, quarter_range
 from loaders.geo.regions import region_index
-from loaders.model.schema import AGREEMENTS, DOCUMENTS, EVENTS, PRACTICE_LINKS, REPORT_ITEMS, SOURCES, validate_frame
-from loaders.store.database import _insert, open_store, transaction
+from loaders.model.quarters import quarter_key
+from loaders.model.schema import SOURCES, TABLES_BY_NAME, validate_frame
+from loaders.store.database import _insert, open_store, rebuild_derived, transaction
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_TYPES
 
 
@@ -33,29 +35,59 @@ class Scale:
 
 
 SCALES = {
-    "national": Scale(events=100_000, settlements=2_000, practice_links=3_000, agreements=2_000, report_items=3_000),
-    "small": Scale(events=2_000, settlements=200, practice_links=300, agreements=100, report_items=120),
+    "national": Scale(
+        events=100_000,
+        settlements=2_000,
+        practice_links=3_000,
+        agreements=2_000,
+        report_items=3_000,
+    ),
+    "small": Scale(
+        events=2_000, settlements=200, practice_links=300, agreements=100, report_items=120
+    ),
 }
 QUARTERS = quarter_range("2022Q1", "2024Q4")
 THEMES = (
-    "Зелёный город", "Чистые берега", "Добрые соседи", "Эковолонтёры", "Сохраним лес", "Вторая жизнь вещей",
-    "Город для людей", "Молодёжь за экологию", "Школа активиста", "Живая вода", "Наш двор", "Экопросвет",
+    "Зелёный город",
+    "Чистые берега",
+    "Добрые соседи",
+    "Эковолонтёры",
+    "Сохраним лес",
+    "Вторая жизнь вещей",
+    "Город для людей",
+    "Молодёжь за экологию",
+    "Школа активиста",
+    "Живая вода",
+    "Наш двор",
+    "Экопросвет",
 )
 ORGANIZERS = (
-    "Общественная палата региона", "Ресурсный центр НКО", "Молодёжный центр", "Управление экологии",
-    "Ассоциация ТОС", "Региональное отделение движения «Экосистема»", "Центр добровольчества",
+    "Общественная палата региона",
+    "Ресурсный центр НКО",
+    "Молодёжный центр",
+    "Управление экологии",
+    "Ассоциация ТОС",
+    "Региональное отделение движения «Экосистема»",
+    "Центр добровольчества",
 )
 PRACTICES = (
-    "организация волонтёрской деятельности", "раздельный сбор отходов в школах", "школа активистов ТОС",
-    "экологическое просвещение в библиотеках", "поддержка серебряных волонтёров", "благоустройство дворов силами жителей",
-    "муниципальные ресурсные центры НКО", "экологические квесты для школьников",
+    "организация волонтёрской деятельности",
+    "раздельный сбор отходов в школах",
+    "школа активистов ТОС",
+    "экологическое просвещение в библиотеках",
+    "поддержка серебряных волонтёров",
+    "благоустройство дворов силами жителей",
+    "муниципальные ресурсные центры НКО",
+    "экологические квесты для школьников",
 )
 TOPICS = np.array(["ecology", "volunteering", "civic", "other"])
 
 
 def _settlements(count: int) -> pd.DataFrame:
     frame = load_gazetteer_frame()
-    frame = frame[frame["region_code"].notna()].sort_values(["population", "settlement_id"], ascending=[False, True])
+    frame = frame[frame["region_code"].notna()].sort_values(
+        ["population", "settlement_id"], ascending=[False, True]
+    )
     return frame.head(count).reset_index(drop=True)
 
 
@@ -68,7 +100,9 @@ def _event_dates(rng: np.random.Generator, quarters: np.ndarray) -> tuple[np.nda
     return date_start, date_start + duration
 
 
-def _documents(kind: str, groups: int, seed: int, lines_by_group: list[list[str]]) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]]:
+def _documents(
+    kind: str, groups: int, seed: int, lines_by_group: list[list[str]]
+) -> tuple[pd.DataFrame, list[list[tuple[int, int]]]]:
     """One synthetic document per group of rows, each row a line; returns the frame and line spans."""
     rows, spans = [], []
     now = dt.datetime(2025, 1, 1)
@@ -81,22 +115,39 @@ def _documents(kind: str, groups: int, seed: int, lines_by_group: list[list[str]
             offset += len(line) + 1
         text = "".join(parts)
         sha = sha256_hex(text.encode("utf-8"))
-        rows.append({
-            "document_id": document_id(sha), "sha256": sha, "file_name": f"synthetic_{kind}_{group + 1:05d}.txt",
-            "title": header.strip(), "genre": "report" if kind == "report_items" else "other",
-            "published_date": None, "source": f"synthetic://{kind}/{group + 1}", "source_kind": "table",
-            "full_text": text, "ingested_at": now, "is_demo": True,
-        })
+        rows.append(
+            {
+                "document_id": document_id(sha),
+                "sha256": sha,
+                "file_name": f"synthetic_{kind}_{group + 1:05d}.txt",
+                "title": header.strip(),
+                "genre": "report" if kind == "report_items" else "other",
+                "published_date": None,
+                "source": f"synthetic://{kind}/{group + 1}",
+                "source_kind": "table",
+                "full_text": text,
+                "ingested_at": now,
+                "is_demo": True,
+            }
+        )
         spans.append(group_spans)
     return pd.DataFrame(rows), spans
 
 
-def _sources(entity: str, ids: list[str], documents: pd.DataFrame, spans: list[list[tuple[int, int]]], per_document: int) -> pd.DataFrame:
+def _sources(
+    entity: str,
+    ids: list[str],
+    documents: pd.DataFrame,
+    spans: list[list[tuple[int, int]]],
+    per_document: int,
+) -> pd.DataFrame:
     rows = []
     for index, entity_id in enumerate(ids):
         group, position = divmod(index, per_document)
         start, end = spans[group][position]
-        rows.append((entity, entity_id, documents.at[group, "document_id"], start, end, position + 2, ""))
+        rows.append(
+            (entity, entity_id, documents.at[group, "document_id"], start, end, position + 2, "")
+        )
     return pd.DataFrame(rows, columns=SOURCES.column_names)
 
 
@@ -125,18 +176,31 @@ def generate(scale_name: str = "national", seed: int = 1) -> dict[str, pd.DataFr
     organizer_picks = rng.choice(np.array(ORGANIZERS), size=scale.events)
     participant_picks = rng.integers(0, len(settlements), size=(scale.events, 2))
     has_participants = rng.random(scale.events) < 0.3
-    events = pd.DataFrame({
-        "event_id": event_ids, "confidence": 1.0, "extraction_reason": "синтетические данные / synthetic", "title": titles, "event_type": event_types,
-        "topic": rng.choice(TOPICS, size=scale.events, p=[0.45, 0.35, 0.15, 0.05]),
-        "date_start": pd.to_datetime(date_start).date, "date_end": pd.to_datetime(date_end).date,
-        "date_precision": "day", "settlement_name": place["name"], "settlement_id": place["settlement_id"],
-        "region_code": place["region_code"], "lat": place["lat"], "lon": place["lon"], "geo_precision": "settlement",
-        "organizers": [[o] for o in organizer_picks],
-        "participant_cities": [
-            list(settlements["name"].iloc[pair]) if flag else [] for pair, flag in zip(participant_picks, has_participants)
-        ],
-        "participants_count": rng.integers(10, 400, size=scale.events),
-    })
+    events = pd.DataFrame(
+        {
+            "event_id": event_ids,
+            "confidence": 1.0,
+            "extraction_reason": "синтетические данные / synthetic",
+            "title": titles,
+            "event_type": event_types,
+            "topic": rng.choice(TOPICS, size=scale.events, p=[0.45, 0.35, 0.15, 0.05]),
+            "date_start": pd.to_datetime(date_start).date,
+            "date_end": pd.to_datetime(date_end).date,
+            "date_precision": "day",
+            "settlement_name": place["name"],
+            "settlement_id": place["settlement_id"],
+            "region_code": place["region_code"],
+            "lat": place["lat"],
+            "lon": place["lon"],
+            "geo_precision": "settlement",
+            "organizers": [[o] for o in organizer_picks],
+            "participant_cities": [
+                list(settlements["name"].iloc[pair]) if flag else []
+                for pair, flag in zip(participant_picks, has_participants)
+            ],
+            "participants_count": rng.integers(10, 400, size=scale.events),
+        }
+    )
     tables = {"events": events}
     tables.update(_agreements(rng, scale, settlements, seed))
     tables.update(_practice_links(rng, scale, regions, seed))
@@ -155,74 +219,144 @@ def _agreements(rng, scale: Scale, settlements: pd.DataFrame, seed: int) -> dict
     dates, _ = _event_dates(rng, quarters)
     counts = rng.integers(2, 10, size=scale.agreements)
     place = settlements.iloc[picks].reset_index(drop=True)
-    return {"agreements": pd.DataFrame({
-        "agreement_id": [f"ag_syn{seed:03d}{i:08d}" for i in range(scale.agreements)], "confidence": 1.0, "extraction_reason": "синтетические данные / synthetic",
-        "date": pd.to_datetime(dates).date, "date_precision": "day", "parties_count": counts,
-        "parties": [[f"Сторона {k + 1}" for k in range(n)] for n in counts],
-        "settlement_name": place["name"], "settlement_id": place["settlement_id"], "region_code": place["region_code"],
-        "lat": place["lat"], "lon": place["lon"], "subject": rng.choice(np.array(PRACTICES), size=scale.agreements),
-    })}
+    return {
+        "agreements": pd.DataFrame(
+            {
+                "agreement_id": [f"ag_syn{seed:03d}{i:08d}" for i in range(scale.agreements)],
+                "confidence": 1.0,
+                "extraction_reason": "синтетические данные / synthetic",
+                "date": pd.to_datetime(dates).date,
+                "date_precision": "day",
+                "parties_count": counts,
+                "parties": [[f"Сторона {k + 1}" for k in range(n)] for n in counts],
+                "settlement_name": place["name"],
+                "settlement_id": place["settlement_id"],
+                "region_code": place["region_code"],
+                "lat": place["lat"],
+                "lon": place["lon"],
+                "subject": rng.choice(np.array(PRACTICES), size=scale.agreements),
+            }
+        )
+    }
 
 
 def _practice_links(rng, scale: Scale, regions: list[str], seed: int) -> dict[str, pd.DataFrame]:
     teachers = np.array(regions)
     teacher_weights = rng.pareto(1.2, size=len(regions)) + 0.1
-    from_regions = rng.choice(teachers, size=scale.practice_links, p=teacher_weights / teacher_weights.sum())
+    from_regions = rng.choice(
+        teachers, size=scale.practice_links, p=teacher_weights / teacher_weights.sum()
+    )
     to_regions = rng.choice(teachers, size=scale.practice_links)
     same = from_regions == to_regions
     to_regions[same] = np.roll(teachers, 1)[np.searchsorted(teachers, to_regions[same])]
     quarters = rng.integers(0, len(QUARTERS), size=scale.practice_links)
     dates, _ = _event_dates(rng, quarters)
-    return {"practice_links": pd.DataFrame({
-        "link_id": [f"pl_syn{seed:03d}{i:08d}" for i in range(scale.practice_links)], "confidence": 1.0, "extraction_reason": "синтетические данные / synthetic",
-        "from_region": from_regions, "to_region": to_regions,
-        "practice": rng.choice(np.array(PRACTICES), size=scale.practice_links),
-        "date_start": pd.to_datetime(dates).date, "date_end": pd.to_datetime(dates).date, "date_precision": "day",
-        "evidence_type": rng.choice(np.array(EVIDENCE_TYPES[:4]), size=scale.practice_links),
-    })}
+    return {
+        "practice_links": pd.DataFrame(
+            {
+                "link_id": [f"pl_syn{seed:03d}{i:08d}" for i in range(scale.practice_links)],
+                "confidence": 1.0,
+                "extraction_reason": "синтетические данные / synthetic",
+                "from_region": from_regions,
+                "to_region": to_regions,
+                "practice": rng.choice(np.array(PRACTICES), size=scale.practice_links),
+                "date_start": pd.to_datetime(dates).date,
+                "date_end": pd.to_datetime(dates).date,
+                "date_precision": "day",
+                "evidence_type": rng.choice(
+                    np.array(EVIDENCE_TYPES[:4]), size=scale.practice_links
+                ),
+            }
+        )
+    }
 
 
 def _report_items(rng, scale: Scale, events: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
-    chosen = events.sample(n=scale.report_items, random_state=seed).sort_values(["region_code", "date_start"])
-    periods = [f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in chosen["date_start"]]
-    return {"report_items": pd.DataFrame({
-        "report_item_id": [f"ri_syn{seed:03d}{i:08d}" for i in range(len(chosen))], "confidence": 1.0, "extraction_reason": "синтетические данные / synthetic",
-        "reporting_body": [f"Общественный совет ({code})" for code in chosen["region_code"]],
-        "period": periods, "item_number": chosen.groupby(["region_code", pd.Series(periods, index=chosen.index)]).cumcount() + 1,
-        "date_start": chosen["date_start"].to_numpy(), "date_end": chosen["date_end"].to_numpy(),
-        "title": chosen["title"].to_numpy(), "goal": "обмен опытом", "region_code": chosen["region_code"].to_numpy(),
-        "event_id": chosen["event_id"].to_numpy(),
-    })}
+    chosen = events.sample(n=scale.report_items, random_state=seed).sort_values(
+        ["region_code", "date_start"]
+    )
+    quarters = [quarter_key(day) for day in chosen["date_start"]]
+    return {
+        "report_items": pd.DataFrame(
+            {
+                "report_item_id": [f"ri_syn{seed:03d}{i:08d}" for i in range(len(chosen))],
+                "confidence": 1.0,
+                "extraction_reason": "синтетические данные / synthetic",
+                "reporting_body": [
+                    f"Общественный совет ({code})" for code in chosen["region_code"]
+                ],
+                "quarter": quarters,
+                "item_number": chosen.groupby(
+                    ["region_code", pd.Series(quarters, index=chosen.index)]
+                ).cumcount()
+                + 1,
+                "date_start": chosen["date_start"].to_numpy(),
+                "date_end": chosen["date_end"].to_numpy(),
+                "title": chosen["title"].to_numpy(),
+                "goal": "обмен опытом",
+                "region_code": chosen["region_code"].to_numpy(),
+                "event_id": chosen["event_id"].to_numpy(),
+            }
+        )
+    }
 
 
 def _line(table: str, row) -> str:
     if table == "events":
         return f"{row.date_start:%d.%m.%Y}\t{row.title}\t{row.settlement_name}"
     if table == "agreements":
-        return f"{row.date:%d.%m.%Y}\tсоглашение ({row.parties_count} сторон)\t{row.settlement_name}"
+        return (
+            f"{row.date:%d.%m.%Y}\tсоглашение ({row.parties_count} сторон)\t{row.settlement_name}"
+        )
     if table == "practice_links":
         return f"{row.date_start:%d.%m.%Y}\t{row.from_region} → {row.to_region}\t{row.practice}"
     return f"{row.item_number}\t{row.date_start:%d.%m.%Y}\t{row.title}"
 
 
-ENTITY_OF = {"events": "event", "agreements": "agreement", "practice_links": "practice_link", "report_items": "report_item"}
-ID_COLUMN = {"events": "event_id", "agreements": "agreement_id", "practice_links": "link_id", "report_items": "report_item_id"}
+ENTITY_OF = {
+    "events": "event",
+    "agreements": "agreement",
+    "practice_links": "practice_link",
+    "report_items": "report_item",
+}
+ID_COLUMN = {
+    "events": "event_id",
+    "agreements": "agreement_id",
+    "practice_links": "link_id",
+    "report_items": "report_item_id",
+}
 
 
-def _with_documents(tables: dict[str, pd.DataFrame], scale: Scale, seed: int) -> dict[str, pd.DataFrame]:
+def _with_documents(
+    tables: dict[str, pd.DataFrame], scale: Scale, seed: int
+) -> dict[str, pd.DataFrame]:
     per = scale.events_per_document
     documents, sources = [], []
     for name, frame in tables.items():
         groups = -(-len(frame) // per)
         lines = [_line(name, row) for row in frame.itertuples(index=False)]
-        docs, spans = _documents(name, groups, seed, [lines[g * per:(g + 1) * per] for g in range(groups)])
+        docs, spans = _documents(
+            name, groups, seed, [lines[g * per : (g + 1) * per] for g in range(groups)]
+        )
         documents.append(docs)
         sources.append(_sources(ENTITY_OF[name], list(frame[ID_COLUMN[name]]), docs, spans, per))
     if "report_items" in tables:  # a report item's event is also sourced by the report line
         report = tables["report_items"].reset_index(drop=True)
-        item_sources = sources[-1].set_index("entity_id").loc[report["report_item_id"]].reset_index()
-        sources.append(item_sources.assign(entity="event", entity_id=report["event_id"].to_numpy(), merge_reason="listed in a council report"))
-    return {**tables, "documents": pd.concat(documents, ignore_index=True), "sources": pd.concat(sources, ignore_index=True)}
+        item_sources = (
+            sources[-1].set_index("entity_id").loc[report["report_item_id"]].reset_index()
+        )
+        sources.append(
+            item_sources.assign(
+                entity="event",
+                entity_id=report["event_id"].to_numpy(),
+                merge_reason="listed in a council report",
+            )
+        )
+    return {
+        **tables,
+        "documents": pd.concat(documents, ignore_index=True),
+        "sources": pd.concat(sources, ignore_index=True),
+    }
 
 
 def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) -> dict[str, int]:
@@ -231,9 +365,10 @@ def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     partial = db_path.with_name(db_path.name + ".building")
     partial.unlink(missing_ok=True)
-    schemas = {t.name: t for t in (DOCUMENTS, EVENTS, AGREEMENTS, PRACTICE_LINKS, REPORT_ITEMS, SOURCES)}
-    with open_store(partial) as connection, transaction(connection):
-        for name, frame in tables.items():
-            _insert(connection, name, validate_frame(schemas[name], frame))
+    with open_store(partial) as connection:
+        with transaction(connection):
+            for name, frame in tables.items():
+                _insert(connection, name, validate_frame(TABLES_BY_NAME[name], frame))
+        rebuild_derived(connection)
     partial.replace(db_path)
     return {name: len(frame) for name, frame in tables.items()}

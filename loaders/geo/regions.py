@@ -21,6 +21,7 @@ _PUNCTUATION = re.compile(r"[«»\"'(),.;:!?/\\]+")
 _DASHES = re.compile(r"\s+[-–—]\s+|[–—]")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[\w-]+")
+_HEAD_NOUN = re.compile(r"\s(област|кра[йяеюи]|республик|округ)\w*$")
 _CITY_PREFIX = re.compile(r"^(г|город|гор)\s+")
 
 
@@ -58,6 +59,24 @@ def lemma_key(text: str) -> str:
     return " ".join(lemma(word) for word in _WORD.findall(normalize_name(text)))
 
 
+@functools.lru_cache(maxsize=100_000)
+def adjective_key(text: str) -> str:
+    """Like lemma_key, but a word that can be an adjective takes its adjective normal form.
+
+    The first dictionary reading of «Тверской» is a surname and of «Тверская» a street, so their
+    plain lemmas differ; as adjectives both are «тверской» («Тверской области» = «Тверская область»).
+    """
+    return " ".join(_adjective_normal(word) for word in _WORD.findall(normalize_name(text)))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _adjective_normal(word: str) -> str:
+    from loaders.text.morph import analyser
+
+    adjective = next((p for p in analyser().parse(word) if "ADJF" in p.tag), None)
+    return adjective.normal_form.replace("ё", "е") if adjective else lemma(word)
+
+
 def _name_variants(region: Region) -> set[str]:
     """Names a text may use for the region, in the nominative."""
     names = {region.code, region.name_full, region.name_short, *region.aliases}
@@ -76,12 +95,15 @@ class RegionIndex:
         self.regions = {region.code: region for region in regions}
         self._by_name: dict[str, str] = {}
         self._by_lemma: dict[str, str] = {}
+        self._by_adjective: dict[str, str] = {}
+        self._resolved: dict[str, str | None] = {}
         clashes: set[str] = set()
         for region in regions:
             for name in _name_variants(region):
                 for table, key in (
                     (self._by_name, normalize_name(name)),
                     (self._by_lemma, lemma_key(name)),
+                    (self._by_adjective, adjective_key(name)),
                 ):
                     if table.get(key, region.code) != region.code:
                         clashes.add(key)
@@ -89,16 +111,26 @@ class RegionIndex:
         for key in clashes:  # a name two regions share resolves to neither
             self._by_name.pop(key, None)
             self._by_lemma.pop(key, None)
+            self._by_adjective.pop(key, None)
 
     def resolve(self, name: str) -> str | None:
         """ISO code for a region name in any common form or case, or None."""
         text = str(name or "").strip()
+        if text not in self._resolved:
+            self._resolved[text] = self._resolve(text)
+        return self._resolved[text]
+
+    def _resolve(self, text: str) -> str | None:
         if not text:
             return None
         if text.upper() in self.regions:
             return text.upper()
         key = _CITY_PREFIX.sub("", normalize_name(text))
-        return self._by_name.get(key) or self._by_lemma.get(lemma_key(key))
+        return (
+            self._by_name.get(key)
+            or self._by_lemma.get(lemma_key(key))
+            or (self._by_adjective.get(adjective_key(key)) if _HEAD_NOUN.search(key) else None)
+        )
 
     def require(self, name: str) -> str:
         """Like resolve, but raises UnknownRegionError naming the value."""
@@ -114,10 +146,6 @@ class RegionIndex:
             for code, region in self.regions.items()
             if region.geonames_admin1
         }
-
-    def lemma_keys(self) -> dict[str, str]:
-        """Every known region name as a lemma key → code (for finding regions in running text)."""
-        return dict(self._by_lemma)
 
 
 def read_regions(path: Path = REGIONS_CSV) -> list[Region]:

@@ -1,10 +1,26 @@
-"""The tidy tables: every column, its DuckDB type and meaning, defined once and enforced before storing."""
+"""The tidy tables: every column defined once (type, meaning, allowed values, key, Russian label)
+and enforced with pandera on each frame as it was built, before it is stored."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
+from loaders.model.vocabulary import (
+    DATE_PRECISIONS,
+    EVENT_TYPES,
+    EVIDENCE_TYPES,
+    GENRES,
+    GEO_PRECISIONS,
+    SOURCE_ENTITIES,
+    SOURCE_KINDS,
+    TOPICS,
+)
 
 
 @dataclass(frozen=True)
@@ -13,6 +29,14 @@ class Column:
     sql_type: str
     description: str
     required: bool = False
+    allowed: tuple[str, ...] = ()
+    bounds: tuple[float, float] | None = None
+    pattern: str | None = None
+
+    @property
+    def label(self) -> str:
+        """Russian label (one per column name: one name is one quantity in every table)."""
+        return COLUMN_LABELS[self.name]
 
 
 @dataclass(frozen=True)
@@ -31,8 +55,34 @@ class SchemaError(ValueError):
     """A frame that does not fit its table: names the table and the column."""
 
 
-def _c(name: str, sql_type: str, description: str, required: bool = False) -> Column:
-    return Column(name, sql_type, description, required)
+def _c(
+    name: str,
+    sql_type: str,
+    description: str,
+    required: bool = False,
+    allowed: tuple[str, ...] = (),
+    bounds: tuple[float, float] | None = None,
+    pattern: str | None = None,
+) -> Column:
+    return Column(name, sql_type, description, required, allowed, bounds, pattern)
+
+
+def _confidence() -> Column:
+    return _c(
+        "confidence",
+        "DOUBLE",
+        "how sure extraction is, 0–1 (1.0 for rows of an official table)",
+        True,
+        bounds=(0.0, 1.0),
+    )
+
+
+def _extraction_reason() -> Column:
+    return _c(
+        "extraction_reason",
+        "VARCHAR",
+        "which rule and evidence produced the row (table: the file and row)",
+    )
 
 
 DOCUMENTS = Table(
@@ -49,17 +99,18 @@ DOCUMENTS = Table(
         ),
         _c("file_name", "VARCHAR", "file name without folders", True),
         _c("title", "VARCHAR", "first heading or line of the document"),
-        _c(
-            "genre",
-            "VARCHAR",
-            "event_news, invitation, report, agreement, practice_sharing, other (tables: other)",
-            True,
-        ),
+        _c("genre", "VARCHAR", "kind of document (tables: other)", True, GENRES),
         _c(
             "published_date", "DATE", "date of the document if known (a letter's registration date)"
         ),
         _c("source", "VARCHAR", "path or URL the file came from", True),
-        _c("source_kind", "VARCHAR", "text or table", True),
+        _c(
+            "source_kind",
+            "VARCHAR",
+            "whether the file is running text or a table",
+            True,
+            SOURCE_KINDS,
+        ),
         _c(
             "full_text",
             "VARCHAR",
@@ -77,36 +128,27 @@ EVENTS = Table(
     (
         _c("event_id", "VARCHAR", "ev_ + hash of the first source and its position", True),
         _c("title", "VARCHAR", "name of the event", True),
-        _c(
-            "event_type",
-            "VARCHAR",
-            "forum, round_table, meeting, conference, strategic_session, action, workshop, contest, exhibition, fair, quest, other",
-            True,
-        ),
-        _c("topic", "VARCHAR", "ecology, volunteering, civic, other", True),
+        _c("event_type", "VARCHAR", "kind of event", True, EVENT_TYPES),
+        _c("topic", "VARCHAR", "theme of the event", True, TOPICS),
         _c("date_start", "DATE", "first day", True),
         _c("date_end", "DATE", "last day (equals date_start for one-day events)", True),
-        _c("date_precision", "VARCHAR", "day, month, quarter, year", True),
+        _c("date_precision", "VARCHAR", "how precise the dates are", True, DATE_PRECISIONS),
         _c("settlement_name", "VARCHAR", "host settlement, Russian nominative"),
         _c("settlement_id", "VARCHAR", "GeoNames id of the host settlement"),
         _c("region_code", "VARCHAR", "ISO 3166-2 code of the host region (RU-KHM)"),
-        _c("lat", "DOUBLE", "latitude of the settlement, or of the regional centre"),
-        _c("lon", "DOUBLE", "longitude, as lat"),
-        _c("geo_precision", "VARCHAR", "settlement, region, country: how precise lat/lon are"),
+        _c(
+            "lat",
+            "DOUBLE",
+            "latitude of the settlement, or of the regional centre",
+            bounds=(-90, 90),
+        ),
+        _c("lon", "DOUBLE", "longitude, as lat", bounds=(-180, 180)),
+        _c("geo_precision", "VARCHAR", "how precise lat/lon are", allowed=GEO_PRECISIONS),
         _c("organizers", "VARCHAR[]", "organizing bodies as written"),
         _c("participant_cities", "VARCHAR[]", "settlements participants came from, nominative"),
         _c("participants_count", "INTEGER", "number of participants when stated"),
-        _c(
-            "confidence",
-            "DOUBLE",
-            "0–1: how sure extraction is (1.0 for rows of an official table)",
-            True,
-        ),
-        _c(
-            "extraction_reason",
-            "VARCHAR",
-            "which rule and evidence produced the row (table: the file and row)",
-        ),
+        _confidence(),
+        _extraction_reason(),
     ),
 )
 
@@ -116,27 +158,18 @@ AGREEMENTS = Table(
     ("agreement_id",),
     (
         _c("agreement_id", "VARCHAR", "ag_ + hash", True),
-        _c("date", "DATE", "signing date"),
-        _c("date_precision", "VARCHAR", "day, month, quarter, year"),
+        _c("date", "DATE", "signing date (one day: an agreement has no duration)"),
+        _c("date_precision", "VARCHAR", "how precise the date is", allowed=DATE_PRECISIONS),
         _c("parties_count", "INTEGER", "number of parties (9 for a nine-party agreement)"),
         _c("parties", "VARCHAR[]", "parties as written"),
         _c("settlement_name", "VARCHAR", "where it was signed"),
         _c("settlement_id", "VARCHAR", "GeoNames id"),
         _c("region_code", "VARCHAR", "ISO 3166-2 code"),
-        _c("lat", "DOUBLE", "latitude of the place"),
-        _c("lon", "DOUBLE", "longitude of the place"),
+        _c("lat", "DOUBLE", "latitude of the place", bounds=(-90, 90)),
+        _c("lon", "DOUBLE", "longitude of the place", bounds=(-180, 180)),
         _c("subject", "VARCHAR", "what the agreement is about"),
-        _c(
-            "confidence",
-            "DOUBLE",
-            "0–1: how sure extraction is (1.0 for rows of an official table)",
-            True,
-        ),
-        _c(
-            "extraction_reason",
-            "VARCHAR",
-            "which rule and evidence produced the row (table: the file and row)",
-        ),
+        _confidence(),
+        _extraction_reason(),
     ),
 )
 
@@ -147,7 +180,7 @@ REPORT_ITEMS = Table(
     (
         _c("report_item_id", "VARCHAR", "ri_ + hash", True),
         _c("reporting_body", "VARCHAR", "council or body that reports", True),
-        _c("period", "VARCHAR", "reporting quarter, e.g. 2023Q4", True),
+        _c("quarter", "VARCHAR", "reporting quarter, e.g. 2023Q4", True, pattern=r"^\d{4}Q[1-4]$"),
         _c("item_number", "INTEGER", "row number in the report"),
         _c("date_start", "DATE", "first day of the activity"),
         _c("date_end", "DATE", "last day"),
@@ -155,17 +188,8 @@ REPORT_ITEMS = Table(
         _c("goal", "VARCHAR", "stated goal («Цель – …»)"),
         _c("region_code", "VARCHAR", "region of the reporting body"),
         _c("event_id", "VARCHAR", "the event this row reports (events.event_id)"),
-        _c(
-            "confidence",
-            "DOUBLE",
-            "0–1: how sure extraction is (1.0 for rows of an official table)",
-            True,
-        ),
-        _c(
-            "extraction_reason",
-            "VARCHAR",
-            "which rule and evidence produced the row (table: the file and row)",
-        ),
+        _confidence(),
+        _extraction_reason(),
     ),
 )
 
@@ -180,24 +204,29 @@ PRACTICE_LINKS = Table(
         _c("practice", "VARCHAR", "the practice, as phrased in the source", True),
         _c("date_start", "DATE", "date or start of the period of the evidence"),
         _c("date_end", "DATE", "end of that period"),
-        _c("date_precision", "VARCHAR", "day, month, quarter, year"),
-        _c(
-            "evidence_type",
-            "VARCHAR",
-            "adoption_statement, internship, joint_event, agreement, other",
-            True,
-        ),
-        _c(
-            "confidence",
-            "DOUBLE",
-            "0–1: how sure extraction is (1.0 for rows of an official table)",
-            True,
-        ),
-        _c(
-            "extraction_reason",
-            "VARCHAR",
-            "which rule and evidence produced the row (table: the file and row)",
-        ),
+        _c("date_precision", "VARCHAR", "how precise the dates are", allowed=DATE_PRECISIONS),
+        _c("evidence_type", "VARCHAR", "what the evidence is", True, EVIDENCE_TYPES),
+        _confidence(),
+        _extraction_reason(),
+    ),
+)
+
+JOINT_EVENT_LINKS = Table(
+    "joint_event_links",
+    "one (event, guest region) pair: participants from a region at an event hosted in another, "
+    "derived from events.participant_cities after every write (loaders/store/derive.py)",
+    ("link_id",),
+    (
+        _c("link_id", "VARCHAR", "je_ + event id + guest region", True),
+        _c("event_id", "VARCHAR", "the event (events.event_id)", True),
+        _c("from_region", "VARCHAR", "host region, whose practice the guests come to see", True),
+        _c("to_region", "VARCHAR", "region the guests came from", True),
+        _c("practice", "VARCHAR", "the event's title", True),
+        _c("date_start", "DATE", "first day of the event", True),
+        _c("date_end", "DATE", "last day of the event", True),
+        _c("date_precision", "VARCHAR", "how precise the dates are", True, DATE_PRECISIONS),
+        _c("evidence_type", "VARCHAR", "always joint_event", True, ("joint_event",)),
+        _c("guest_settlements", "VARCHAR[]", "participant settlements resolved to to_region", True),
     ),
 )
 
@@ -212,10 +241,20 @@ PLACES = Table(
         _c("settlement_name", "VARCHAR", "resolved settlement, nominative"),
         _c("settlement_id", "VARCHAR", "GeoNames id"),
         _c("region_code", "VARCHAR", "ISO code"),
-        _c("lat", "DOUBLE", "latitude"),
-        _c("lon", "DOUBLE", "longitude"),
-        _c("geo_precision", "VARCHAR", "settlement, region, country, or empty when unresolved"),
+        _c("lat", "DOUBLE", "latitude", bounds=(-90, 90)),
+        _c("lon", "DOUBLE", "longitude", bounds=(-180, 180)),
+        _c(
+            "geo_precision",
+            "VARCHAR",
+            "how precise lat/lon are (empty when unresolved)",
+            allowed=GEO_PRECISIONS,
+        ),
         _c("alternatives", "VARCHAR[]", "other candidates with the same name"),
+        _c(
+            "is_ambiguous",
+            "BOOLEAN",
+            "true when nearness or population decided among namesakes of comparable size",
+        ),
         _c("resolution", "VARCHAR", "why this candidate was chosen"),
         _c("char_start", "INTEGER", "offset of the mention in documents.full_text"),
         _c("char_end", "INTEGER", "end offset"),
@@ -227,7 +266,7 @@ SOURCES = Table(
     "one source passage of one extracted row (an event may have several)",
     ("entity", "entity_id", "document_id", "char_start"),
     (
-        _c("entity", "VARCHAR", "event, agreement, report_item, practice_link", True),
+        _c("entity", "VARCHAR", "which table entity_id is in", True, SOURCE_ENTITIES),
         _c("entity_id", "VARCHAR", "id in that table", True),
         _c("document_id", "VARCHAR", "the source document", True),
         _c("char_start", "INTEGER", "start of the passage in documents.full_text", True),
@@ -257,43 +296,230 @@ REGIONS = Table(
         _c("aliases", "VARCHAR", "other names used in texts, '|'-separated"),
         _c("federal_district", "VARCHAR", "federal district", True),
         _c("admin_centre", "VARCHAR", "administrative centre", True),
-        _c("centre_lat", "DOUBLE", "latitude of the centre", True),
-        _c("centre_lon", "DOUBLE", "longitude of the centre", True),
+        _c("centre_lat", "DOUBLE", "latitude of the centre", True, bounds=(-90, 90)),
+        _c("centre_lon", "DOUBLE", "longitude of the centre", True, bounds=(-180, 180)),
         _c("population", "BIGINT", "resident population"),
     ),
 )
 
-ALL_TABLES = (DOCUMENTS, EVENTS, AGREEMENTS, REPORT_ITEMS, PRACTICE_LINKS, PLACES, SOURCES, REGIONS)
+STORE_META = Table(
+    "store_meta",
+    "one setting of the store itself (schema_sha256: the schema it was built with; "
+    "regions_csv_sha256: the regions reference it holds)",
+    ("key",),
+    (
+        _c("key", "VARCHAR", "name of the setting", True),
+        _c("value", "VARCHAR", "its value", True),
+    ),
+)
+
+ALL_TABLES = (
+    DOCUMENTS,
+    EVENTS,
+    AGREEMENTS,
+    REPORT_ITEMS,
+    PRACTICE_LINKS,
+    JOINT_EVENT_LINKS,
+    PLACES,
+    SOURCES,
+    REGIONS,
+    STORE_META,
+)
 TABLES_BY_NAME = {table.name: table for table in ALL_TABLES}
+
+
+def schema_fingerprint() -> str:
+    """sha256 of every CREATE TABLE statement: changes whenever a table, column, type or key
+    does."""
+    statements = "\n".join(create_table_sql(table) for table in ALL_TABLES)
+    return hashlib.sha256(statements.encode("utf-8")).hexdigest()
 
 
 def create_table_sql(table: Table) -> str:
     """CREATE TABLE IF NOT EXISTS with the primary key."""
     columns = ",\n  ".join(f"{column.name} {column.sql_type}" for column in table.columns)
-    return f"CREATE TABLE IF NOT EXISTS {table.name} (\n  {columns},\n  PRIMARY KEY ({', '.join(table.primary_key)})\n)"
+    return (
+        f"CREATE TABLE IF NOT EXISTS {table.name} (\n  {columns},\n"
+        f"  PRIMARY KEY ({', '.join(table.primary_key)})\n)"
+    )
+
+
+# --- Enforcement ---------------------------------------------------------------------------------
+# Each check takes a column (nulls included) and says, per value, whether it fits the SQL type;
+# pandera ignores nulls (nullability is a separate check). Checks are vectorised where the dtype
+# already decides.
+
+
+def _each(series: pd.Series, fits) -> pd.Series:
+    return series.map(lambda value: value is None or _is_null(value) or fits(value)).astype(bool)
+
+
+def _is_null(value) -> bool:
+    return isinstance(value, float) and np.isnan(value) or value is pd.NaT or value is pd.NA
+
+
+def _text(series: pd.Series) -> pd.Series:
+    if isinstance(series.dtype, pd.StringDtype):
+        return pd.Series(True, index=series.index)
+    return _each(series, lambda value: isinstance(value, str))
+
+
+def _text_list(series: pd.Series) -> pd.Series:
+    return _each(
+        series,
+        lambda value: isinstance(value, (list, tuple, np.ndarray))
+        and all(isinstance(item, str) for item in value),
+    )
+
+
+def _date(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return pd.Series(True, index=series.index)
+    return _each(series, lambda value: isinstance(value, dt.date))
+
+
+def _timestamp(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return pd.Series(True, index=series.index)
+    return _each(series, lambda value: isinstance(value, dt.datetime))
+
+
+def _is_bool(value) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
+def _integer(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_bool_dtype(series):
+        return pd.Series(False, index=series.index)
+    if pd.api.types.is_integer_dtype(series):
+        return pd.Series(True, index=series.index)
+    if pd.api.types.is_float_dtype(series):  # ints with a missing value become float64
+        return series.isna() | (series == series.round())
+    return _each(
+        series,
+        lambda value: not _is_bool(value)
+        and (
+            isinstance(value, (int, np.integer)) or isinstance(value, float) and value.is_integer()
+        ),
+    )
+
+
+def _number(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_bool_dtype(series):
+        return pd.Series(False, index=series.index)
+    if pd.api.types.is_numeric_dtype(series):
+        return pd.Series(True, index=series.index)
+    return _each(
+        series, lambda value: not _is_bool(value) and isinstance(value, (int, float, np.number))
+    )
+
+
+def _boolean(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_bool_dtype(series):
+        return pd.Series(True, index=series.index)
+    return _each(series, _is_bool)
+
+
+_TYPE_CHECKS = {
+    "VARCHAR": (_text, "text"),
+    "VARCHAR[]": (_text_list, "a list of texts"),
+    "DATE": (_date, "a date"),
+    "TIMESTAMP": (_timestamp, "a date and time"),
+    "INTEGER": (_integer, "a whole number"),
+    "BIGINT": (_integer, "a whole number"),
+    "DOUBLE": (_number, "a number"),
+    "BOOLEAN": (_boolean, "true or false"),
+}
+
+
+@functools.cache
+def pandera_schema(table: Table):
+    """The table as a pandera DataFrameSchema: exactly these columns, their types, allowed values
+    and bounds, no nulls in required columns, a unique primary key. Built on first use (pandera is
+    slow to import, and the dashboard never validates)."""
+    import pandera.pandas as pa
+
+    columns = {}
+    for column in table.columns:
+        fits, expected = _TYPE_CHECKS[column.sql_type]
+        checks = [pa.Check(fits, error=f"expected {expected} ({column.sql_type})")]
+        if column.allowed:
+            checks.append(
+                pa.Check.isin(column.allowed, error=f"allowed values: {', '.join(column.allowed)}")
+            )
+        if column.bounds:
+            checks.append(pa.Check.in_range(*column.bounds, error=f"allowed range {column.bounds}"))
+        if column.pattern:
+            checks.append(
+                pa.Check.str_matches(column.pattern, error=f"expected the form {column.pattern}")
+            )
+        columns[column.name] = pa.Column(checks=checks, nullable=not column.required, required=True)
+    return pa.DataFrameSchema(
+        columns,
+        name=table.name,
+        strict=True,
+        unique=list(table.primary_key),
+        report_duplicates="all",
+    )
+
+
+def _failure_lines(table: Table, failures: pd.DataFrame) -> list[str]:
+    """One line per (column, check), with up to three offending values and their frame rows."""
+    lines = []
+    failures = failures.assign(column=failures["column"].fillna(table.name).astype(str))
+    for (column, check), group in failures.groupby(["column", "check"], sort=False, dropna=False):
+        if check == "column_in_dataframe":
+            for name in group["failure_case"]:
+                lines.append(f"table {table.name}, column {name}: missing column")
+            continue
+        if check == "column_in_schema":
+            for name in group["failure_case"]:
+                lines.append(f"table {table.name}, column {name}: unexpected column (misspelled?)")
+            continue
+        examples = ", ".join(
+            f"{case!r} (row {index})"
+            for case, index in zip(group["failure_case"].head(3), group["index"].head(3))
+        )
+        if str(check).endswith("uniqueness") or check == "field_uniqueness":
+            key = ", ".join(table.primary_key)
+            lines.append(
+                f"table {table.name}, column {key}: duplicate primary key, e.g. {examples}"
+            )
+        elif check == "not_nullable":
+            lines.append(
+                f"table {table.name}, column {column}: empty values in a required column "
+                f"(rows {', '.join(str(i) for i in group['index'].head(3))})"
+            )
+        else:
+            lines.append(f"table {table.name}, column {column}: {check}; e.g. {examples}")
+    return lines
 
 
 def validate_frame(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns of `table` in order; missing columns, nulls in required ones or extras raise SchemaError."""
-    missing = [name for name in table.column_names if name not in frame.columns]
-    if missing:
-        raise SchemaError(f"table {table.name}: missing column(s) {', '.join(missing)}")
-    extra = [name for name in frame.columns if name not in table.column_names]
-    if extra:
-        raise SchemaError(f"table {table.name}: unexpected column(s) {', '.join(extra)}")
-    for column in table.columns:
-        if column.required and frame[column.name].isna().any():
-            raise SchemaError(f"table {table.name}: column {column.name} has empty values")
-    duplicated = frame.duplicated(list(table.primary_key))
-    if duplicated.any():
-        raise SchemaError(
-            f"table {table.name}: duplicate key {tuple(frame.loc[duplicated, list(table.primary_key)].iloc[0])}"
-        )
+    """The frame as built, checked against its table (see pandera_schema) and put in column order.
+
+    Raises SchemaError naming the table and every offending column: a misspelled key shows as an
+    unexpected column plus a missing one, never as a silently empty column.
+    """
+    import pandera.errors
+
+    try:
+        pandera_schema(table).validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        raise SchemaError("\n".join(_failure_lines(table, errors.failure_cases))) from None
     return frame[table.column_names]
 
 
-# Russian names of the columns, as readers see them in tables and downloads. One name is one quantity in
-# every table, so one label per column name; a test checks that every column of every table has one.
+def frame_from_rows(table: Table, rows: list[dict]) -> pd.DataFrame:
+    """A frame built from the row dicts exactly as they are (no projection onto the schema),
+    checked."""
+    frame = pd.DataFrame(rows) if rows else pd.DataFrame(columns=table.column_names)
+    return validate_frame(table, frame)
+
+
+# Russian names of the columns, as readers see them in tables and downloads. One name is one
+# quantity in every table, so one label per column name; a test checks that every column of every
+# table has one.
 COLUMN_LABELS: dict[str, str] = {
     "document_id": "Документ (id)",
     "sha256": "Хеш файла (SHA-256)",
@@ -328,7 +554,6 @@ COLUMN_LABELS: dict[str, str] = {
     "subject": "Предмет",
     "report_item_id": "Пункт отчёта (id)",
     "reporting_body": "Отчитывающийся орган",
-    "period": "Период",
     "quarter": "Квартал",
     "item_number": "№",
     "goal": "Цель",
@@ -340,6 +565,7 @@ COLUMN_LABELS: dict[str, str] = {
     "place_id": "Упоминание места (id)",
     "mention": "Упоминание",
     "alternatives": "Другие варианты",
+    "is_ambiguous": "Неоднозначно",
     "resolution": "Как определено",
     "char_start": "Начало фрагмента",
     "char_end": "Конец фрагмента",
@@ -356,6 +582,9 @@ COLUMN_LABELS: dict[str, str] = {
     "centre_lon": "Долгота центра",
     "population": "Население (перепись 2021)",
     "confidence": "Уверенность",
+    "guest_settlements": "Населённые пункты гостей",
+    "key": "Параметр",
+    "value": "Значение",
     "extraction_reason": "Как извлечено",
 }
 

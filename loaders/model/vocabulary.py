@@ -1,4 +1,4 @@
-"""Controlled vocabularies: event types, topics, genres and evidence types, with Russian words for each."""
+"""Controlled vocabularies: event types, topics, genres, evidence types and the other coded values."""
 
 from __future__ import annotations
 
@@ -270,3 +270,11 @@ def evidence_type_from_text(text: str) -> str | None:
         if phrase in lowered:
             return kind
     return None
+
+
+# Allowed values of the other coded columns (the schema enforces them; see loaders.model.schema).
+GENRES = tuple(GENRE_LABELS)
+DATE_PRECISIONS = ("day", "month", "quarter", "year")
+GEO_PRECISIONS = ("settlement", "region", "country")
+SOURCE_KINDS = ("text", "table")
+SOURCE_ENTITIES = ("event", "agreement", "report_item", "practice_link", "joint_event_link")

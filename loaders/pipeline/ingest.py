@@ -1,4 +1,4 @@
-"""Ingesting documents: read → extract (in worker processes) → store (one transaction per document)."""
+"""Ingesting documents: read → extract (in worker processes) → store (one transaction per batch of files)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from loaders.text.extract import Extraction, extract_document, topic_of
 from loaders.model.ids import document_id, sha256_hex, stable_id
+from loaders.model.quarters import quarter_key
 from loaders.pipeline.summary import LoadSummary, expand_paths
 from loaders.read.documents import DOCUMENT_SUFFIXES, read_document
 from loaders.geo.regions import region_index
@@ -24,12 +25,13 @@ from loaders.model.schema import (
     REPORT_ITEMS,
     SOURCES,
     SchemaError,
+    frame_from_rows,
 )
 from loaders.model.bundle import Bundle
+from loaders.read.textio import UnreadableFileError
 from loaders.store.database import open_store, store_validated, validated_tables
 
 STORE_BATCH = 50  # files per write transaction
-from loaders.read.textio import UnreadableFileError
 
 
 @dataclass
@@ -62,8 +64,8 @@ def prepare_file(path: str, is_demo: bool = False) -> ExtractedFile:
     extracted = extract_file(path)
     if extracted.error:
         return extracted
-    bundle = extraction_bundle(Path(path), extracted.data, extracted.extraction, is_demo)
     try:
+        bundle = extraction_bundle(Path(path), extracted.data, extracted.extraction, is_demo)
         frames = validated_tables(bundle)
     except SchemaError as error:
         return ExtractedFile(path, error=f"{Path(path).name}: {error}")
@@ -157,8 +159,7 @@ def extraction_bundle(
                 {
                     "report_item_id": item_id,
                     "reporting_body": extraction.report.body,
-                    "period": extraction.report.period
-                    or f"{event.span.start.year}Q{(event.span.start.month - 1) // 3 + 1}",
+                    "quarter": extraction.report.period or quarter_key(event.span.start),
                     "item_number": item.number,
                     "date_start": event.span.start,
                     "date_end": event.span.end,
@@ -220,6 +221,7 @@ def extraction_bundle(
                 "region_code": mention.region_code,
                 "geo_precision": mention.geo_precision,
                 "alternatives": mention.alternatives[:10],
+                "is_ambiguous": mention.ambiguous,
                 "resolution": mention.reason or mention.kind,
                 "char_start": mention.start,
                 "char_end": mention.end,
@@ -228,11 +230,7 @@ def extraction_bundle(
     schemas = {
         t.name: t for t in (EVENTS, REPORT_ITEMS, AGREEMENTS, PRACTICE_LINKS, PLACES, SOURCES)
     }
-    tables = {
-        name: pd.DataFrame(found, columns=schemas[name].column_names)
-        for name, found in rows.items()
-        if found
-    }
+    tables = {name: frame_from_rows(schemas[name], found) for name, found in rows.items() if found}
     document = {
         "document_id": doc_id,
         "sha256": sha,

@@ -14,12 +14,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.geo.gazetteer import Gazetteer, GeocodeResult, gazetteer
+from loaders.geo.gazetteer import Gazetteer, gazetteer
+from loaders.geo.geocode import GeocodeResult, geocode, region_centre
 from loaders.geo.regions import RegionIndex, UnknownRegionError, normalize_name, region_index
 from loaders.model.bundle import Bundle
 from loaders.model.ids import document_id, sha256_hex, stable_id
 from loaders.model.quarters import quarter_key
-from loaders.model.schema import AGREEMENTS, EVENTS, PLACES, PRACTICE_LINKS, REPORT_ITEMS, SOURCES
+from loaders.model.schema import (
+    AGREEMENTS,
+    EVENTS,
+    PLACES,
+    PRACTICE_LINKS,
+    REPORT_ITEMS,
+    SOURCES,
+    frame_from_rows,
+)
 from loaders.model.vocabulary import event_type_from_text, evidence_type_from_text, topic_from_text
 from loaders.read.tables import RawRow, TableLoadError, read_table_file
 from loaders.read.textio import UnreadableFileError
@@ -71,7 +80,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "parties": ("стороны", "участники соглашения", "стороны соглашения", "parties"),
     "subject": ("предмет", "предмет соглашения", "subject"),
     "reporting_body": ("орган", "отчитывающийся орган", "совет", "reporting_body", "body"),
-    "period": ("период", "отчетный период", "квартал", "period"),
+    "quarter": ("период", "отчетный период", "квартал", "отчетный квартал", "period", "quarter"),
     "item_number": ("№", "номер", "№ п п", "n", "no", "item_number"),
     "goal": ("цель", "goal"),
     "from_region": (
@@ -108,7 +117,7 @@ _HEADER_LOOKUP = {
 REQUIRED_FIELDS = {
     "events": ("date", "title"),
     "agreements": ("date", "parties"),
-    "report_items": ("reporting_body", "period", "date", "title"),
+    "report_items": ("reporting_body", "quarter", "date", "title"),
     "practice_links": ("from_region", "to_region", "practice"),
 }
 HEADER_LABELS = {  # how a missing column is named back to the user
@@ -116,7 +125,7 @@ HEADER_LABELS = {  # how a missing column is named back to the user
     "title": "Мероприятие / title",
     "parties": "Стороны / parties",
     "reporting_body": "Орган / reporting_body",
-    "period": "Период / period",
+    "quarter": "Квартал / quarter",
     "from_region": "Откуда / from_region",
     "to_region": "Куда / to_region",
     "practice": "Практика / practice",
@@ -146,7 +155,7 @@ def detect_kind(fields: dict[str, str]) -> str:
     """events, agreements, report_items or practice_links, from the recognised columns."""
     if "from_region" in fields or "to_region" in fields:
         return "practice_links"
-    if "reporting_body" in fields or ("goal" in fields and "period" in fields):
+    if "reporting_body" in fields or ("goal" in fields and "quarter" in fields):
         return "report_items"
     if "parties" in fields or "parties_count" in fields:
         return "agreements"
@@ -213,7 +222,7 @@ def _place(row: RawRow, fields: dict[str, str], ctx: _Context) -> GeocodeResult 
     region_code = _region(row, fields, "region", ctx)
     city = _cell(row, fields, "city")
     if city:
-        result = ctx.places.geocode(city, region_code)
+        result = geocode(city, region_code, places=ctx.places)
         if result.region_code is None:
             raise _RowProblem(
                 _label(fields, "city"),
@@ -225,16 +234,7 @@ def _place(row: RawRow, fields: dict[str, str], ctx: _Context) -> GeocodeResult 
             )
         return result
     if region_code:
-        region = ctx.regions.regions[region_code]
-        return GeocodeResult(
-            "",
-            None,
-            region_code,
-            region.centre_lat,
-            region.centre_lon,
-            "region",
-            reason="region only",
-        )
+        return region_centre(region_code)
     return None
 
 
@@ -331,6 +331,7 @@ def _place_row(place: GeocodeResult | None, row: RawRow, ctx: _Context) -> dict 
         **_place_columns(place),
         "geo_precision": place.geo_precision,
         "alternatives": place.alternatives,
+        "is_ambiguous": place.ambiguous,
         "resolution": place.reason,
         "char_start": row.char_start,
         "char_end": row.char_end,
@@ -374,12 +375,12 @@ def _convert_agreement(row, fields, ctx, out) -> None:
     out["places"].append(_place_row(place, row, ctx))
 
 
-def _period_key(value: str, fields) -> str:
+def _quarter_key(value: str, fields) -> str:
     try:
         span = parse_date(value)
     except DateParseError as error:
         raise _RowProblem(
-            _label(fields, "period"),
+            _label(fields, "quarter"),
             f"не удалось прочитать период «{value}» (ожидается «IV квартал 2023» или 2023Q4) / cannot read period",
         ) from error
     return quarter_key(span.start)
@@ -387,7 +388,7 @@ def _period_key(value: str, fields) -> str:
 
 def _convert_report_item(row, fields, ctx, out) -> None:
     body = _required(row, fields, "reporting_body")
-    period = _period_key(_required(row, fields, "period"), fields)
+    quarter = _quarter_key(_required(row, fields, "quarter"), fields)
     title = _required(row, fields, "title")
     span = _date(row, fields)
     place = _place(row, fields, ctx)
@@ -399,7 +400,7 @@ def _convert_report_item(row, fields, ctx, out) -> None:
             "confidence": 1.0,
             "extraction_reason": _table_reason(row, ctx),
             "reporting_body": body,
-            "period": period,
+            "quarter": quarter,
             "item_number": _count(row, fields, "item_number"),
             "date_start": span.start,
             "date_end": span.end,
@@ -458,8 +459,7 @@ TABLE_SCHEMAS = {
 
 
 def _frame(name: str, rows: list[dict | None]) -> pd.DataFrame:
-    columns = TABLE_SCHEMAS[name].column_names
-    return pd.DataFrame([row for row in rows if row is not None], columns=columns)
+    return frame_from_rows(TABLE_SCHEMAS[name], [row for row in rows if row is not None])
 
 
 def load_table_file(

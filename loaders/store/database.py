@@ -1,4 +1,4 @@
-"""The DuckDB store: schema creation, transactional and idempotent ingest of one document's rows."""
+"""The DuckDB store: schema creation, transactional idempotent writes, derived rows."""
 
 from __future__ import annotations
 
@@ -9,18 +9,33 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from loaders.store.merge import merge_batch
-from loaders.paths import database_path
 from loaders.geo.regions import read_regions
 from loaders.model.bundle import Bundle
+from loaders.model.ids import sha256_hex
 from loaders.model.schema import (
     ALL_TABLES,
     DOCUMENTS,
+    EVENTS,
+    JOINT_EVENT_LINKS,
     REGIONS,
+    SOURCES,
+    STORE_META,
     TABLES_BY_NAME,
     create_table_sql,
+    frame_from_rows,
+    schema_fingerprint,
     validate_frame,
 )
+from loaders.paths import REGIONS_CSV, database_path
+from loaders.store.derive import JOINT_EVENT_ENTITY, derive_joint_event_links
+from loaders.store.merge import merge_batch
+
+REGIONS_HASH_KEY = "regions_csv_sha256"
+SCHEMA_HASH_KEY = "schema_sha256"
+
+
+class OutdatedStoreError(RuntimeError):
+    """The store was built with another version of the schema (tables, columns or keys differ)."""
 
 
 def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -45,28 +60,77 @@ def open_store(path: Path | None = None):
 
 
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and refresh the regions reference, in one transaction."""
+    """Create missing tables; (re)load the regions reference when the store is new or the reference
+    file changed since it was loaded (its sha256 is kept in store_meta), all in one transaction."""
     with transaction(connection):
         for table in ALL_TABLES:
             connection.execute(create_table_sql(table))
-        regions = pd.DataFrame(
-            [
-                {
-                    "region_code": r.code,
-                    "name_full": r.name_full,
-                    "name_short": r.name_short,
-                    "aliases": "|".join(r.aliases),
-                    "federal_district": r.federal_district,
-                    "admin_centre": r.admin_centre,
-                    "centre_lat": r.centre_lat,
-                    "centre_lon": r.centre_lon,
-                    "population": r.population,
-                }
-                for r in read_regions()
-            ]
-        )
-        connection.execute("DELETE FROM regions")
-        _insert(connection, REGIONS.name, validate_frame(REGIONS, regions))
+        _check_schema_version(connection)
+        reference_hash = sha256_hex(REGIONS_CSV.read_bytes())
+        if _meta(connection, REGIONS_HASH_KEY) != reference_hash:
+            _load_regions(connection)
+            _set_meta(connection, REGIONS_HASH_KEY, reference_hash)
+
+
+def _check_schema_version(connection: duckdb.DuckDBPyConnection) -> None:
+    """Stamp a new store with the schema fingerprint; refuse a store holding rows of another schema
+    (CREATE TABLE IF NOT EXISTS would leave its old columns in place and writes would fail
+    midway)."""
+    fingerprint = schema_fingerprint()
+    stored = _meta(connection, SCHEMA_HASH_KEY)
+    if stored == fingerprint:
+        return
+    has_rows = connection.execute(f"SELECT count(*) FROM {DOCUMENTS.name}").fetchone()[0] > 0
+    if stored is not None or has_rows:
+        raise OutdatedStoreError(OUTDATED_MESSAGE)
+    _set_meta(connection, SCHEMA_HASH_KEY, fingerprint)
+
+
+OUTDATED_MESSAGE = (
+    "хранилище собрано другой версией схемы; пересоберите его (make clean-db, затем make run или "
+    "python -m loaders load …) / the store was built with another schema version: rebuild it"
+)
+
+
+def store_is_current(path: Path) -> bool:
+    """True when the store at path carries the current schema fingerprint (read-only check)."""
+    with duckdb.connect(str(path), read_only=True) as connection:
+        try:
+            return _meta(connection, SCHEMA_HASH_KEY) == schema_fingerprint()
+        except duckdb.CatalogException:  # built before store_meta existed
+            return False
+
+
+def _load_regions(connection: duckdb.DuckDBPyConnection) -> None:
+    regions = frame_from_rows(
+        REGIONS,
+        [
+            {
+                "region_code": r.code,
+                "name_full": r.name_full,
+                "name_short": r.name_short,
+                "aliases": "|".join(r.aliases),
+                "federal_district": r.federal_district,
+                "admin_centre": r.admin_centre,
+                "centre_lat": r.centre_lat,
+                "centre_lon": r.centre_lon,
+                "population": r.population,
+            }
+            for r in read_regions(REGIONS_CSV)
+        ],
+    )
+    connection.execute("DELETE FROM regions")
+    _insert(connection, REGIONS.name, regions)
+
+
+def _meta(connection: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = connection.execute(f"SELECT value FROM {STORE_META.name} WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _set_meta(connection: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    connection.execute(f"DELETE FROM {STORE_META.name} WHERE key = ?", [key])
+    connection.execute(f"INSERT INTO {STORE_META.name} VALUES (?, ?)", [key, value])
 
 
 @contextlib.contextmanager
@@ -97,7 +161,7 @@ def validated_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
     """The bundle's frames checked against their schemas (documents row included); SchemaError if not."""
     document = dict(bundle.document)
     document.setdefault("ingested_at", dt.datetime.now(dt.UTC).replace(tzinfo=None))
-    frames = {DOCUMENTS.name: validate_frame(DOCUMENTS, pd.DataFrame([document]))}
+    frames = {DOCUMENTS.name: frame_from_rows(DOCUMENTS, [document])}
     for name, frame in bundle.tables.items():
         frames[name] = validate_frame(TABLES_BY_NAME[name], frame)
     return frames
@@ -136,12 +200,58 @@ def _write_batch(
                     name,
                     pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0],
                 )
+        _store_joint_event_links(connection, _new_event_ids(written))
     return [
         {name: len(frame) for name, frame in frames.items() if name != DOCUMENTS.name}
         if frames is not None
         else None
         for frames in written
     ]
+
+
+def _new_event_ids(written: list[dict[str, pd.DataFrame] | None]) -> list[str]:
+    return [
+        event_id
+        for frames in written
+        if frames is not None and EVENTS.name in frames
+        for event_id in frames[EVENTS.name]["event_id"]
+    ]
+
+
+def _store_joint_event_links(
+    connection: duckdb.DuckDBPyConnection, event_ids: list[str] | None
+) -> None:
+    """Derive (see loaders.store.derive) and store the joint-event links of these events (all if
+    None), replacing any stored for them. Events are never updated after insert, so new ids suffice."""
+    if event_ids is not None and not event_ids:
+        return
+    derived = derive_joint_event_links(connection, event_ids)
+    links = derived[JOINT_EVENT_LINKS.name]
+    if event_ids is None:
+        connection.execute(f"DELETE FROM {JOINT_EVENT_LINKS.name}")
+        connection.execute("DELETE FROM sources WHERE entity = ?", [JOINT_EVENT_ENTITY])
+    else:
+        stale = connection.execute(
+            f"SELECT link_id FROM {JOINT_EVENT_LINKS.name} WHERE event_id IN (SELECT unnest(?))",
+            [event_ids],
+        ).fetchall()
+        stale_ids = [row[0] for row in stale]
+        connection.execute(
+            f"DELETE FROM {JOINT_EVENT_LINKS.name} WHERE link_id IN (SELECT unnest(?))", [stale_ids]
+        )
+        connection.execute(
+            "DELETE FROM sources WHERE entity = ? AND entity_id IN (SELECT unnest(?))",
+            [JOINT_EVENT_ENTITY, stale_ids],
+        )
+    _insert(connection, JOINT_EVENT_LINKS.name, links)
+    _insert(connection, SOURCES.name, derived[SOURCES.name])
+
+
+def rebuild_derived(connection: duckdb.DuckDBPyConnection) -> int:
+    """Re-derive every joint-event link from the stored events (e.g. after a gazetteer fix); rows stored."""
+    with transaction(connection):
+        _store_joint_event_links(connection, None)
+    return connection.execute(f"SELECT count(*) FROM {JOINT_EVENT_LINKS.name}").fetchone()[0]
 
 
 def store_bundles(
