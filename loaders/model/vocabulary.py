@@ -91,7 +91,6 @@ TOPIC_LEMMAS: dict[str, set[str]] = {
         "гражданский",
         "грант",
         "проектирование",
-        "совет",
     },
     "ecology": {
         "экология",
@@ -178,6 +177,13 @@ _WORD = re.compile(r"[а-яёa-z][а-яёa-z.-]*", re.I)
 _NOT_ECOLOGY_PREFIX = ("водител", "водопровод", "водк", "экономик", "экономич", "экскурс", "экзам")
 
 
+_STEM_END = re.compile(r"(ый|ий|ой|ая|ое|ие|ье|ие|[аеиоуыяйь])$")
+_TOPIC_STEMS: dict[str, list[str]] = {}
+for _words in TOPIC_LEMMAS.values():
+    for _word in sorted(_words, key=len, reverse=True):
+        _TOPIC_STEMS.setdefault(_word.replace("ё", "е")[:3], []).append(_word.replace("ё", "е"))
+
+
 def _topic_hits(word: str) -> list[str]:
     word = word.lower()
     hits = [topic for topic, words in TOPIC_LEMMAS.items() if word in words]
@@ -250,13 +256,23 @@ def event_type_from_text(text: str) -> str:
 
 def topic_from_text(text: str) -> str:
     """Topic (ecology, volunteering, civic, other) from a table's topic cell or a title: a topic
-    label, else the topic words of its lemmas (see topic_from_lemmas)."""
+    label, else the topic words its words are forms of (see topic_from_lemmas)."""
     lowered = str(text or "").lower().strip()
     if lowered in _TOPIC_SYNONYMS:
         return _TOPIC_SYNONYMS[lowered]
-    from loaders.text.morph import lemma  # pymorphy is loaded only when a free-text cell is read
+    return topic_from_lemmas([_as_topic_word(word) for word in _WORD.findall(lowered)])
 
-    return topic_from_lemmas([lemma(word) for word in _WORD.findall(lowered)])
+
+def _as_topic_word(word: str) -> str:
+    """The topic word a word form belongs to («реки» → «река», «экологического» → «экологический»):
+    its stem plus at most three letters of ending, so «водителей» is no form of «вода». The model
+    layer has no morphology analyser; the text layer passes real lemmas to topic_from_lemmas."""
+    word = word.replace("ё", "е")
+    for lemma_word in _TOPIC_STEMS.get(word[:3], ()):
+        stem = _STEM_END.sub("", lemma_word)
+        if word.startswith(stem) and len(word) - len(stem) <= 3:
+            return lemma_word
+    return word
 
 
 def evidence_type_from_text(text: str) -> str | None:

@@ -384,7 +384,12 @@ def _expert_links(document: Document, home: str | None) -> list[ExtractedLink]:
                 if host and code != host:
                     links.append(
                         _link(
-                            code, host, sentence, "joint_event", 0.75, "visiting experts teach the host"
+                            code,
+                            host,
+                            sentence,
+                            "joint_event",
+                            0.75,
+                            "visiting experts teach the host",
                         )
                     )
         for match in _SHARED_WITH.finditer(sentence.text):

@@ -217,10 +217,11 @@ def extract_report(document: Document):
     year = int(period[:4]) if period else document.default_year
     dated = []
     for start, end, line in records(text):
-        if not _is_record(line) or _NOT_AN_EVENT.search(line):
+        if not _is_record(line):
             continue
         spans = _record_dates(line, year)
-        if spans:
+        undated_work = spans and spans[0].precision != "day" and _NOT_AN_EVENT.search(line)
+        if spans and not undated_work:  # a month-long «подготовка предложений» is no event
             dated.append((start, end, line, spans))
     period = period or _period(text)
     is_report = (heading and (len(dated) >= 2 or period)) or (
@@ -232,7 +233,7 @@ def extract_report(document: Document):
         year = int(
             period[:4]
         )  # a period named at the end («Отчёт сформирован за III квартал 2024»)
-        dated = [(s, e, line, _record_dates(line, year)) for s, e, line, _ in dated]
+        dated = [(s, e, line, _record_dates(line, year) or spans) for s, e, line, spans in dated]
     heading_end = heading[1] if heading else 0
     region = next(
         (m.region_code for m in document.places_in(0, heading_end) if m.region_code), None
