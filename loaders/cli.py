@@ -14,10 +14,16 @@ def _cmd_load(args) -> int:
     from loaders.pipeline.load_tables import load_tables
 
     summary = load_tables([Path(p) for p in args.paths], args.db, kind=args.kind)
+    _print_failures(summary)
+    print("\n".join(summary.lines()))
+    return 0 if summary.ok else 1
+
+
+def _print_failures(summary) -> None:
     for message in summary.failed.values():
         print(message, file=sys.stderr)
-    print("\n".join(summary.lines()))
-    return 1 if summary.failed else 0
+    if summary.fatal:
+        print(summary.fatal, file=sys.stderr)
 
 
 def _cmd_build_demo(args) -> int:
@@ -65,11 +71,10 @@ def _cmd_ingest(args) -> int:
     from loaders.pipeline.ingest import ingest_documents
 
     summary = ingest_documents([Path(p) for p in args.paths], args.db, workers=args.workers)
-    for message in summary.failed.values():
-        print(message, file=sys.stderr)
+    _print_failures(summary)
     print(f"Прочитано документов / documents read: {len(summary.stored) + len(summary.unchanged)}")
     print("\n".join(summary.lines()))
-    return 1 if summary.failed else 0
+    return 0 if summary.ok else 1
 
 
 def _cmd_evaluate(args) -> int:
@@ -85,9 +90,14 @@ def _cmd_evaluate(args) -> int:
 def _cmd_info(args) -> int:
     from loaders.store.database import open_store, table_counts
 
-    with open_store(args.db) as connection:
-        for name, count in table_counts(connection).items():
-            print(f"{name}: {count}")
+    path = Path(args.db or database_path())
+    if not path.exists():
+        print(f"{path}: хранилища нет / no store", file=sys.stderr)
+        return 1
+    with open_store(path, read_only=True) as connection:
+        counts = table_counts(connection)
+    for name, count in counts.items():
+        print(f"{name}: {count}")
     return 0
 
 
@@ -217,5 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; a busy store is one line on stderr and exit code 1, never a traceback."""
+    from loaders.store.database import StoreBusyError
+
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except StoreBusyError as error:
+        print(error, file=sys.stderr)
+        return 1

@@ -1,9 +1,22 @@
-"""Ingesting documents: read → extract (in worker processes) → store (one transaction per batch of files)."""
+"""Ingesting documents: hash → read → extract (in worker processes) → store (batched transactions).
+
+Hostile input is expected. Files whose bytes are stored already are skipped before any reading;
+every other file is read and extracted in a worker process with a memory cap and a time limit, and
+whatever goes wrong there (an error, a limit, a worker killed by the kernel) is that file's failure
+alone: the batch finishes and the summary lists it.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import multiprocessing
 import os
+import resource
+import signal
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -12,10 +25,11 @@ import pandas as pd
 from tqdm import tqdm
 
 from loaders.text.extract import Extraction, extract_document, topic_of
-from loaders.model.ids import document_id, sha256_hex, stable_id
+from loaders.model.ids import document_id, file_sha256, sha256_hex, stable_id
 from loaders.model.quarters import quarter_key
 from loaders.pipeline.summary import LoadSummary, expand_paths
 from loaders.read.documents import DOCUMENT_SUFFIXES, read_document
+from loaders.read.limits import current_limits
 from loaders.geo.regions import region_index
 from loaders.model.schema import (
     AGREEMENTS,
@@ -29,7 +43,13 @@ from loaders.model.schema import (
 )
 from loaders.model.bundle import Bundle
 from loaders.read.textio import UnreadableFileError
-from loaders.store.database import open_store, store_validated, validated_tables
+from loaders.store.database import (
+    StoreBusyError,
+    open_store,
+    store_each,
+    stored_hashes,
+    validated_tables,
+)
 
 STORE_BATCH = 50  # files per write transaction
 
@@ -60,7 +80,35 @@ def extract_file(path: str) -> ExtractedFile:
 
 
 def prepare_file(path: str, is_demo: bool = False) -> ExtractedFile:
-    """Read, extract and build the file's validated rows: all the per-file work, done in a worker."""
+    """Read, extract and build the file's validated rows: all the per-file work, done in a worker.
+
+    Never raises: any failure, including running out of memory or time, comes back as the file's error.
+    """
+    name = Path(path).name
+    limits = current_limits()
+    try:
+        with _time_limit(limits.seconds_per_file):
+            return _prepare_file(path, is_demo)
+    except _FileTimeout:
+        return ExtractedFile(
+            path,
+            error=f"{name}: обработка заняла больше {limits.seconds_per_file} с "
+            "(ATLAS_SECONDS_PER_FILE) / processing exceeded the time limit",
+        )
+    except MemoryError:
+        return ExtractedFile(
+            path,
+            error=f"{name}: не хватило памяти (предел {limits.worker_memory_mb} МБ на процесс, "
+            "ATLAS_WORKER_MEMORY_MB) / out of memory (per-worker limit)",
+        )
+    except Exception as error:  # noqa: BLE001 — a file must fail alone, whatever the cause
+        return ExtractedFile(
+            path,
+            error=f"{name}: ошибка обработки / failed: {type(error).__name__}: {error}",
+        )
+
+
+def _prepare_file(path: str, is_demo: bool) -> ExtractedFile:
     extracted = extract_file(path)
     if extracted.error:
         return extracted
@@ -70,6 +118,29 @@ def prepare_file(path: str, is_demo: bool = False) -> ExtractedFile:
     except SchemaError as error:
         return ExtractedFile(path, error=f"{Path(path).name}: {error}")
     return ExtractedFile(path, frames=frames, warnings=bundle.warnings)
+
+
+class _FileTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int):
+    """Raise _FileTimeout in this (main) thread after `seconds`; a no-op where SIGALRM is missing."""
+    if seconds <= 0 or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _FileTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _place_columns(mention) -> dict:
@@ -230,6 +301,7 @@ def extraction_bundle(
     schemas = {
         t.name: t for t in (EVENTS, REPORT_ITEMS, AGREEMENTS, PRACTICE_LINKS, PLACES, SOURCES)
     }
+    implausible = _implausible_values(path.name, rows)
     tables = {name: frame_from_rows(schemas[name], found) for name, found in rows.items() if found}
     document = {
         "document_id": doc_id,
@@ -245,37 +317,163 @@ def extraction_bundle(
     }
     warnings = [
         f"{path.name}: место не распознано / place not resolved: {name}"
-        for name in extraction.unresolved_places
-    ]
+        for name in dict.fromkeys(extraction.unresolved_places)  # each name once
+    ] + implausible
+    if not any(
+        name in tables for name in ("events", "report_items", "agreements", "practice_links")
+    ):
+        warnings.append(
+            f"{path.name}: документ сохранён, но ни одной записи не извлечено "
+            "(проверьте кодировку и содержание) / document stored but yielded no rows"
+        )
     return Bundle(document, tables, warnings)
 
 
-def _worker_init() -> None:
-    """Load the models once per worker process."""
+# A stated participant count above this is taken as a typing or extraction error.
+MAX_PARTICIPANTS = 1_000_000
+
+
+def _implausible_values(file_name: str, rows: dict[str, list[dict]]) -> list[str]:
+    """Warnings for event dates before 1990 or over a year ahead, and participant counts over
+    MAX_PARTICIPANTS (those counts are dropped: the store's INTEGER could not even hold some)."""
+    latest = dt.date.today() + dt.timedelta(days=366)
+    warnings = []
+    for event in rows["events"]:
+        if event["date_start"] < dt.date(1990, 1, 1) or event["date_end"] > latest:
+            warnings.append(
+                f"{file_name}: неправдоподобная дата события «{event['title'][:80]}»: "
+                f"{event['date_start']} / implausible event date"
+            )
+        count = event["participants_count"]
+        if count is not None and not 0 <= count <= MAX_PARTICIPANTS:
+            warnings.append(
+                f"{file_name}: число участников {count} отброшено (больше {MAX_PARTICIPANTS}) "
+                f"у события «{event['title'][:80]}» / implausible participant count dropped"
+            )
+            event["participants_count"] = None
+    return warnings
+
+
+def _worker_init(memory_mb: int = 0) -> None:
+    """Cap the worker's address space, then load the models once per worker process."""
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    _load_models()
+
+
+def _load_models() -> None:
+    """Models, gazetteer and the extractor's lazily built parts, once; forked workers inherit them
+    (so no worker spends its first file's time limit on warming up)."""
     from loaders.text.document import load_models
 
-    load_models()
+    load_models()  # NER, morph tagger, gazetteer
+    extract_document(_WARM_UP_TEXT)
+
+
+_WARM_UP_TEXT = "Семинар прошёл 1 марта 2023 года в Сургуте (Югра), его провёл совет ТОС."
+
+
+def _worker_died(path: str) -> ExtractedFile:
+    limits = current_limits()
+    return ExtractedFile(
+        path,
+        error=f"{Path(path).name}: процесс обработки завершился аварийно (вероятно, превышен предел "
+        f"памяти {limits.worker_memory_mb} МБ, ATLAS_WORKER_MEMORY_MB) / the worker process died "
+        "while reading this file",
+    )
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=context,
+        initializer=_worker_init,
+        initargs=(current_limits().worker_memory_mb,),
+    )
+
+
+def _run_in_pool(work, paths: deque, workers: int):
+    """Yield each file's result in order until the pool breaks; then return the paths in flight."""
+    in_flight: deque = deque()
+    with _new_pool(workers) as pool:
+        while paths or in_flight:
+            while paths and len(in_flight) < 2 * workers:
+                path = paths.popleft()
+                in_flight.append((path, pool.submit(work, path)))
+            path, future = in_flight.popleft()
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                for _, other in in_flight:
+                    other.cancel()
+                return [path] + [p for p, _ in in_flight]
+            except Exception as error:  # noqa: BLE001 — e.g. a result that cannot be sent back
+                result = ExtractedFile(
+                    path, error=f"{Path(path).name}: ошибка обработки / failed: {error!r}"
+                )
+            yield result
+    return []
 
 
 def prepared_files(paths: list[str], workers: int, is_demo: bool):
-    """Prepared files in input order; with workers > 1, the per-file work runs in that many processes."""
+    """Prepared files in input order; the per-file work runs in up to `workers` processes.
+
+    A worker that dies (the kernel's OOM killer, a crash in a C extension) breaks the pool and every
+    file in flight with it. Those files are then retried one at a time in a fresh one-worker pool: the
+    file that kills its worker alone is reported as failed, the others load, and the batch goes on.
+    """
     work = partial(prepare_file, is_demo=is_demo)
-    if workers <= 1 or len(paths) < 4:
-        yield from map(work, paths)
+    if not paths:
         return
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(workers, initializer=_worker_init) as pool:
-        yield from pool.imap(work, paths, chunksize=4)
+    _load_models()  # forked workers inherit the loaded models instead of loading them each
+    pending = deque(paths)
+    while pending:
+        suspects = yield from _run_in_pool(work, pending, max(1, workers))
+        for suspect in suspects:
+            survived = yield from _run_in_pool(work, deque([suspect]), 1)
+            if survived:
+                yield _worker_died(suspect)
 
 
-def _store_batch(connection, batch: list[ExtractedFile], summary: LoadSummary) -> None:
-    for prepared, counts in zip(batch, store_validated(connection, [p.frames for p in batch])):
-        if counts is None:
+def _store_batch(db_path: Path | None, batch: list[ExtractedFile], summary: LoadSummary) -> None:
+    with open_store(db_path) as connection:
+        results = store_each(connection, [p.frames for p in batch])
+    for prepared, result in zip(batch, results):
+        if isinstance(result, Exception):
+            summary.fail(
+                prepared.path,
+                f"не удалось сохранить / cannot store ({type(result).__name__}: {result})",
+            )
+        elif result is None:
             summary.unchanged.append(prepared.path)
-            continue
-        summary.stored.append(prepared.path)
-        summary.add_rows(counts)
-        summary.warnings.extend(prepared.warnings)
+        else:
+            summary.stored.append(prepared.path)
+            summary.add_rows(result)
+            summary.warnings.extend(prepared.warnings)
+
+
+def _files_to_extract(files: list[Path], db_path: Path | None, summary: LoadSummary) -> list[str]:
+    """Files whose bytes are not stored yet, hashed before any reading (so «unchanged» is instant);
+    missing, unreadable and oversized files are failed here."""
+    limit = current_limits().file_bytes
+    hashes: dict[str, str] = {}
+    for path in files:
+        try:
+            size = path.stat().st_size
+            if size > limit:
+                continue  # the reader refuses it with the limit in the message
+            hashes[str(path)] = file_sha256(path)
+        except OSError as error:
+            summary.fail(str(path), f"не удалось прочитать / cannot read ({error.strerror})")
+    known = stored_hashes(db_path, list(set(hashes.values())))
+    unchanged = {path for path, sha in hashes.items() if sha in known}
+    summary.unchanged.extend(sorted(unchanged))
+    return [str(p) for p in files if str(p) not in unchanged and str(p) not in summary.failed]
 
 
 def ingest_documents(
@@ -284,31 +482,35 @@ def ingest_documents(
     is_demo: bool = False,
     workers: int | None = None,
 ) -> LoadSummary:
-    """Extract and store documents; unreadable files are reported and the rest still load.
+    """Extract and store documents; files that fail are reported and the rest still load.
 
-    Reading and extraction run in worker processes (models load once per worker); the main process
-    writes in batches of STORE_BATCH files per transaction.
+    Reading and extraction run in worker processes; the main process writes in batches of
+    STORE_BATCH files per transaction and holds the store only while writing. If the store stays
+    busy (another writer) past the wait limit, the load stops with summary.fatal set.
     """
-    files = [str(p) for p in expand_paths(paths, DOCUMENT_SUFFIXES)]
-    workers = workers or min(os.cpu_count() or 1, 4)
     summary = LoadSummary()
-    with open_store(db_path) as connection:
+    files = expand_paths(paths, DOCUMENT_SUFFIXES, summary)
+    try:
+        todo = _files_to_extract(files, db_path, summary)
+        workers = workers or min(os.cpu_count() or 1, 4, max(1, len(todo)))
         batch: list[ExtractedFile] = []
         progress = tqdm(
-            prepared_files(files, workers, is_demo),
-            total=len(files),
+            prepared_files(todo, workers, is_demo),
+            total=len(todo),
             desc="documents",
             unit="doc",
-            disable=len(files) < 5,
+            disable=len(todo) < 5,
         )
         for prepared in progress:
             if prepared.error:
-                summary.failed[prepared.path] = prepared.error
+                summary.fail(prepared.path, prepared.error)
                 continue
             batch.append(prepared)
             if len(batch) >= STORE_BATCH:
-                _store_batch(connection, batch, summary)
+                _store_batch(db_path, batch, summary)
                 batch = []
         if batch:
-            _store_batch(connection, batch, summary)
+            _store_batch(db_path, batch, summary)
+    except StoreBusyError as error:
+        summary.fatal = str(error)
     return summary

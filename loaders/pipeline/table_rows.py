@@ -8,6 +8,7 @@ a file with any problem contributes nothing.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +133,15 @@ HEADER_LABELS = {  # how a missing column is named back to the user
 }
 
 
+# Largest plausible value of each count column (DuckDB INTEGER holds up to 2 147 483 647).
+COUNT_MAXIMUMS = {"participants_count": 1_000_000, "parties_count": 1_000, "item_number": 100_000}
+# Dates outside [EARLIEST_DATE, today + LATEST_DAYS_AHEAD] are taken as typing errors.
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DAYS_AHEAD = 366
+# An integer as people write it: 1500, 1 500 (thin or non-breaking spaces too).
+_INTEGER_RE = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+")
+
+
 class _RowProblem(ValueError):
     def __init__(self, column: str, message: str):
         super().__init__(message)
@@ -198,13 +208,21 @@ def _date(
     if not value and not required:
         return None
     try:
-        return parse_date(value)
+        span = parse_date(value)
     except DateParseError as error:
         raise _RowProblem(
             _label(fields, name),
-            f"не удалось прочитать дату «{value}» (ожидается 14.10.2023, «14 октября 2023», 2023-10-14 "
-            f"или 10-12.10.2023) / cannot read date ({error})",
+            f"не удалось прочитать дату «{value[:80]}» (ожидается 14.10.2023, «14 октября 2023», "
+            f"2023-10-14 или 10-12.10.2023) / cannot read date ({str(error)[:200]})",
         ) from error
+    latest = dt.date.today() + dt.timedelta(days=LATEST_DAYS_AHEAD)
+    if span.start < EARLIEST_DATE or span.end > latest:
+        raise _RowProblem(
+            _label(fields, name),
+            f"неправдоподобная дата «{value[:80]}»: допустимо с {EARLIEST_DATE:%d.%m.%Y} по "
+            f"{latest:%d.%m.%Y} / implausible date (before 1990 or more than a year ahead)",
+        )
+    return span
 
 
 def _region(row: RawRow, fields: dict[str, str], name: str, ctx: _Context) -> str | None:
@@ -243,15 +261,25 @@ def _split_list(value: str) -> list[str]:
 
 
 def _count(row: RawRow, fields: dict[str, str], name: str) -> int | None:
+    """A whole number in range, or a row problem: «-50», «около 1,5 тыс.» and «1e6» are refused,
+    not read as 50, 1 and 1."""
     value = _cell(row, fields, name)
     if not value:
         return None
-    digits = re.search(r"\d+", value.replace(" ", ""))
-    if not digits:
+    if not _INTEGER_RE.fullmatch(value):
         raise _RowProblem(
-            _label(fields, name), f"ожидается число, получено «{value}» / expected a number"
+            _label(fields, name),
+            f"ожидается целое неотрицательное число, получено «{value[:80]}» / "
+            "expected a whole non-negative number",
         )
-    return int(digits.group())
+    number = int(re.sub(r"\D", "", value))
+    maximum = COUNT_MAXIMUMS.get(name, 2_000_000_000)
+    if number > maximum:
+        raise _RowProblem(
+            _label(fields, name),
+            f"значение {number} больше допустимого {maximum} / value out of range (max {maximum})",
+        )
+    return number
 
 
 def _participant_names(row: RawRow, fields: dict[str, str], ctx: _Context) -> list[str]:
@@ -462,6 +490,26 @@ def _frame(name: str, rows: list[dict | None]) -> pd.DataFrame:
     return frame_from_rows(TABLE_SCHEMAS[name], [row for row in rows if row is not None])
 
 
+def _shown_headers(headers: list[str]) -> str:
+    """Headers for a message: each and their number capped (a header can be a megabyte long)."""
+    shown = ", ".join(header[:60] + ("…" if len(header) > 60 else "") for header in headers[:30])
+    return shown + (f" … (+{len(headers) - 30})" if len(headers) > 30 else "")
+
+
+def _repeated_headers(headers: list[str]) -> list[str]:
+    """Non-empty headers that occur more than once (compared as header names are recognised)."""
+    seen: dict[str, str] = {}
+    repeated = []
+    for header in headers:
+        key = normalize_name(header) or header.strip()
+        if not key:
+            continue
+        if key in seen and seen[key] not in repeated:
+            repeated.append(seen[key])
+        seen.setdefault(key, header)
+    return repeated
+
+
 def load_table_file(
     path: Path, kind: str | None = None, is_demo: bool = False, progress=None
 ) -> Bundle:
@@ -478,12 +526,21 @@ def load_table_file(
     ]
     if not raw.headers:
         raise TableLoadError(str(path), ["нет строки заголовков / no header row"])
+    repeated = _repeated_headers(raw.headers)
+    if repeated:
+        raise TableLoadError(
+            str(path),
+            [
+                f"столбец {', '.join('«' + h[:80] + '»' for h in repeated)} повторяется в заголовке "
+                "/ duplicate header column"
+            ],
+        )
     if missing:
         raise TableLoadError(
             str(path),
             [
                 f"нет обязательного столбца {', '.join('«' + m + '»' for m in missing)} для таблицы {kind} "
-                f"(найдены: {', '.join(raw.headers)}) / missing required column(s)"
+                f"(найдены: {_shown_headers(raw.headers)}) / missing required column(s)"
             ],
         )
     if not raw.rows:
@@ -494,6 +551,12 @@ def load_table_file(
     problems = []
     rows = progress(raw.rows) if progress else raw.rows
     for row in rows:
+        if row.extra_cells:
+            problems.append(
+                f"{raw.row_word} {row.number}: {len(row.extra_cells)} лишн. ячеек без заголовка "
+                f"(«{row.extra_cells[0][:40]}» …) / extra cells beyond the header"
+            )
+            continue
         try:
             CONVERTERS[kind](row, fields, ctx, out)
         except _RowProblem as problem:

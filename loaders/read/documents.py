@@ -17,7 +17,18 @@ from docx.table import Table
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError
 
-from loaders.read.textio import UnreadableFileError, decode_text
+from loaders.read.limits import (
+    check_document_chars,
+    check_zip_directory,
+    current_limits,
+    read_limited_bytes,
+)
+from loaders.read.textio import (
+    UnreadableFileError,
+    decode_text,
+    detect_legacy_encoding,
+    russian_score,
+)
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -68,6 +79,8 @@ _BLOCK_TAGS = {
     "tr",
     "ul",
 }
+_MARKUP_RE = re.compile(rb"<[^>]*>")
+_MARKUP_TEXT_RE = re.compile(r"<[^>]*>")
 _CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _MARKDOWN_RULE_RE = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
@@ -75,13 +88,24 @@ _MARKDOWN_RULE_RE = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
 
 def read_document(path: Path) -> tuple[bytes, str]:
     """Raw bytes (for the content hash) and the document's plain text."""
+    return document_text(read_document_bytes(path), path)
+
+
+def read_document_bytes(path: Path) -> bytes:
+    """The bytes of a supported document file, refused before reading if it is over the size limit."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:
         raise UnreadableFileError(
             f"{path.name}: неподдерживаемый формат / unsupported format {suffix or '(no suffix)'}"
         )
-    data = path.read_bytes()
+    return read_limited_bytes(path)
+
+
+def document_text(data: bytes, path: Path) -> tuple[bytes, str]:
+    """The bytes and the plain text of a document already read (limits on its text enforced)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         text = decode_text(data, path)
     elif suffix in HTML_SUFFIXES:
@@ -91,6 +115,7 @@ def read_document(path: Path) -> tuple[bytes, str]:
     else:
         text = pdf_text(data, path)
     text = normalize_text(text)
+    check_document_chars(text, path.name)
     if not text.strip():
         raise UnreadableFileError(f"{path.name}: в документе нет текста / document has no text")
     return data, text
@@ -107,14 +132,24 @@ def normalize_text(text: str) -> str:
 
 
 def decode_html(data: bytes, path: Path) -> str:
-    """decode_text, except that a non-UTF-8 <meta charset> (e.g. windows-1251) is honoured."""
+    """decode_text, choosing a code page on the page's text without its markup; a non-UTF-8
+    <meta charset> is honoured unless the text does not read as Russian in it (a wrong declaration
+    must not store mojibake)."""
+    visible = _MARKUP_RE.sub(b" ", data)
     match = _CHARSET_RE.search(data[:4096])
     if match and b"\x00" not in data[:4096] and not _is_utf8(data):
         try:
-            return data.decode(match.group(1).decode("ascii"))
+            declared = data.decode(match.group(1).decode("ascii"))
         except (LookupError, UnicodeDecodeError):
-            pass  # unknown or wrong declaration: let decode_text guess
-    return decode_text(data, path)
+            declared = None  # unknown or wrong declaration: let decode_text guess
+        detected = detect_legacy_encoding(data, visible)
+        if declared is not None and (
+            detected is None
+            or russian_score(_MARKUP_TEXT_RE.sub(" ", declared))
+            >= russian_score(visible.decode(detected)) - 0.05
+        ):
+            return declared
+    return decode_text(data, path, sample=visible)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -227,6 +262,7 @@ def _tidy_line(line: str) -> str:
 
 def docx_text(data: bytes, path: Path) -> str:
     """Paragraphs and table rows in document order; one line per paragraph and per row."""
+    check_zip_directory(data, Path(path).name, "DOCX")
     try:
         document = Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many kinds for a damaged file
@@ -234,12 +270,13 @@ def docx_text(data: bytes, path: Path) -> str:
             f"{Path(path).name}: не удалось открыть документ DOCX / "
             f"cannot open DOCX document ({error})"
         ) from error
-    lines = []
+    lines, length, limit = [], 0, current_limits().document_chars
     for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            lines.extend(_table_rows(block))
-        else:
-            lines.append(block.text)
+        new_lines = _table_rows(block) if isinstance(block, Table) else [block.text]
+        lines.extend(new_lines)
+        length += sum(len(line) + 1 for line in new_lines)
+        if length > limit:  # stop early: the rest of a paragraph bomb is never walked
+            check_document_chars("\n".join(lines), Path(path).name)
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loaders.read.limits import check_zip_directory, read_limited_bytes
 from loaders.read.textio import UnreadableFileError, decode_text
 
 TABLE_SUFFIXES = {".csv", ".xlsx", ".json"}
@@ -24,6 +25,7 @@ class RawRow:
     cells: dict[str, str]
     char_start: int
     char_end: int
+    extra_cells: list[str] = field(default_factory=list)  # non-empty cells beyond the header
 
 
 @dataclass
@@ -79,11 +81,17 @@ def read_csv_text(text: str) -> RawTable:
             spans.append((number, offset, offset + len(line.rstrip("\r\n"))))
             yield line
 
-    reader = csv.reader(feed(), delimiter=delimiter)
+    reader = csv.reader(feed(), delimiter=delimiter, strict=True)
     headers: list[str] | None = None
     rows: list[RawRow] = []
     consumed = 0
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise UnreadableFileError(_csv_problem(error, spans[consumed:])) from error
         record_spans = spans[consumed:]
         consumed = len(spans)
         if not any(cell.strip() for cell in record):
@@ -95,8 +103,27 @@ def read_csv_text(text: str) -> RawTable:
             header: (record[i].strip() if i < len(record) else "")
             for i, header in enumerate(headers)
         }
-        rows.append(RawRow(record_spans[0][0], cells, record_spans[0][1], record_spans[-1][2]))
+        extra = [cell.strip() for cell in record[len(headers) :] if cell.strip()]
+        rows.append(
+            RawRow(record_spans[0][0], cells, record_spans[0][1], record_spans[-1][2], extra)
+        )
     return RawTable(headers or [], rows, text)
+
+
+def _csv_problem(error: csv.Error, record_spans: list[tuple[int, int, int]]) -> str:
+    """A CSV syntax error as a message naming the line where the broken record starts."""
+    line = record_spans[0][0] if record_spans else "?"
+    if "unexpected end of data" in str(error):
+        return (
+            f"строка / line {line}: кавычка открыта и не закрыта до конца файла / "
+            "unclosed quote runs to the end of the file"
+        )
+    if "field larger than field limit" in str(error):
+        return (
+            f"строка / line {line}: ячейка длиннее {csv.field_size_limit()} символов / "
+            "cell exceeds the field size limit"
+        )
+    return f"строка / line {line}: ошибка разметки CSV / CSV syntax error ({error})"
 
 
 def _cell_text(value) -> str:
@@ -115,6 +142,7 @@ def read_xlsx_bytes(data: bytes, name: str) -> RawTable:
     """First worksheet of an XLSX workbook; the text is the sheet rendered as tab-separated lines."""
     from openpyxl import load_workbook
 
+    check_zip_directory(data, name, "XLSX")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -135,6 +163,8 @@ def read_xlsx_bytes(data: bytes, name: str) -> RawTable:
             continue
         if headers is None:
             headers = cells
+            while headers and not headers[-1]:
+                headers = headers[:-1]  # a sheet's used range is often wider than its header
             continue
         rows.append(
             RawRow(
@@ -142,6 +172,7 @@ def read_xlsx_bytes(data: bytes, name: str) -> RawTable:
                 dict(zip(headers, cells + [""] * (len(headers) - len(cells)))),
                 start,
                 start + len(line),
+                [cell for cell in cells[len(headers) :] if cell],
             )
         )
     workbook.close()
@@ -201,8 +232,8 @@ def _json_cell(value) -> str:
 
 
 def read_table_file(path: Path) -> tuple[bytes, RawTable]:
-    """Bytes and parsed rows of a CSV, XLSX or JSON file."""
-    data = path.read_bytes()
+    """Bytes and parsed rows of a CSV, XLSX or JSON file (refused before reading if too large)."""
+    data = read_limited_bytes(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         if not data:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
+import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -38,25 +41,112 @@ class OutdatedStoreError(RuntimeError):
     """The store was built with another version of the schema (tables, columns or keys differ)."""
 
 
-def connect(path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and on first use create) the store; the schema is ensured on every writable open."""
-    path = Path(path or database_path())
+DEFAULT_LOCK_WAIT_SECONDS = 60.0  # how long a command waits for a store another process holds
+_LONGEST_PAUSE = 2.0  # seconds between two tries, at most
+_HOLDER_RE = re.compile(r"(?:lock is held in|held by)\s+(.+?\(PID \d+\))")
+
+
+class StoreBusyError(RuntimeError):
+    """Another process held the store for longer than we were willing to wait; one line, no traceback."""
+
+
+def _lock_wait_seconds() -> float:
+    """ATLAS_LOCK_WAIT_SECONDS, read at each open (so a caller can change it), else the default."""
+    try:
+        return float(os.environ.get("ATLAS_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT_SECONDS
+
+
+def _is_lock_conflict(error: Exception) -> bool:
+    message = str(error)
+    return "lock" in message.lower() and (
+        "Conflicting lock" in message or "Could not set lock" in message
+    )
+
+
+def _holder(error: Exception) -> str:
+    """What holds the store, from DuckDB's message: program and PID, with its command line if known."""
+    match = _HOLDER_RE.search(str(error))
+    if not match:
+        return "другой процесс / another process"
+    holder = match.group(1)
+    pid = re.search(r"PID (\d+)", holder)
+    try:
+        command = Path(f"/proc/{pid.group(1)}/cmdline").read_bytes().replace(b"\0", b" ").strip()
+    except (OSError, AttributeError):
+        return holder
+    return f"{holder}: {' '.join(command.decode(errors='replace').split())[:200]}"
+
+
+def _open_once(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     if read_only:
         return duckdb.connect(str(path), read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = duckdb.connect(str(path))
-    ensure_schema(connection)
+    try:
+        ensure_schema(connection)
+    except BaseException:
+        connection.close()
+        raise
     return connection
 
 
+def connect(
+    path: Path | None = None, read_only: bool = False, wait_seconds: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open (and on first use create) the store; the schema is ensured on every writable open.
+
+    DuckDB lets one process write or several read. While another process holds the store we try
+    again with growing pauses, for up to wait_seconds (default ATLAS_LOCK_WAIT_SECONDS), then raise
+    StoreBusyError naming the store and the holder.
+    """
+    path = Path(path or database_path())
+    wait = _lock_wait_seconds() if wait_seconds is None else wait_seconds
+    deadline = time.monotonic() + wait
+    pause = 0.05
+    while True:
+        try:
+            return _open_once(path, read_only)
+        except duckdb.Error as error:
+            if not _is_lock_conflict(error):
+                raise
+            if time.monotonic() + pause > deadline:
+                raise StoreBusyError(
+                    f"{path}: хранилище занято другим процессом ({_holder(error)}); ждали "
+                    f"{wait:.0f} с / store is busy, lock held by another process; waited {wait:.0f} s"
+                ) from None
+        time.sleep(pause)
+        pause = min(pause * 2, _LONGEST_PAUSE)
+
+
 @contextlib.contextmanager
-def open_store(path: Path | None = None):
+def open_store(path: Path | None = None, read_only: bool = False):
     """Context manager around connect() that always closes the connection."""
-    connection = connect(path)
+    connection = connect(path, read_only=read_only)
     try:
         yield connection
     finally:
         connection.close()
+
+
+def stored_hashes(db_path: Path | None, hashes: list[str]) -> set[str]:
+    """Which of these content hashes the store already holds (read-only, briefly; none if no store)."""
+    path = Path(db_path or database_path())
+    if not path.exists() or not hashes:
+        return set()
+    with open_store(path, read_only=True) as connection:
+        if not _has_table(connection, DOCUMENTS.name):
+            return set()
+        return _stored_hashes(connection, hashes)
+
+
+def _has_table(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchall()[0][0]
+    )
 
 
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
@@ -154,7 +244,10 @@ def _insert(connection: duckdb.DuckDBPyConnection, table_name: str, frame: pd.Da
         columns = ", ".join(frame.columns)
         connection.execute(f"INSERT INTO {table_name} ({columns}) SELECT {columns} FROM {view}")
     finally:
-        connection.unregister(view)
+        # In a transaction the failed INSERT aborted, unregistering fails too; that second error
+        # («transaction is aborted») must not hide the first, which says what was wrong.
+        with contextlib.suppress(duckdb.Error):
+            connection.unregister(view)
 
 
 def validated_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
@@ -258,23 +351,36 @@ def store_bundles(
     connection: duckdb.DuckDBPyConnection, bundles: list[Bundle]
 ) -> list[dict[str, int] | None]:
     """Store several files' rows in one transaction (much faster than one each); rows written per file, or
-    None for a file whose bytes were stored before. Incoming events that match stored ones (or those of an
-    earlier file in the batch) are merged into them (see loaders.store.merge). If the batch fails, each file is
-    retried in a transaction of its own, so one bad file cannot take the others down.
+    None for a file whose bytes were stored before. Incoming rows that repeat stored ones (or those of an
+    earlier file in the batch) are merged into them (see loaders.store.merge). Raises the first file's
+    error if any file cannot be stored (the others are stored: see store_each).
     """
-    return store_validated(connection, [validated_tables(bundle) for bundle in bundles])
+    results = store_each(connection, [validated_tables(bundle) for bundle in bundles])
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
+    return results
 
 
-def store_validated(
+def store_each(
     connection: duckdb.DuckDBPyConnection, batch: list[dict[str, pd.DataFrame]]
-) -> list[dict[str, int] | None]:
-    """store_bundles for frames already checked by validated_tables (e.g. in a worker process)."""
+) -> list[dict[str, int] | None | Exception]:
+    """Store frames checked by validated_tables: per file, rows written, None (bytes stored before),
+    or the exception that kept this file out. The batch is tried in one transaction; if that fails,
+    each file is tried in a transaction of its own, so one bad file cannot take the others down.
+    """
     try:
         return _write_batch(connection, batch)
-    except duckdb.Error:
+    except Exception as error:
         if len(batch) == 1:
-            raise
-        return [_write_batch(connection, [frames])[0] for frames in batch]
+            return [error]
+    results: list[dict[str, int] | None | Exception] = []
+    for frames in batch:
+        try:
+            results.append(_write_batch(connection, [frames])[0])
+        except Exception as error:
+            results.append(error)
+    return results
 
 
 def store_bundle(connection: duckdb.DuckDBPyConnection, bundle: Bundle) -> dict[str, int] | None:

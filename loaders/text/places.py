@@ -235,14 +235,37 @@ def ner_models():
 
 @functools.lru_cache(maxsize=8)
 def ner_spans(text: str) -> tuple[tuple[int, int, str, str], ...]:
-    """Every NER span (start, end, type, text) natasha finds; cached, as places and organisers both ask."""
-    from natasha import Doc
+    """Every NER span (start, end, type, text) natasha finds; cached, as places and organisers both ask.
 
-    segmenter, tagger = ner_models()
-    document = Doc(text)
-    document.segment(segmenter)
-    document.tag_ner(tagger)
-    return tuple((span.start, span.stop, span.type, span.text) for span in document.spans)
+    The tagger sees the text in pieces of at most ATLAS_MAX_NER_CHUNK_CHARS characters (cut at line or
+    sentence ends): its memory grows with the length of what it is given at once.
+    """
+    from loaders.read.limits import current_limits
+
+    _, tagger = ner_models()
+    found = []
+    for offset, chunk in ner_chunks(text, current_limits().ner_chunk_chars):
+        if not chunk.strip():
+            continue
+        for start, stop, kind in tagger(chunk).spans:
+            found.append((offset + start, offset + stop, kind, chunk[start:stop]))
+    return tuple(found)
+
+
+def ner_chunks(text: str, limit: int) -> list[tuple[int, str]]:
+    """(offset, piece) covering the text, each piece at most `limit` characters, cut after the last
+    line end, else sentence end, else space before the limit (a hard cut only in one long word)."""
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind("\n"), window.rfind(". "), window.rfind("! "), window.rfind("? "))
+        if cut <= 0:
+            cut = window.rfind(" ")
+        end = start + (cut + 1 if cut > 0 else limit)
+        pieces.append((start, text[start:end]))
+        start = end
+    pieces.append((start, text[start:]))
+    return pieces
 
 
 def ner_locations(text: str) -> list[tuple[int, int, str]]:
