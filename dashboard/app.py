@@ -1,8 +1,9 @@
-"""Activity Atlas entrypoint: page config, shared sidebar filters, and page routing."""
+"""Activity Atlas entrypoint: page config, shared sidebar filters, source line, and page routing."""
 
 import streamlit as st
 
 from dashboard import data, filters
+from dashboard.app_pages.common import source_line
 
 st.set_page_config(page_title="Атлас активности", page_icon="🗺️", layout="wide")
 
@@ -16,14 +17,29 @@ PAGES = [
 
 navigation = st.navigation(PAGES)
 if data.store_path().exists() and not data.store_is_current():
-    st.error(f"{data.store_path()}: {data.OUTDATED_MESSAGE}")
+    st.error(data.OUTDATED_MESSAGE)  # no server path: readers need the command, not the file
     st.stop()
-atlas = data.load_atlas()
-if atlas is None:
-    st.error(
-        f"База данных не найдена: {data.store_path()}. Соберите демо-базу командой "
-        "`python -m loaders build-demo` или загрузите свои таблицы: `python -m loaders load ПУТЬ`."
+try:
+    atlas = data.load_atlas()
+except data.StoreBusyError:
+    st.warning(
+        "Хранилище сейчас занято загрузкой новых данных. Обновите страницу через минуту.", icon="⏳"
     )
     st.stop()
+if atlas is None:
+    # no server path here: readers see what to do, not where the server keeps its files
+    st.error(
+        "База данных ещё не создана. Соберите демо-базу командой `python -m loaders build-demo`, "
+        "начните пустую — `python -m loaders new`, или загрузите свои таблицы: "
+        "`python -m loaders load ПУТЬ`."
+    )
+    st.stop()
+if atlas.is_stale:
+    st.warning(
+        "Идёт загрузка новых данных в хранилище: показаны данные, прочитанные до её начала. "
+        "Обновите страницу, когда загрузка закончится.",
+        icon="⏳",
+    )
 st.session_state["view"] = filters.render_sidebar(atlas.events, atlas.regions)
+st.sidebar.caption(f"Источник: {source_line(atlas)}")
 navigation.run()

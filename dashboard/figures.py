@@ -7,6 +7,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.presentation import EVENT_TYPE_COLOURS, plotly_text
+
 DISTRICT_COLOURS = {
     "Центральный": "#1f77b4",
     "Северо-Западный": "#17becf",
@@ -19,8 +21,14 @@ DISTRICT_COLOURS = {
 }
 
 
-def quarter_bar_figure(counts: pd.DataFrame, labels: dict[str, str], title: str) -> go.Figure:
-    """Stacked bars: one trace per group, x = Russian quarter labels in time order."""
+def quarter_bar_figure(
+    counts: pd.DataFrame,
+    labels: dict[str, str],
+    title: str,
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """Stacked bars: one trace per group, x = Russian quarter labels in time order; `colours` by group
+    (event types keep the colours they have on the map and the calendar)."""
     figure = go.Figure()
     order = (
         counts.drop_duplicates("quarter").sort_values("quarter")["quarter_label"].tolist()
@@ -33,14 +41,15 @@ def quarter_bar_figure(counts: pd.DataFrame, labels: dict[str, str], title: str)
         figure.add_bar(
             x=rows["quarter_label"].tolist(),
             y=rows["events"].astype(int).tolist(),
-            name=labels.get(group, group),
+            name=plotly_text(labels.get(group, group)),
+            marker_color=(colours or {}).get(group),
         )
     figure.update_layout(
         barmode="stack",
         title=title,
         xaxis={"title": "Квартал", "categoryorder": "array", "categoryarray": order},
         yaxis={"title": "Событий"},
-        legend={"title": ""},
+        legend={"title": "", "orientation": "h", "y": -0.25, "x": 0},  # below: phones are narrow
         margin={"t": 50, "l": 40, "r": 10, "b": 40},
         height=420,
     )
@@ -121,7 +130,7 @@ def network_figure(
             name=str(group_name)
             if group_column == "federal_district"
             else f"Сообщество {int(group_name)}",
-            text=group["name_short"],
+            text=[plotly_text(name) for name in group["name_short"]],
             textposition="top center",
             marker={"size": 8 + 30 * group["activity"] / max_activity, "color": colour},
             customdata=group[["region_code", "activity"]],
@@ -150,7 +159,7 @@ def small_multiples_figure(table: pd.DataFrame, labels: dict[str, str]) -> go.Fi
     figure = make_subplots(
         rows=rows,
         cols=columns,
-        subplot_titles=[labels.get(r, r) for r in regions],
+        subplot_titles=[plotly_text(labels.get(r, r)) for r in regions],
         shared_yaxes=False,
     )
     for index, region in enumerate(regions):
@@ -174,21 +183,29 @@ def calendar_figure(events: pd.DataFrame, type_labels: dict[str, str]) -> go.Fig
     figure = go.Figure()
     for kind, group in events.groupby(events["event_type"].astype("string"), sort=True):
         figure.add_bar(
-            y=group["title"].tolist(),
+            y=[plotly_text(title) for title in group["title"]],
             x=((group["bar_end"] - group["date_start"]).dt.total_seconds() * 1000).tolist(),
             base=group["date_start"].dt.strftime("%Y-%m-%d").tolist(),
             orientation="h",
             name=type_labels.get(kind, kind),
-            customdata=group[["settlement_name"]].astype("string").fillna("").values.tolist(),
+            marker_color=EVENT_TYPE_COLOURS.get(kind),
+            customdata=[
+                [plotly_text(name) if isinstance(name, str) else ""]
+                for name in group["settlement_name"].astype(object)
+            ],
             hovertemplate="%{y}<br>%{base|%d.%m.%Y}<br>%{customdata[0]}<extra></extra>",
         )
     figure.update_layout(
         barmode="overlay",
         height=min(2400, 120 + 22 * len(events)),
-        xaxis={"type": "date", "title": ""},
+        xaxis={
+            "type": "date",
+            "title": "",
+            "tickformat": "%d.%m",
+        },  # digits: Plotly's months are English
         yaxis={"autorange": "reversed", "title": "", "automargin": True},
         margin={"t": 20, "l": 10, "r": 10, "b": 30},
-        legend={"title": ""},
+        legend={"title": "", "orientation": "h", "y": -0.05, "yanchor": "top", "x": 0},
     )
     return figure
 

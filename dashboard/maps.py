@@ -15,25 +15,13 @@ from jinja2 import Template
 
 from dashboard.analysis.aggregations import colour_bins
 from dashboard.leaflet_assets import use_local_assets
+from dashboard.presentation import EVENT_TYPE_COLOURS
 from loaders.model.vocabulary import EVENT_TYPE_LABELS
 
 if TYPE_CHECKING:  # shapes arrive as a GeoDataFrame; the builders need not import geopandas
     import geopandas as gpd
 
-TYPE_COLOURS = {
-    "forum": "#1f77b4",
-    "round_table": "#ff7f0e",
-    "meeting": "#7f7f7f",
-    "conference": "#9467bd",
-    "strategic_session": "#8c564b",
-    "action": "#2ca02c",
-    "workshop": "#17becf",
-    "contest": "#d62728",
-    "exhibition": "#e377c2",
-    "fair": "#bcbd22",
-    "quest": "#393b79",
-    "other": "#aaaaaa",
-}
+TYPE_COLOURS = EVENT_TYPE_COLOURS  # the same colours as the charts and the calendar
 RUSSIA_BOUNDS = [[41.0, 19.0], [72.0, 180.0]]
 
 
@@ -65,8 +53,9 @@ def settlement_features(places: pd.DataFrame) -> dict:
 
 
 class _RawScript(Element):
-    """Script text added as it is. branca wraps every rendered script in a new Jinja template and compiles
-    it; for a megabyte of embedded JSON that costs about 0.1 s per render, and a map is rendered ~4 times."""
+    """Script text added as it is. branca's MacroElement.render wraps every rendered script in a new
+    Element, which compiles the text as a Jinja template: for a megabyte of embedded JSON that costs
+    about 0.1 s per render, and a map is rendered ~4 times."""
 
     def __init__(self, text: str):
         super().__init__()
@@ -76,6 +65,31 @@ class _RawScript(Element):
         return self._text
 
 
+_LAYER_SCRIPT = """
+(function () {
+    var data = %(payload)s;
+    var layer = L.geoJSON(data, {
+        pointToLayer: function (feature, latlng) {
+            var p = feature.properties;
+            return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour, fillOpacity: 0.6, weight: 1});
+        },
+        style: function (feature) {
+            return {fillColor: feature.properties.colour, color: "#666", weight: 0.6, fillOpacity: 0.75};
+        },
+        onEachFeature: function (feature, layer) {
+            if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 360}); }
+            if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip, {sticky: feature.geometry.type !== "Point"}); }
+        }
+    }).addTo(%(parent)s);
+    %(to_back)s
+})();
+"""
+
+
+# Beneath the circles once on the map (a feature group is put on the map after its layers are built).
+_TO_BACK = "layer.on('add', function () { layer.bringToBack(); }); if (layer._map) { layer.bringToBack(); }"
+
+
 class EmbeddedGeoJsonLayer(MacroElement):
     """A GeoJSON layer drawn by a few lines of Leaflet code, its data embedded once as UTF-8 JSON.
 
@@ -83,43 +97,34 @@ class EmbeddedGeoJsonLayer(MacroElement):
     streamlit_folium renders a map several times), and with a style function it embeds every feature
     twice: 13 MB for 2,000 places. Properties carry what the JavaScript needs (colour, radius, popup
     and tooltip HTML, already escaped).
+
+    The script is built by plain string formatting (script_text). The one-line macro is there because
+    streamlit-folium reads every element's `script` macro to build the map it sends to the browser.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var data = {{ this.payload }};
-            L.geoJSON(data, {
-                pointToLayer: function (feature, latlng) {
-                    var p = feature.properties;
-                    return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour, fillOpacity: 0.6, weight: 1});
-                },
-                style: function (feature) {
-                    return {fillColor: feature.properties.colour, color: "#666", weight: 0.6, fillOpacity: 0.75};
-                },
-                onEachFeature: function (feature, layer) {
-                    if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 360}); }
-                    if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip, {sticky: feature.geometry.type !== "Point"}); }
-                }
-            }).addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script_text() }}{% endmacro %}")
 
-    def __init__(self, features: dict, name: str):
+    def __init__(self, features: dict, name: str, to_back: bool = False):
         super().__init__()
         self._name = "EmbeddedGeoJsonLayer"
         self.layer_name = name
+        # region polygons added after the settlement circles must stay beneath them (and their clicks)
+        self.to_back = to_back
         # "</" is escaped so no text can close the <script> element the JSON sits in.
         self.payload = json.dumps(features, ensure_ascii=False, separators=(",", ":")).replace(
             "</", "<\\/"
         )
 
+    def script_text(self) -> str:
+        """The layer's Leaflet code, added to the map it belongs to."""
+        return _LAYER_SCRIPT % {
+            "payload": self.payload,
+            "parent": self._parent.get_name(),
+            "to_back": _TO_BACK if self.to_back else "",
+        }
+
     def render(self, **kwargs) -> None:
-        script = self._template.module.__dict__["script"]
-        self.get_root().script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
+        self.get_root().script.add_child(_RawScript(self.script_text()), name=self.get_name())
 
 
 CHOROPLETH_COLOURS = (
@@ -194,15 +199,22 @@ def region_layer(
 ) -> EmbeddedGeoJsonLayer:
     """The choropleth, coloured in Python (folium.Choropleth and branca colour maps pull d3 from a CDN,
     which breaks the map offline). A click on a region reaches the page through st_folium."""
-    return EmbeddedGeoJsonLayer(region_features(shapes, measures, measure, label, bins), "Регионы")
+    return EmbeddedGeoJsonLayer(
+        region_features(shapes, measures, measure, label, bins), "Регионы", to_back=True
+    )
 
 
 def regions_without_shape(
-    shapes: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
+    shapes: gpd.GeoDataFrame,
+    measures: pd.DataFrame,
+    measure: str,
+    label: str,
+    bins: list[float],
+    group: folium.FeatureGroup | None = None,
 ) -> folium.FeatureGroup:
     """Subjects that have no polygon (Crimea, Sevastopol, the four newest) as squares at their centres."""
     with_shape = set(shapes["region_code"])
-    group = folium.FeatureGroup(name="Регионы без границ")
+    group = group or folium.FeatureGroup(name="Регионы без границ")
     for row in measures[~measures["region_code"].isin(with_shape)].itertuples(index=False):
         value = float(getattr(row, measure))
         # a plain DivIcon square: folium's RegularPolygonMarker pulls a plugin from a CDN and blanks the map offline
@@ -239,6 +251,19 @@ def flow_lines(edges: pd.DataFrame, centres: pd.DataFrame, limit: int = 60) -> f
     return group
 
 
+def region_choropleth(
+    shapes: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, label: str
+) -> folium.FeatureGroup:
+    """The region choropleth as one feature group: polygons and the squares of subjects without one.
+
+    The Карта page hands it to st_folium as `feature_group_to_add`, so a new measure or filter swaps
+    this group in the browser while the map itself (and the component) stays as it is."""
+    bins = colour_bins(measures[measure])
+    group = folium.FeatureGroup(name="Регионы")
+    group.add_child(region_layer(shapes, measures, measure, label, bins))
+    return regions_without_shape(shapes, measures, measure, label, bins, group)
+
+
 def activity_map(
     places: pd.DataFrame,
     shapes: gpd.GeoDataFrame | None = None,
@@ -247,16 +272,18 @@ def activity_map(
     label: str = "События",
     flows: pd.DataFrame | None = None,
     tiles: str | None = "OpenStreetMap",
+    with_regions: bool = True,
 ) -> folium.Map:
     """The Карта page's map: region choropleth (the base layer when tiles cannot load), one circle per
     settlement sized by events and coloured by the dominant type, and optional practice flows.
+    with_regions=False leaves the choropleth out (the page adds region_choropleth separately).
 
     `places`: place, lat, lon, events, dominant_type, popup_html (already escaped).
     """
     activity = folium.Map(
         location=[62, 95], zoom_start=3, tiles=tiles, control_scale=True, prefer_canvas=False
     )
-    if shapes is not None and measures is not None:
+    if with_regions and shapes is not None and measures is not None:
         bins = colour_bins(measures[measure])
         activity.add_child(region_layer(shapes, measures, measure, label, bins))
         regions_without_shape(shapes, measures, measure, label, bins).add_to(activity)

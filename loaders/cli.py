@@ -1,5 +1,5 @@
-"""Command line: python -m loaders {load, build-demo, demo, extract, ingest, evaluate, info, codebook,
-derive, check-geography}."""
+"""Command line: python -m loaders {load, build-demo, new, demo, extract, ingest, evaluate, info,
+codebook, derive, check-geography}."""
 
 from __future__ import annotations
 
@@ -46,6 +46,36 @@ def _cmd_demo(args) -> int:
     counts = write_synthetic(target, args.scale, args.seed)
     print(f"Синтетические данные / synthetic data: {target}")
     print(", ".join(f"{name}: {count}" for name, count in counts.items()))
+    return 0
+
+
+def _cmd_new(args) -> int:
+    """An empty store for the user's own data, so demo rows and real rows never mix."""
+    import datetime as dt
+    import os
+
+    from loaders.store.database import open_store
+
+    target = Path(args.db or database_path())
+    if target.exists() and not args.replace:
+        print(
+            f"Хранилище уже есть / store exists: {target}. Добавьте --replace: старое будет "
+            "сохранено рядом с суффиксом .bak-ДАТА / the old file is kept as .bak-DATE",
+            file=sys.stderr,
+        )
+        return 1
+    building = target.with_name(target.name + ".building")
+    for leftover in (building, Path(str(building) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    with open_store(building):
+        pass  # schema and the regions reference, nothing else
+    if target.exists():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = target.with_name(f"{target.name}.bak-{stamp}")
+        os.replace(target, backup)
+        print(f"Прежнее хранилище / previous store: {backup}")
+    os.replace(building, target)
+    print(f"Пустое хранилище / empty store: {target}")
     return 0
 
 
@@ -153,6 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo_db.set_defaults(handler=_cmd_build_demo)
 
+    new = commands.add_parser("new", help="start an empty store for your own data (no demo rows)")
+    new.add_argument(
+        "--replace", action="store_true", help="replace an existing store (kept as .bak-DATE)"
+    )
+    new.set_defaults(handler=_cmd_new)
+
     synthetic = commands.add_parser(
         "demo", help="write a synthetic dataset for load and speed testing"
     )
@@ -216,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     geography.add_argument("--all", action="store_true", help="list every disagreement")
     geography.set_defaults(handler=_cmd_check_geography)
 
-    for sub in (load, demo_db, synthetic, ingest, info, derive):
+    for sub in (load, demo_db, new, synthetic, ingest, info, derive):
         sub.add_argument(
             "--db",
             type=Path,

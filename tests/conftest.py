@@ -114,6 +114,16 @@ def fixture_db(tmp_path_factory) -> Path:
     return db_path
 
 
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The built-in demonstration store, built once per test session with the real pipeline."""
+    from loaders.build.demo import build_demo_database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo_database(path)
+    return path
+
+
 @pytest.fixture()
 def use_db(monkeypatch):
     """Point the dashboard at a given store for one test."""

@@ -218,3 +218,88 @@ def test_map_page_renders_leaflet_offline(fixture_db, tmp_path):
         url for url, status in responses.items() if "/app/static/" in url and status >= 400
     )
     assert missing == [], f"static files not served: {missing}"
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.server
+@pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed (/usr/bin/chromium): apt-get install chromium",
+)
+def test_pages_stay_readable_at_phone_width(fixture_db, tmp_path):
+    """At 390 px the overview, map and timeline fit the screen: nothing wider than the viewport
+    except inside a frame that scrolls (tables, the map), legends under the charts."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "ATLAS_DB": str(fixture_db)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    overflowing: dict[str, object] = {}
+    try:
+        _wait_for_health(port, server)
+        with sync_api.sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                str(tmp_path / "chromium-profile"),
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport=PHONE,
+            )
+            try:
+                context.route(
+                    "**/*",
+                    lambda route: route.continue_()
+                    if urlparse(route.request.url).hostname in LOCAL_HOSTS
+                    else route.abort("internetdisconnected"),
+                )
+                page = context.new_page()
+                for path, ready in (
+                    ("/", '[data-testid="stMetric"]'),
+                    ("/map", COMPONENT_IFRAME),
+                    ("/timeline", ".js-plotly-plot"),
+                ):
+                    page.goto(f"http://127.0.0.1:{port}{path}", wait_until="domcontentloaded")
+                    page.wait_for_selector(ready, state="attached", timeout=90_000)
+                    time.sleep(1.5)  # let the page settle (charts size themselves)
+                    width = page.evaluate("() => document.documentElement.scrollWidth")
+                    if width > PHONE["width"] + 1:
+                        overflowing[path] = width
+                    if path == "/timeline":
+                        legend_below = page.evaluate(
+                            """() => [...document.querySelectorAll('.js-plotly-plot')].every(plot => {
+                                const legend = plot.querySelector('.legend');
+                                const area = plot.querySelector('.nsewdrag');
+                                if (!legend || !area) return true;
+                                return legend.getBoundingClientRect().top >=
+                                       area.getBoundingClientRect().bottom - 1;
+                            })"""
+                        )
+                        assert legend_below, "a chart legend sits beside its chart at 390 px"
+                    page.screenshot(path=str(tmp_path / f"phone{path.replace('/', '_')}.png"))
+            finally:
+                context.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert not overflowing, f"pages wider than a 390 px phone: {overflowing}"

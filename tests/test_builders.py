@@ -6,7 +6,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from dashboard.analysis import aggregations, chronicle
+from dashboard.analysis import aggregations, search, chronicle
 
 from dashboard import figures, filters, maps
 from dashboard.data import Atlas  # noqa: F401  (import check: data module loads without a running app)
@@ -113,8 +113,27 @@ def test_highlight_passages_escapes_and_marks():
 
 
 def test_search_is_case_and_yo_insensitive():
-    found = aggregations.search_rows(EVENTS.assign(title=["Ёлка", "елка", "x"]), "ЕЛКА", ["title"])
+    found = search.search_rows(EVENTS.assign(title=["Ёлка", "елка", "x"]), "ЕЛКА", ["title"])
     assert list(found["event_id"]) == ["a", "b"]
+
+
+def test_search_finds_word_forms_and_region_aliases():
+    events = EVENTS.assign(
+        title=["Субботник в парке", "Субботники на набережной", "Форум"],
+        region_code=["RU-TYU", "RU-TYU", "RU-KHM"],
+    )
+    assert list(search.search_rows(events, "субботники", ["title"])["event_id"]) == ["a", "b"]
+    assert list(search.search_rows(events, "субботника", ["title"])["event_id"]) == ["a", "b"]
+    for alias in ("ХМАО", "Югра", "Ханты-Мансийский автономный округ — Югра"):
+        found = search.search_rows(events, alias, ["title"], ("region_code",))
+        assert list(found["event_id"]) == ["c"], alias
+    assert search.search_rows(events, "ярмарка", ["title"]).empty
+
+
+def test_highlight_marks_the_chosen_passage_apart():
+    passages = pd.DataFrame({"char_start": [0, 6], "char_end": [5, 11]})
+    marked = aggregations.highlight_passages("first second", passages, passages.iloc[[1]])
+    assert marked == "<mark>first</mark> <mark id='focus' style='background:#ffb300'>secon</mark>d"
 
 
 _SQUARE_FEATURES = [
@@ -222,11 +241,11 @@ def test_flow_map_draws_outlines_and_one_line_per_pair():
     assert "Тюменская область" in rendered  # the outline tooltips
 
 
-def test_popup_links_point_to_the_explorer():
+def test_popup_links_open_the_event_passage_in_the_explorer():
     places = aggregations.settlement_activity(
         EVENTS.assign(document_id=["doc_a", "doc_b", "doc_c"])
     )
     assert (
-        'href="/explore?doc=doc_b" target="_top"'
-        in places.loc[places["place"] == "Сургут", "popup_html"].iloc[0]
+        f'href="/explore?table=events&amp;doc=doc_b&amp;row={EVENTS["event_id"].iloc[1]}" '
+        'target="_top"' in places.loc[places["place"] == "Сургут", "popup_html"].iloc[0]
     )

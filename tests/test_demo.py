@@ -1,17 +1,10 @@
 """The built-in demonstration data meets its coverage targets and is marked as demo everywhere."""
 
 import duckdb
-import pytest
 
 from loaders.build.demo import build_demo_database
+
 from loaders.paths import DEMO_DOCUMENTS_DIR
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo_database(path)
-    return path
 
 
 def one(db, sql):

@@ -138,7 +138,8 @@ def test_council_report_reconciliation(app):
     )
     table = frame_with(at, "Статус")
     confirmed = table[table["Статус"] == "подтверждено"].iloc[0]
-    assert "same region RU-KEM" in confirmed["Почему"] and confirmed["Других источников"] == 1
+    assert "тот же регион (Кемеровская область)" in confirmed["Почему"]
+    assert confirmed["Других источников"] == 1
 
 
 def frame_with(at: AppTest, column: str):
@@ -188,7 +189,11 @@ def test_explore_page_search_export_and_source(app):
     at.text_input[0].set_value("").run()
     assert metrics(at)["Найдено строк"] == "2"
     assert at.selectbox[0].value.startswith("doc_")
-    assert len(at.get("download_button")) == 1
+    assert [button.label for button in at.get("download_button")] == [
+        "XLSX",
+        "CSV для Excel",
+        "CSV (UTF-8, запятая)",
+    ]
 
 
 def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
@@ -228,3 +233,10 @@ def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
     quoted = " ".join(element.proto.body for element in at.get("html"))
     assert "&lt;script&gt;" in quoted and "<script>alert" not in quoted
     assert "Тюмен" in quoted
+
+
+def test_council_reconciliation_follows_the_sidebar_regions(app):
+    outside = app("app_pages/timeline.py", region="RU-TYU")
+    assert "Отчётов советов по выбранным регионам в данных нет." in [i.value for i in outside.info]
+    inside = app("app_pages/timeline.py", region="RU-KEM")
+    assert frame_with(inside, "Статус")["Статус"].tolist().count("подтверждено") == 1

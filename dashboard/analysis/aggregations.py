@@ -28,7 +28,7 @@ class Headline:
 def _count_in(frame: pd.DataFrame, quarter: str | None, column: str | None = None) -> int:
     if quarter is None or frame.empty:
         return 0
-    rows = frame[frame["quarter"].astype("string") == quarter]
+    rows = frame[frame["quarter"] == quarter]  # categorical == str compares codes, not 100k strings
     return int(rows[column].nunique()) if column else len(rows)
 
 
@@ -104,8 +104,17 @@ def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFr
     )
     escaped_titles = newest["title"].astype("string").map(escape_cached)
     links = (
-        newest["document_id"].astype("string").map(source_link, na_action="ignore").fillna("")
-        if "document_id" in newest
+        pd.Series(
+            [
+                source_link(document, event) if isinstance(document, str) else ""
+                for document, event in zip(
+                    newest["document_id"].astype(object), newest["event_id"].astype(object)
+                )
+            ],
+            index=newest.index,
+            dtype="string",
+        )
+        if "document_id" in newest and "event_id" in newest
         else ""
     )
     lines = (
@@ -134,9 +143,13 @@ def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFr
     )
 
 
-def source_link(document_id: str) -> str:
-    """A link from a popup (inside the map's iframe) to the document in the explorer, opened in the app's tab."""
-    return f' <a href="/explore?doc={html.escape(urllib.parse.quote(str(document_id)))}" target="_top">источник</a>'
+def source_link(document_id: str, event_id: str | None = None) -> str:
+    """A link from a popup (inside the map's iframe) to the event's passage in the explorer, opened
+    in the app's tab."""
+    query = {"table": "events", "doc": str(document_id)}
+    if event_id:
+        query["row"] = str(event_id)
+    return f' <a href="/explore?{html.escape(urllib.parse.urlencode(query))}" target="_top">источник</a>'
 
 
 REGION_MEASURES = {
@@ -212,32 +225,33 @@ def practice_edges(links: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def search_rows(frame: pd.DataFrame, text: str, columns: list[str]) -> pd.DataFrame:
-    """Rows where any of the columns contains the text (case-insensitive, ё = е)."""
-    needle = text.strip().lower().replace("ё", "е")
-    if not needle:
-        return frame
-    mask = pd.Series(False, index=frame.index)
-    for column in columns:
-        values = frame[column].astype("string").str.lower().str.replace("ё", "е", regex=False)
-        mask |= values.str.contains(needle, regex=False, na=False)
-    return frame[mask]
-
-
-def highlight_passages(text: str, passages: pd.DataFrame) -> str:
-    """The document as escaped HTML with <mark> around each (char_start, char_end) passage."""
-    spans = (
-        sorted({(int(s), int(e)) for s, e in zip(passages["char_start"], passages["char_end"])})
-        if not passages.empty
-        else []
+def highlight_passages(text: str, passages: pd.DataFrame, focus: pd.DataFrame | None = None) -> str:
+    """The document as escaped HTML with <mark> around each (char_start, char_end) passage; passages
+    in `focus` (the row the reader chose) are marked in a stronger colour with id="focus"."""
+    focused = (
+        {(int(s), int(e)) for s, e in zip(focus["char_start"], focus["char_end"])}
+        if focus is not None and not focus.empty
+        else set()
+    )
+    spans = sorted(
+        focused
+        | (
+            {(int(s), int(e)) for s, e in zip(passages["char_start"], passages["char_end"])}
+            if not passages.empty
+            else set()
+        )
     )
     parts, cursor = [], 0
     for start, end in spans:
+        original = (start, end)
         start = max(start, cursor)
         if end <= start:
             continue
         parts.append(html.escape(text[cursor:start]))
-        parts.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        opening = (
+            "<mark id='focus' style='background:#ffb300'>" if original in focused else "<mark>"
+        )
+        parts.append(f"{opening}{html.escape(text[start:end])}</mark>")
         cursor = end
     parts.append(html.escape(text[cursor:]))
     return "".join(parts)

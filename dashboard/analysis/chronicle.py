@@ -21,6 +21,8 @@ MEASURES = {
 }
 # Both quarters below this many events: too little data to speak of a change.
 LOW_BASELINE = 3
+# From a base below LOW_BASELINE only a rise to this many is a band at all (1 → 3 is not +200 %)
+RISE_FROM_LOW_BASE = 10
 SOURCE_KINDS = {"news": "новости", "letters": "письма", "reports": "отчёты", "tables": "таблицы"}
 
 
@@ -96,11 +98,10 @@ def default_comparison(
 
 
 def change_band(before: int, after: int, low_baseline: int = LOW_BASELINE) -> str:
-    """Russian band for a change; «мало данных» when both counts are below the low-baseline threshold."""
-    if before < low_baseline and after < low_baseline:
-        return "мало данных"
-    if before == 0:
-        return "сильный рост"
+    """Russian band for a change. From a base below the low-baseline threshold there is no ratio
+    worth naming: «мало данных», unless the count rose to RISE_FROM_LOW_BASE or more («сильный рост»)."""
+    if before < low_baseline:
+        return "сильный рост" if after >= RISE_FROM_LOW_BASE else "мало данных"
     ratio = (after - before) / before
     if ratio >= 0.5:
         return "сильный рост"
@@ -123,8 +124,8 @@ def compare_quarters(
 ) -> pd.DataFrame:
     """Per region: the measure in `base` and in `target`, the change, the percent change and the band.
 
-    Regions with nothing in either quarter are left out. Percent change is empty under the low-baseline
-    guard or from zero, so that 1 → 2 is not shown as +100 %.
+    Regions with nothing in either quarter are left out. Percent change is empty from a base below the
+    low-baseline threshold, so that 1 → 3 is not shown as +200 %.
     """
     counted = count_by(rows, ["quarter", "region_code"], distinct)
     table = regions[["region_code", "name_short"]].assign(
@@ -135,7 +136,7 @@ def compare_quarters(
         table[column] = table["region_code"].map(counts).fillna(0).astype(int)
     table = table[(table["before"] > 0) | (table["after"] > 0)].copy()
     table["change"] = table["after"] - table["before"]
-    guarded = (table[["before", "after"]].max(axis=1) < low_baseline) | (table["before"] == 0)
+    guarded = table["before"] < low_baseline
     table["change_pct"] = (table["change"] / table["before"].where(~guarded) * 100).round(0)
     table["band"] = [
         change_band(b, a, low_baseline) for b, a in zip(table["before"], table["after"])

@@ -1,56 +1,82 @@
-"""Small pieces every page shows: the demo notice and the data source line."""
+"""Small pieces every page shows: the demo notice, the source line and the downloads."""
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
 import streamlit as st
 
+from dashboard import data, filters
 from dashboard.data import Atlas
+from dashboard.presentation import about_lines, csv_bytes, readable, xlsx_bytes
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def demo_notice(atlas: Atlas) -> None:
-    """Say plainly when what is shown is demonstration or synthetic data."""
-    if atlas.documents["is_demo"].any():
+    """Say plainly when what is shown includes demonstration data (demo rows in the current view)."""
+    events = atlas.events
+    if "is_demo" in events:  # only the demo rows need filtering to know whether any is shown
+        demo = events[events["is_demo"]]
+        on_screen = (
+            not demo.empty and not filters.apply_to_events(demo, filters.current_view()).empty
+        )
+    else:
+        on_screen = atlas.documents["is_demo"].any()
+    if on_screen:
         st.info(
             "Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для знакомства с атласом.",
             icon="ℹ️",
         )
 
 
-def source_caption(atlas: Atlas) -> None:
-    documents = atlas.documents
-    st.caption(
-        f"Источник: {len(documents)} документов и таблиц в хранилище; регионы — коды ISO 3166-2; "
-        "населённые пункты — GeoNames (CC BY 4.0)."
+def source_line(atlas: Atlas) -> str:
+    """Where the data come from, in one line (shown on every page and written into every download)."""
+    demo = " (демонстрационные данные)" if atlas.documents["is_demo"].any() else ""
+    return (
+        f"Атлас активности: {len(atlas.documents)} документов и таблиц{demo}; регионы — коды ISO "
+        "3166-2; населённые пункты — GeoNames (CC BY 4.0); границы регионов — DCW-GMT (LGPL-3+)."
     )
 
 
-def _xlsx_bytes(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, engine="openpyxl")
-    return buffer.getvalue()
+def region_names(atlas: Atlas) -> dict[str, str]:
+    return dict(zip(atlas.regions["region_code"], atlas.regions["name_short"]))
 
 
-def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and XLSX of exactly the frame shown; built only when clicked."""
-    left, right = st.columns(2)
+def download_buttons(frame, name: str, key: str) -> None:
+    """XLSX, CSV for Russian Excel and plain CSV of exactly the frame shown, with Russian headers and
+    the source and filters in effect; built only when clicked."""
+    atlas = data.load_atlas()
+    names = region_names(atlas)
+    about = about_lines(source_line(atlas), filters.describe(filters.current_view(), names))
+
+    def shown():  # built on click only: readable() over a national-scale table costs a rerun
+        return readable(frame, names)
+
+    left, middle, right = st.columns(3)
     left.download_button(
-        "CSV",
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
+        "XLSX",
+        lambda: xlsx_bytes(shown(), about),
+        file_name=f"{name}.xlsx",
+        mime=XLSX_MIME,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
+    middle.download_button(
+        "CSV для Excel",
+        lambda: csv_bytes(shown(), about, excel=True),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}_csv",
         on_click="ignore",
+        help="Точка с запятой, UTF-8 с BOM: открывается в Excel двойным щелчком.",
     )
     right.download_button(
-        "XLSX",
-        lambda: _xlsx_bytes(frame),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
+        "CSV (UTF-8, запятая)",
+        lambda: csv_bytes(shown(), about, excel=False),
+        file_name=f"{name}_utf8.csv",
+        mime="text/csv",
+        key=f"{key}_csv_plain",
         on_click="ignore",
+        help="Запятая, UTF-8 без BOM, даты ГГГГ-ММ-ДД: для программ и скриптов.",
     )
 
 

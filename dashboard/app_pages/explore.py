@@ -1,15 +1,16 @@
-"""Данные: searchable tables of events, agreements, report items and practice links, CSV export, and sources."""
+"""Данные: searchable tables of events, agreements, report items and practice links, downloads, and the
+source document of a chosen row with its passage highlighted."""
 
 import html
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis import aggregations
-
 from dashboard import data, filters
-from dashboard.app_pages.common import demo_notice, source_caption
-from loaders.model.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_LABELS, GENRE_LABELS
+from dashboard.analysis import aggregations, search
+from dashboard.app_pages.common import demo_notice, download_buttons, region_names
+from dashboard.presentation import readable
+from loaders.model.vocabulary import GENRE_LABELS
 
 TABLES = {
     "events": "События",
@@ -17,16 +18,25 @@ TABLES = {
     "report_items": "Пункты отчётов",
     "practice_links": "Связи практик",
 }
-SEARCH_COLUMNS = {
-    "events": ["title", "settlement_name", "region_code", "organizers", "participant_cities"],
-    "agreements": ["parties", "settlement_name", "region_code", "subject"],
-    "report_items": ["reporting_body", "title", "goal", "region_code"],
-    "practice_links": ["from_region", "to_region", "practice"],
+ENTITIES = {
+    "events": "event",
+    "agreements": "agreement",
+    "report_items": "report_item",
+    "practice_links": "practice_link",
 }
+SEARCH_COLUMNS = {
+    "events": ["title", "settlement_name", "organizers", "participant_cities", "region_name"],
+    "agreements": ["parties", "settlement_name", "subject", "region_name"],
+    "report_items": ["reporting_body", "title", "goal", "region_name"],
+    "practice_links": ["practice", "from_name", "to_name"],
+}
+REGION_COLUMNS = ("region_code", "from_region", "to_region")
+HIDDEN_COLUMNS = ("lat", "lon", "settlement_id", "quarter", "document_id")
 MAX_ROWS_SHOWN = 5_000
 
 atlas = data.load_atlas()
 view = filters.current_view()
+names = region_names(atlas)
 
 st.title("Данные и источники")
 demo_notice(atlas)
@@ -39,12 +49,16 @@ if "explore_search" not in st.session_state:
 table_name = st.radio(
     "Таблица", list(TABLES), format_func=TABLES.get, horizontal=True, key="explore_table"
 )
-search = st.text_input(
-    "Поиск по тексту", key="explore_search", placeholder="например: субботник, Югорск, Кузбасс"
+query = st.text_input(
+    "Поиск по тексту",
+    key="explore_search",
+    placeholder="например: субботники, Югорск, ХМАО",
+    help="Слова ищутся в любой форме («субботники» находит «субботник»), регионы — по любому "
+    "названию («ХМАО», «Югра»).",
 )
 st.query_params["table"] = table_name
-if search:
-    st.query_params["q"] = search
+if query:
+    st.query_params["q"] = query
 elif "q" in st.query_params:
     del st.query_params["q"]
 
@@ -54,33 +68,53 @@ filtered = {
     "report_items": lambda: filters.apply_to_report_items(atlas.report_items, view),
     "practice_links": lambda: filters.apply_to_links(atlas.practice_links, view),
 }[table_name]()
-rows = aggregations.search_rows(filtered, search, SEARCH_COLUMNS[table_name])
+with_names = filtered.assign(
+    **{
+        name_column: filtered[code_column].astype("string").map(names)
+        for code_column, name_column in (
+            ("region_code", "region_name"),
+            ("from_region", "from_name"),
+            ("to_region", "to_name"),
+        )
+        if code_column in filtered
+    }
+)
+rows = search.search_rows(with_names, query, SEARCH_COLUMNS[table_name], REGION_COLUMNS)
 documents = atlas.documents.set_index("document_id")
 rows = rows.assign(source_file=rows["document_id"].map(documents["file_name"]))
-if "event_type" in rows:
-    rows = rows.assign(event_type=rows["event_type"].astype("string").map(EVENT_TYPE_LABELS))
-if "evidence_type" in rows:
-    rows = rows.assign(evidence_type=rows["evidence_type"].astype("string").map(EVIDENCE_LABELS))
 
 st.metric("Найдено строк", len(rows))
-visible = rows.drop(columns=[c for c in ("lat", "lon", "settlement_id", "quarter") if c in rows])
-st.dataframe(visible.head(MAX_ROWS_SHOWN), width="stretch", hide_index=True)
-if len(rows) > MAX_ROWS_SHOWN:
-    st.caption(f"Показаны первые {MAX_ROWS_SHOWN} строк; выгрузка CSV содержит все {len(rows)}.")
-st.download_button(  # the CSV is generated only when clicked: building it on every rerun costs ~0.5 s at 100k rows
-    "Скачать CSV",
-    lambda: visible.to_csv(index=False).encode("utf-8-sig"),
-    file_name=f"{table_name}.csv",
-    mime="text/csv",
-    key="explore_download",
-    on_click="ignore",
+table = rows.drop(columns=[c for c in HIDDEN_COLUMNS if c in rows])
+picked = st.dataframe(
+    readable(table.head(MAX_ROWS_SHOWN), names),
+    width="stretch",
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key=f"explore_rows_{table_name}",
 )
+st.caption(
+    "Щёлкните по строке слева, чтобы открыть её источник с выделенным фрагментом."
+    + (
+        f" Показаны первые {MAX_ROWS_SHOWN} строк; выгрузки содержат все {len(rows)}."
+        if len(rows) > MAX_ROWS_SHOWN
+        else ""
+    )
+)
+download_buttons(table, table_name, "explore_download")
 
 st.subheader("Источник")
+chosen_rows = (picked.selection.rows if picked else []) or []
+chosen_row = rows.iloc[chosen_rows[0]] if chosen_rows and chosen_rows[0] < len(rows) else None
 document_ids = [d for d in pd.unique(rows["document_id"].dropna()) if d in documents.index][:500]
 wanted = st.query_params.get("doc")
+if chosen_row is not None and isinstance(chosen_row["document_id"], str):
+    wanted = chosen_row["document_id"]
+    st.session_state["explore_document"] = wanted
 if wanted in documents.index and wanted not in document_ids:
     document_ids.insert(0, wanted)
+if st.session_state.get("explore_document") not in document_ids:
+    st.session_state.pop("explore_document", None)
 if not document_ids:
     st.caption("Нет строк с источником в текущей выборке.")
 else:
@@ -94,17 +128,35 @@ else:
     st.query_params["doc"] = choice
     document = data.load_document(choice)
     meta = documents.loc[choice]
-    st.markdown(
-        f"**{html.escape(str(meta['title']))}** · {GENRE_LABELS.get(str(meta['genre']), meta['genre'])} · "
-        f"`{html.escape(str(meta['source']))}`"
-        + (" · демонстрационные данные" if meta["is_demo"] else "")
-    )
-    row_ids = set(rows[rows["document_id"] == choice].iloc[:, 0])
-    passages = document["passages"]
-    marked = passages[passages["entity_id"].isin(row_ids)]
-    st.caption(f"Отмечено фрагментов, из которых прочитаны строки выборки: {len(marked)}")
+    # text from documents goes out as escaped HTML, never Markdown: a title cannot fetch an image
     st.html(
-        f"<div style='white-space: pre-wrap; max-height: 480px; overflow-y: auto; font-size: 0.9em'>"
-        f"{aggregations.highlight_passages(document['full_text'], marked)}</div>"
+        f"<p><b>{html.escape(str(meta['title']))}</b> · "
+        f"{html.escape(GENRE_LABELS.get(str(meta['genre']), str(meta['genre'])))} · "
+        f"файл {html.escape(str(meta['file_name']))}"
+        + (" · демонстрационные данные" if meta["is_demo"] else "")
+        + "</p>"
     )
-source_caption(atlas)
+    if document is None:
+        st.warning(
+            "Документ сейчас недоступен: хранилище занято загрузкой. Обновите страницу позже."
+        )
+    else:
+        id_column = rows.columns[0]
+        row_ids = set(rows.loc[rows["document_id"] == choice, id_column])
+        passages = document["passages"]
+        marked = passages[passages["entity_id"].isin(row_ids)]
+        focus_id = (
+            chosen_row[id_column] if chosen_row is not None else st.query_params.get("row")
+        )  # a row clicked here, or one a link from another page names (?row=)
+        focus = passages[passages["entity_id"] == focus_id]
+        if not focus.empty:
+            start, end = int(focus["char_start"].iloc[0]), int(focus["char_end"].iloc[0])
+            st.html(
+                "<p>Фрагмент выбранной строки:</p><blockquote style='border-left:4px solid #f0b400;"
+                f"padding-left:8px'>{html.escape(document['full_text'][start:end])}</blockquote>"
+            )
+        st.caption(f"Отмечено фрагментов, из которых прочитаны строки выборки: {len(marked)}")
+        st.html(
+            "<div style='white-space: pre-wrap; max-height: 480px; overflow-y: auto; "
+            f"font-size: 0.9em'>{aggregations.highlight_passages(document['full_text'], marked, focus)}</div>"
+        )

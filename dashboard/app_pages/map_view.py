@@ -45,10 +45,18 @@ flows = (
 
 label = aggregations.REGION_MEASURES[measure]
 activity = maps.activity_map(
-    places, shapes, measures, measure, label, flows, maps.TILE_CHOICES[tiles]
+    places, shapes, measures, measure, label, flows, maps.TILE_CHOICES[tiles], with_regions=False
+)
+regions_layer = (
+    maps.region_choropleth(shapes, measures, measure, label) if shapes is not None else None
 )
 clicked = st_folium(
-    activity, key="activity-map", height=600, width=None, returned_objects=["last_active_drawing"]
+    activity,
+    key="activity-map",
+    height=600,
+    width=None,
+    returned_objects=["last_active_drawing"],
+    feature_group_to_add=regions_layer,
 )
 region_clicked = (
     ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("region_code")

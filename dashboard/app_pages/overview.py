@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.analysis import aggregations
 
 from dashboard import data, filters
-from dashboard.app_pages.common import demo_notice, source_caption
+from dashboard.app_pages.common import demo_notice
 from loaders.model.quarters import quarter_label
 from loaders.model.vocabulary import GENRE_LABELS
 
@@ -68,4 +68,3 @@ with right:
         .rename("Документов")
     )
     st.dataframe(genres, width="stretch")
-source_caption(atlas)

@@ -3,14 +3,23 @@ reports against other sources, and source coverage."""
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.analysis import chronicle
 
 from dashboard import data, figures, filters
 from dashboard.analysis.aggregations import group_labels
-from dashboard.app_pages.common import demo_notice, download_buttons, mirror_to_url, url_choice
+from dashboard.app_pages.common import (
+    demo_notice,
+    download_buttons,
+    mirror_to_url,
+    region_names,
+    url_choice,
+)
+from dashboard.presentation import EVENT_TYPE_COLOURS, count_phrase, merge_reason_text, readable
 from loaders.model.quarters import quarter_label, shift_quarter
+from loaders.model.schema import column_label
 from loaders.model.vocabulary import EVENT_TYPE_LABELS
 
 SPLITS = {
@@ -22,6 +31,7 @@ SPLITS = {
 
 atlas = data.load_atlas()
 view = filters.current_view()
+names = region_names(atlas)
 st.title("Хроника по кварталам")
 demo_notice(atlas)
 
@@ -30,6 +40,12 @@ agreements = filters.apply_to_agreements(atlas.agreements, view, ignore_period=T
 links = filters.apply_to_links(atlas.practice_links, view, ignore_period=True)
 all_quarters = filters.available_quarters(atlas.events)
 range_quarters = view.quarters() or all_quarters
+
+
+def signed(number: int) -> str:
+    """+3, −2 and a plain 0: no change is not a rise."""
+    return f"+{number}" if number > 0 else (f"−{-number}" if number < 0 else "0")
+
 
 # ---------------------------------------------------------------- timeline
 st.header("Динамика")
@@ -50,16 +66,29 @@ mirror_to_url("split", split)
 rows, distinct = chronicle.measure_rows(measure, events, agreements, links)
 timeline = chronicle.per_quarter(rows, range_quarters, None if split == "none" else split, distinct)
 labels = group_labels(split, atlas.regions) if split != "none" else {}
-st.plotly_chart(
-    figures.quarter_bar_figure(
-        timeline.rename(columns={"value": "events"}),
-        labels,
-        f"{chronicle.MEASURES[measure]} по кварталам",
-    ),
-    width="stretch",
-)
+if int(timeline["value"].sum()) == 0:
+    st.info(
+        f"{chronicle.MEASURES[measure]}: в выбранном периоде и фильтрах ничего нет. Это значит, что "
+        "в загруженных источниках нет таких записей, а не обязательно что активности не было."
+    )
+else:
+    st.plotly_chart(
+        figures.quarter_bar_figure(
+            timeline.rename(columns={"value": "events"}),
+            labels,
+            f"{chronicle.MEASURES[measure]} по кварталам",
+            EVENT_TYPE_COLOURS if split == "event_type" else None,
+        ),
+        width="stretch",
+    )
 st.caption("Многодневное событие учитывается один раз — в квартале, когда оно началось.")
-download_buttons(timeline, f"timeline_{measure}", "timeline_download")
+download_buttons(
+    timeline.assign(group=timeline["group"].map(lambda g: labels.get(g, g))).drop(
+        columns="quarter"
+    ),
+    f"timeline_{measure}",
+    "timeline_download",
+)
 
 # ---------------------------------------------------------------- comparison
 st.header("Сравнение кварталов")
@@ -74,7 +103,10 @@ else:
     )
     left, middle, right = st.columns(3)
     target = left.selectbox("Квартал", options, format_func=quarter_label, key="compare_target")
-    base_options = sorted(set(options) | {shift_quarter(target, -1), shift_quarter(target, -4)})
+    # a quarter is never compared with itself: the two columns of the table would share one name
+    base_options = sorted(
+        (set(options) | {shift_quarter(target, -1), shift_quarter(target, -4)}) - {target}
+    )
     if st.session_state["compare_base"] not in base_options:
         st.session_state["compare_base"] = shift_quarter(target, -1)
     base = middle.selectbox(
@@ -82,13 +114,19 @@ else:
     )
     right.caption(
         f"По умолчанию — последний завершённый квартал к предыдущему. Тот же квартал годом раньше: "
-        f"{quarter_label(shift_quarter(target, -4))}. «Мало данных» — оба значения меньше {chronicle.LOW_BASELINE}."
+        f"{quarter_label(shift_quarter(target, -4))}. «Мало данных» — база меньше "
+        f"{chronicle.LOW_BASELINE}: процент от такой базы ничего не говорит."
     )
     mirror_to_url("target", target)
     mirror_to_url("base", base)
     comparison = chronicle.compare_with_year_ago(rows, distinct, base, target, atlas.regions)
     year_ago_label = f"{quarter_label(shift_quarter(target, -4))} (год назад)"
-    shown = comparison.rename(
+    shown = comparison.assign(
+        change=comparison["change"].map(signed),
+        change_pct=comparison["change_pct"].map(
+            lambda pct: "" if pd.isna(pct) else f"{signed(int(pct))} %"
+        ),
+    ).rename(
         columns={
             "name_short": "Регион",
             "region_code": "Код",
@@ -112,7 +150,8 @@ else:
             width="stretch",
         )
         st.caption(
-            "Последние 8 кварталов для 12 регионов с наибольшим значением в выбранном квартале."
+            f"Кварталы {quarter_label(last_eight[0])} — {quarter_label(last_eight[-1])} для "
+            f"{count_phrase(len(top_regions), 'регион')} с наибольшим значением в выбранном квартале."
         )
 
     # ------------------------------------------------------------ calendar
@@ -129,11 +168,11 @@ else:
         if len(calendar) > 150:
             st.caption(f"На диаграмме первые 150 из {len(calendar)} событий; таблица ниже — все.")
         listing = calendar.assign(
-            source=calendar["document_id"].map(
-                lambda d: f"/explore?doc={d}" if isinstance(d, str) else None
-            )
-        )
-        listing = listing[
+            source=[
+                f"/explore?table=events&doc={d}&row={e}" if isinstance(d, str) else None
+                for d, e in zip(calendar["document_id"], calendar["event_id"])
+            ]
+        )[
             [
                 "date_start",
                 "date_end",
@@ -145,11 +184,13 @@ else:
             ]
         ]
         st.dataframe(
-            listing,
+            readable(listing, names),
             width="stretch",
             hide_index=True,
             column_config={
-                "source": st.column_config.LinkColumn("Источник", display_text="открыть")
+                column_label("source"): st.column_config.LinkColumn(
+                    column_label("source"), display_text="открыть"
+                )
             },
         )
         download_buttons(listing, f"calendar_{target}", "calendar_download")
@@ -157,8 +198,14 @@ else:
 # ---------------------------------------------------------------- council reports
 st.header("Отчёты советов и другие источники")
 items = atlas.report_items
+if view.regions:  # the reconciliation follows the sidebar's regions
+    items = items[items["region_code"].isin(view.regions)]
 if items.empty:
-    st.info("Отчётов советов в данных нет.")
+    st.info(
+        "Отчётов советов по выбранным регионам в данных нет."
+        if view.regions
+        else "Отчётов советов в данных нет."
+    )
 else:
     bodies = sorted(items["reporting_body"].astype("string").dropna().unique())
     url_choice("report_body", "body", bodies, bodies[0])
@@ -179,6 +226,9 @@ else:
     columns = st.columns(3)
     for column, status in zip(columns, ("подтверждено", "только в отчёте", "нет в отчёте")):
         column.metric(status.capitalize(), int(counts.get(status, 0)))
+    reconciliation = reconciliation.assign(
+        rule=reconciliation["rule"].map(lambda rule: merge_reason_text(rule, names) or rule)
+    )
     st.dataframe(
         reconciliation.rename(
             columns={
@@ -193,7 +243,7 @@ else:
         width="stretch",
         hide_index=True,
     )
-    download_buttons(reconciliation, f"report_{period}", "report_download")
+    download_buttons(reconciliation.drop(columns="event_id"), f"report_{period}", "report_download")
 
 # ---------------------------------------------------------------- coverage
 st.header("Покрытие источниками")
@@ -203,7 +253,10 @@ coverage = chronicle.coverage(
 if view.regions:
     coverage = coverage[coverage["region_code"].isin(view.regions)]
 with_sources = coverage[coverage["has_sources"]]
-st.plotly_chart(figures.coverage_figure(with_sources), width="stretch")
+if with_sources.empty:
+    st.info("За выбранный период ни один источник не говорит о выбранных регионах.")
+else:
+    st.plotly_chart(figures.coverage_figure(with_sources), width="stretch")
 silent = sorted(set(coverage.loc[~coverage["has_sources"], "name_short"]))
 st.caption(
     "Цвет — сколько видов источников (новости, письма, отчёты, таблицы) говорят о регионе в квартале. "

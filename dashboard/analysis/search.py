@@ -1,0 +1,65 @@
+"""Search for journalists (no Streamlit): every word of the query in any grammatical form, and region
+names in any common form or alias («ХМАО», «Югра») matching rows of that region by code.
+
+Word forms come from the morphology the loaders already use (loaders/text/morph.py); region aliases
+from the regions reference (loaders/geo/regions.py). Rows are not lemmatised: each query word is
+expanded into its forms once, and the rows are scanned with one regular expression per word.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pandas as pd
+
+from loaders.geo.regions import region_index
+from loaders.text.morph import analyser, lemma
+
+_WORD = re.compile(r"[\wё-]+", re.IGNORECASE)
+
+
+def _normal(text: str) -> str:
+    return text.lower().replace("ё", "е")
+
+
+@functools.lru_cache(maxsize=4_096)
+def word_forms(word: str) -> tuple[str, ...]:
+    """Every form of the word's lexeme (lower case, ё → е), the word itself included."""
+    lowered = _normal(word)
+    forms = {lowered}
+    if any("а" <= ch <= "я" for ch in lowered):
+        base = lemma(lowered)
+        for parse in analyser().parse(lowered):
+            if _normal(parse.normal_form) == base:
+                forms.update(_normal(form.word) for form in parse.lexeme)
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def region_of_query(text: str) -> str | None:
+    """The region the whole query names, in any form or alias (ХМАО, Югра, Кузбасс), or None."""
+    return region_index().resolve(text.strip()) if text.strip() else None
+
+
+def search_rows(
+    frame: pd.DataFrame, text: str, columns: list[str], region_columns: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Rows where every query word appears, in any form, in one of the columns; or, when the query
+    names a region, rows whose region columns hold that region's code."""
+    words = _WORD.findall(text)
+    if not words:
+        return frame
+    haystack = pd.Series("", index=frame.index, dtype="string")
+    for column in columns:
+        haystack = haystack + " " + frame[column].astype("string").fillna("")
+    haystack = haystack.str.lower().str.replace("ё", "е", regex=False)
+    mask = pd.Series(True, index=frame.index)
+    for word in words:
+        pattern = "|".join(re.escape(form) for form in word_forms(word))
+        mask &= haystack.str.contains(pattern, regex=True, na=False)
+    region = region_of_query(text)
+    if region:
+        for column in region_columns:
+            if column in frame:
+                mask |= frame[column].astype("string") == region
+    return frame[mask]
