@@ -78,6 +78,8 @@ def _in_quarters(quarters: pd.Series, view: ViewFilter) -> pd.Series:
             dtype=bool, na_value=False
         )
         codes = quarters.cat.codes.to_numpy()
+        if not len(wanted):  # every quarter unknown (code -1): nothing is in the period
+            return pd.Series(False, index=quarters.index)
         return pd.Series((codes >= 0) & wanted[codes], index=quarters.index)
     keys = quarters.astype("string")
     return ((keys >= view.quarter_from) & (keys <= view.quarter_to)).fillna(False)

@@ -194,7 +194,15 @@ def _practice(sentence: str) -> str:
     return (match.group(1) if match else sentence).strip(" ,«»")[:160]
 
 
-def _link(source, target, sentence: Sentence, evidence, confidence, reason) -> ExtractedLink:
+def _link(
+    source,
+    target,
+    sentence: Sentence,
+    evidence,
+    confidence,
+    reason,
+    document: Document | None = None,
+) -> ExtractedLink:
     return ExtractedLink(
         source,
         target,
@@ -442,6 +450,26 @@ def _exchange_links(document: Document) -> list[ExtractedLink]:
     return links
 
 
+def _link_date(document: Document, link: ExtractedLink):
+    """When the link is evidenced: a day or month date in its own sentence, else the document's
+    first event date, else the page date."""
+    own = [
+        span
+        for _, _, span in document.dates_in(link.passage.start, link.passage.end)
+        if span.precision in ("day", "month")
+    ]
+    if own:
+        return own[0]
+    days = [span for _, _, span in document.dates if span.precision == "day"]
+    if days:
+        return days[0]
+    if document.published:
+        from loaders.text.dates import DateSpan
+
+        return DateSpan(document.published, document.published, "day")
+    return None
+
+
 _ANY_CUE = re.compile(
     "|".join(
         [pattern.pattern for pattern, _ in _ADOPTION]
@@ -465,6 +493,8 @@ def extract_practice_links(document: Document) -> list[ExtractedLink]:
         + _exchange_links(document)
         + _visit_links(document)
     )
+    for link in links:
+        link.span = _link_date(document, link)
     unique: dict[tuple[str, str], ExtractedLink] = {}
     for link in links:
         kept = unique.get((link.from_region, link.to_region))
