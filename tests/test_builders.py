@@ -249,3 +249,12 @@ def test_popup_links_open_the_event_passage_in_the_explorer():
         f'href="/explore?table=events&amp;doc=doc_b&amp;row={EVENTS["event_id"].iloc[1]}" '
         'target="_top"' in places.loc[places["place"] == "Сургут", "popup_html"].iloc[0]
     )
+
+
+def test_quarter_filter_on_rows_without_any_quarter():
+    """Every row without a quarter (an empty category set) is outside any period, not an IndexError."""
+    from dashboard.filters import ViewFilter, _in_quarters
+
+    quarters = pd.Series([None, None], dtype="category")
+    view = ViewFilter(quarter_from="2023Q1", quarter_to="2023Q4")
+    assert _in_quarters(quarters, view).tolist() == [False, False]
