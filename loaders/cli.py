@@ -445,7 +445,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="score against the facts people reviewed in the store",
     )
-    evaluate.add_argument("-v", "--verbose", action="store_true", help="list every difference")
+    evaluate.add_argument(
+        "-v",
+        "--verbose",
+        "--errors",
+        dest="verbose",
+        action="store_true",
+        help="per file and field, what was extra and what was missing",
+    )
     evaluate.set_defaults(handler=_cmd_evaluate)
 
     info = commands.add_parser("info", help="row counts of the store")
