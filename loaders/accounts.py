@@ -1,9 +1,12 @@
-"""Accounts, roles and sign-in: who may write what, checked against the store at the moment of writing.
+"""Accounts, roles and sign-in: who may write what, checked against the store at the moment of
+writing.
 
 Roles: viewer (reads only), editor (changes rows of the regions listed on the account), admin (all
 regions, manages users). Passwords are argon2id hashes (argon2-cffi); a password is never stored or
-logged. Repeated failed sign-ins lock the account for a while; a browser session is a random token whose
-sha256 is stored with an expiry, so the role and regions behind every write are read from the store, never
+logged. Repeated failed sign-ins lock the account for a while; a browser session is a random token
+whose
+sha256 is stored with an expiry, so the role and regions behind every write are read from the store,
+never
 from what a browser sends.
 """
 
@@ -30,7 +33,8 @@ _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 
 
 class AccountError(ValueError):
-    """A bad account operation (unknown user, bad role, weak password …), with a Russian/English message."""
+    """A bad account operation (unknown user, bad role, weak password …), with a Russian/English
+    message."""
 
 
 class LoginError(AccountError):
@@ -54,7 +58,8 @@ class User:
         return self.role in ("editor", "admin")
 
     def may_change_region(self, region_code: str | None) -> bool:
-        """Admins change every row; editors only rows of their regions (rows without a region: admins)."""
+        """Admins change every row; editors only rows of their regions (rows without a region:
+        admins)."""
         if self.role == "admin":
             return True
         return self.role == "editor" and region_code is not None and region_code in self.regions
@@ -184,7 +189,8 @@ def _stored_user(connection: duckdb.DuckDBPyConnection, name: str) -> User | Non
 def attempt_sign_in(
     connection: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.datetime | None = None
 ) -> tuple[str | None, str | None]:
-    """Check the password and open a session: (token, None), or (None, why refused). It raises nothing,
+    """Check the password and open a session: (token, None), or (None, why refused). It raises
+    nothing,
     so the caller's transaction commits the failure count too.
 
     Each failure counts; after MAX_FAILED_LOGINS the account is locked for LOCK_MINUTES. The refusal
@@ -192,7 +198,8 @@ def attempt_sign_in(
     """
     now = now or _now()
     rows = connection.execute(
-        "SELECT password_hash, is_active, failed_logins, locked_until FROM users WHERE user_name = ?",
+        "SELECT password_hash, is_active, failed_logins, locked_until FROM users WHERE "
+        "user_name = ?",
         [name],
     ).fetchall()
     refused = "неверное имя или пароль / wrong user name or password"

@@ -1,8 +1,10 @@
 """Reviewing facts: the queue of proposed rows, accept, reject, correct and undo, with role checks.
 
-Every function here runs inside the caller's write transaction (see loaders.store.writer.write_session),
+Every function here runs inside the caller's write transaction (see
+loaders.store.writer.write_session),
 reads the writing user from the store through a Credential at that moment, checks the row's regions,
-compares the row version the editor saw with the stored one, and appends to the audit trail. Rows are
+compares the row version the editor saw with the stored one, and appends to the audit trail. Rows
+are
 never deleted: a rejected row stays with status rejected.
 """
 
@@ -27,7 +29,8 @@ from loaders.store.audit import append_audit, audit_text, read_audit
 
 
 class ReviewError(ValueError):
-    """A change that cannot be made (unknown row or field, bad value), with a Russian/English message."""
+    """A change that cannot be made (unknown row or field, bad value), with a Russian/English
+    message."""
 
 
 class VersionConflictError(ReviewError):
@@ -216,7 +219,8 @@ def set_status(
     status: str,
     comment: str | None = None,
 ) -> int:
-    """Accept (status confirmed) or reject (rejected) rows given as (id, version seen or None for the
+    """Accept (status confirmed) or reject (rejected) rows given as (id, version seen or None for
+    the
     current one); all or nothing. Returns the number of rows whose status changed."""
     if status not in ("confirmed", "rejected", "proposed"):
         raise ReviewError(f"неизвестный статус / unknown status: {status}")

@@ -1,8 +1,10 @@
 """Reviewed documents as gold: what people confirmed (or corrected), in the `evaluate` gold format.
 
 A document counts as reviewed when it is an uploaded or ingested text (not demo data, not a table),
-has at least one fact, and none of its facts is still proposed. Its gold is its confirmed facts; rejected
-ones are what the extractor should not have found. Only the fact measures are scored (event dates and
+has at least one fact, and none of its facts is still proposed. Its gold is its confirmed facts;
+rejected
+ones are what the extractor should not have found. Only the fact measures are scored (event dates
+and
 types, agreements, practice links): reviewers do not list every city or region a text mentions, so
 those measures would count correct mentions as errors.
 """
@@ -46,7 +48,8 @@ def _confirmed(connection, sql: str, document_id: str) -> pd.DataFrame:
 
 
 def gold_entry(connection: duckdb.DuckDBPyConnection, document: dict, file_name: str) -> dict:
-    """One reviewed document as a gold entry: its confirmed events, agreements and practice links."""
+    """One reviewed document as a gold entry: its confirmed events, agreements and practice
+    links."""
     doc_id = document["document_id"]
     events = _confirmed(
         connection,

@@ -1,4 +1,5 @@
-"""Uploads from the browser: the file type checked by content, a preview of what would be stored, and
+"""Uploads from the browser: the file type checked by content, a preview of what would be stored,
+and
 a reviewed save (one transaction per file, with its audit entries).
 
 The same readers and extraction as `python -m loaders ingest` / `load`: a document goes through
@@ -87,7 +88,8 @@ def sniff_suffix(name: str, data: bytes) -> str:
 
 @dataclass
 class Preview:
-    """What one uploaded file would store: its documents row and tables, or the error that stops it."""
+    """What one uploaded file would store: its documents row and tables, or the error that stops
+    it."""
 
     name: str
     kind: str  # document or table
@@ -118,7 +120,8 @@ def _read_bundle(path: Path, suffix: str):
 
 
 def facts_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per proposed fact of a preview: entity, id, summary, region, date, confidence, reason,
+    """One row per proposed fact of a preview: entity, id, summary, region, date, confidence,
+    reason,
     status and the passage offsets (for highlighting)."""
     sources = frames.get("sources", pd.DataFrame(columns=["entity_id", "char_start", "char_end"]))
     first = sources.sort_values("char_start").drop_duplicates("entity_id")
@@ -174,7 +177,8 @@ def _mark_stored_matches(connection, frames: dict[str, pd.DataFrame], facts: pd.
 
 
 def preview_upload(name: str, data: bytes, workdir: Path, db_path: Path | None = None) -> Preview:
-    """Read and extract an uploaded file without storing anything; errors come back in Preview.error."""
+    """Read and extract an uploaded file without storing anything; errors come back in
+    Preview.error."""
     from loaders.read.tables import TableLoadError
     from loaders.store.database import connect
 
@@ -225,7 +229,8 @@ def preview_upload(name: str, data: bytes, workdir: Path, db_path: Path | None =
 def _apply_corrections(
     connection, frames, corrections: dict[str, dict]
 ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, object, object]]]:
-    """Frames with the corrections applied, and (id, column, before, after) for each changed cell."""
+    """Frames with the corrections applied, and (id, column, before, after) for each changed
+    cell."""
     frames = {name: frame.copy() for name, frame in frames.items()}
     changed = []
     for entity_id, fields in corrections.items():
@@ -251,7 +256,8 @@ def save_upload(
     decisions: dict[str, str] | None = None,
     corrections: dict[str, dict] | None = None,
 ) -> dict[str, int] | None:
-    """Store one previewed file inside the caller's transaction: corrections applied, each decided fact
+    """Store one previewed file inside the caller's transaction: corrections applied, each decided
+    fact
     given its status (confirmed or rejected), and the upload and every decision in the audit trail.
     Editors may upload any document (its facts stay proposed) but decide, correct or load official
     table rows only of their regions. Returns rows written per table, or None if already stored."""
@@ -333,7 +339,8 @@ def warm_up() -> None:
 def check_upload_count(count: int) -> None:
     if count > MAX_FILES:
         raise UploadError(
-            f"за один раз не больше {MAX_FILES} файлов (выбрано {count}) / at most {MAX_FILES} files"
+            f"за один раз не больше {MAX_FILES} файлов (выбрано {count}) / at most {MAX_FILES} "
+            "files"
         )
 
 

@@ -1,4 +1,5 @@
-"""Maps work offline: the real app in Debian's Chromium (Playwright), every non-local request blocked.
+"""Maps work offline: the real app in Debian's Chromium (Playwright), every non-local request
+blocked.
 
 The Карта page must draw its Leaflet map from the vendored copy in dashboard/static/leaflet/ with no
 request to any other host, except map tiles, which are expected to fail offline.
@@ -182,7 +183,8 @@ def test_map_page_renders_leaflet_offline(fixture_db, tmp_path):
 
                 frame_box = iframe.bounding_box()
                 container_height = frame.evaluate(
-                    "() => document.querySelector('.leaflet-container').getBoundingClientRect().height"
+                    "() => document.querySelector('.leaflet-container')"
+                    ".getBoundingClientRect().height"
                 )
                 assert frame_box and frame_box["height"] > 100, frame_box
                 assert container_height > 100, container_height
@@ -287,7 +289,8 @@ def test_pages_stay_readable_at_phone_width(fixture_db, tmp_path):
                         overflowing[path] = width
                     if path == "/timeline":
                         legend_below = page.evaluate(
-                            """() => [...document.querySelectorAll('.js-plotly-plot')].every(plot => {
+                            """() => [...document.querySelectorAll('.js-plotly-plot')].every(plot \
+=> {
                                 const legend = plot.querySelector('.legend');
                                 const area = plot.querySelector('.nsewdrag');
                                 if (!legend || !area) return true;

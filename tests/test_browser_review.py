@@ -1,5 +1,7 @@
-"""People in the loop, in a real browser (Playwright driving Debian's Chromium) against a real server:
-an editor signs in, uploads a .docx and a .csv, corrects one fact and accepts it, and finds it confirmed
+"""People in the loop, in a real browser (Playwright driving Debian's Chromium) against a real
+server:
+an editor signs in, uploads a .docx and a .csv, corrects one fact and accepts it, and finds it
+confirmed
 on the map, the timeline and the explorer, with its audit entry; a viewer sees no upload or review
 controls, and URL parameters grant nothing."""
 

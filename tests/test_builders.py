@@ -33,7 +33,8 @@ def test_popups_escape_untrusted_text():
     assert surgut["events"] == 2 and surgut["dominant_type"] == "forum"
     assert "<script>" not in surgut["popup_html"] and "&lt;script&gt;" in surgut["popup_html"]
     rendered = maps.activity_map(places, tiles=None).get_root().render()
-    # the embedded JSON writes "</" as "<\/", so an unescaped title would show as "<script>alert(1)<\/"
+    # the embedded JSON writes "</" as "<\/", so an unescaped title would show as
+    # "<script>alert(1)<\/"
     assert "<script>alert(1)" not in rendered and "&lt;script&gt;alert(1)" in rendered
 
 
@@ -252,7 +253,8 @@ def test_popup_links_open_the_event_passage_in_the_explorer():
 
 
 def test_quarter_filter_on_rows_without_any_quarter():
-    """Every row without a quarter (an empty category set) is outside any period, not an IndexError."""
+    """Every row without a quarter (an empty category set) is outside any period, not an
+    IndexError."""
     from dashboard.filters import ViewFilter, _in_quarters
 
     quarters = pd.Series([None, None], dtype="category")

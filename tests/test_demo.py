@@ -19,7 +19,8 @@ def test_demo_coverage(demo_db):
     assert one(demo_db, "SELECT count(*) FROM practice_links") >= 30
     quarters = one(
         demo_db,
-        "SELECT list(DISTINCT year(date_start) || 'Q' || quarter(date_start) ORDER BY 1) FROM events",
+        "SELECT list(DISTINCT year(date_start) || 'Q' || quarter(date_start) ORDER BY 1) FROM "
+        "events",
     )
     assert {"2022Q3", "2022Q4", "2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"} <= set(
         quarters

@@ -69,7 +69,10 @@ def test_genres_of_own_set():
 
 
 def test_letter_registration_date_is_the_document_date_not_an_event():
-    text = "Руководителям организаций\n\n№ 245-01 от 03.03.2023\n\nПриглашаем на круглый стол «Чистый берег», который пройдет в Сургуте 15 марта 2023 года."
+    text = (
+        "Руководителям организаций\n\n№ 245-01 от 03.03.2023\n\nПриглашаем на круглый стол "
+        "«Чистый берег», который пройдет в Сургуте 15 марта 2023 года."
+    )
     extraction = extract_document(text)
     assert document_date(text).isoformat() == "2023-03-03"
     assert [
@@ -78,7 +81,10 @@ def test_letter_registration_date_is_the_document_date_not_an_event():
 
 
 def test_missing_year_comes_from_the_document_and_reserves_are_not_settlements():
-    text = "Новости Югры, 01.11.2023\n\nС 4 по 6 декабря в Нягани пройдет семинар для волонтеров заповедника «Малая Сосьва»."
+    text = (
+        "Новости Югры, 01.11.2023\n\nС 4 по 6 декабря в Нягани пройдет семинар для волонтеров "
+        "заповедника «Малая Сосьва»."
+    )
     extraction = extract_document(text)
     assert [(e.span.start.isoformat(), e.span.end.isoformat()) for e in extraction.events] == [
         ("2023-12-04", "2023-12-06")
@@ -131,7 +137,8 @@ def test_ingest_stores_rows_with_passages_and_is_idempotent(tmp_path):
     assert len(summary.stored) == 5 and list(summary.failed) == [str(unreadable)]
     with duckdb.connect(str(db), read_only=True) as connection:
         links = connection.execute(
-            "SELECT p.from_region, p.to_region, substr(d.full_text, s.char_start + 1, s.char_end - s.char_start) FROM practice_links p "
+            "SELECT p.from_region, p.to_region, substr(d.full_text, s.char_start + 1, "
+            "s.char_end - s.char_start) FROM practice_links p "
             "JOIN sources s ON s.entity_id = p.link_id JOIN documents d USING (document_id)"
         ).fetchall()
         report_events = connection.execute(

@@ -61,8 +61,10 @@ def _shared_border(a, b) -> float:
 def _border_defects(a, b, everything=None) -> list[str]:
     """Why two inland neighbours do not share a clean border (empty when they do).
 
-    Overlap: area of a ∩ b. Mismatch: the exactly common boundary is short or the pair is not a valid
-    coverage (vertices differ along the border). Gap: within NEAR degrees of both shapes, area that no
+    Overlap: area of a ∩ b. Mismatch: the exactly common boundary is short or the pair is not a
+    valid
+    coverage (vertices differ along the border). Gap: within NEAR degrees of both shapes, area that
+    no
     region in `everything` covers (inland, everything there belongs to some region).
     """
     defects = []
@@ -202,7 +204,8 @@ def test_raw_dcw_neighbours_do_not_match_so_the_border_check_can_fail(dcw):
         assert any(d.startswith("exactly shared") for d in defects), (a, b, defects)
 
 
-# ---------------------------------------------------------------- the committed GeoJSON (always run)
+# ---------------------------------------------------------------- the committed GeoJSON (always
+# run)
 
 
 @pytest.fixture(scope="module")
@@ -293,7 +296,8 @@ def test_every_centre_lies_in_its_own_polygon(shapes):
     assert far == {}
 
 
-# ---------------------------------------------------------------- geopandas: areas and the spatial join
+# ---------------------------------------------------------------- geopandas: areas and the spatial
+# join
 
 
 @pytest.fixture(scope="module")
@@ -358,8 +362,10 @@ def test_spatial_join_reports_a_settlement_in_the_wrong_polygon(boundaries):
 
 
 def test_the_gazetteer_has_no_far_misplacements_left_unexplained(boundaries):
-    """After data/reference/gazetteer_corrections.csv, what remains farther than the border tolerance
-    is explained in README (New Moscow, the Chechnya–Ingushetia–North Ossetia borders, Sokolskoye and
+    """After data/reference/gazetteer_corrections.csv, what remains farther than the border
+    tolerance
+    is explained in README (New Moscow, the Chechnya–Ingushetia–North Ossetia borders, Sokolskoye
+    and
     border villages): no settlement lies more than 30 km inside another region's polygon."""
     report = check_gazetteer_regions(boundaries=boundaries)
     assert report.disagreements["distance_km"].max() < 30

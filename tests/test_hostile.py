@@ -1,4 +1,5 @@
-"""Hostile input, faults and concurrent use: every bad file fails alone with a clear message, good files
+"""Hostile input, faults and concurrent use: every bad file fails alone with a clear message, good
+files
 are stored, nothing is stored twice by meaning, nothing is interpreted, two writers do not crash."""
 
 from __future__ import annotations
@@ -193,8 +194,10 @@ def test_a_worker_over_its_memory_cap_fails_its_file_alone(tmp_path, monkeypatch
 TABLE_CASES = {
     # name: (content, exact fragment of its one error line)
     "overflow.csv": (
-        "Дата,Мероприятие,Город,Регион,Число участников\n14.10.2023,Форум,Югорск,Югра,99999999999\n",
-        "строка / row 2, столбец / column «Число участников»: значение 99999999999 больше допустимого",
+        "Дата,Мероприятие,Город,Регион,Число участников\n"
+        "14.10.2023,Форум,Югорск,Югра,99999999999\n",
+        "строка / row 2, столбец / column «Число участников»: значение 99999999999 больше "
+        "допустимого",
     ),
     "negative.csv": (
         "Дата,Мероприятие,Город,Регион,Число участников\n14.10.2023,Форум,Югорск,Югра,-50\n",
@@ -226,7 +229,9 @@ TABLE_CASES = {
         "строка / row 2: 1 лишн. ячеек без заголовка («лишнее» …)",
     ),
     "unclosed_quote.csv": (
-        'Дата,Мероприятие,Город,Регион\n14.10.2023,"Форум,Югорск,Югра\n15.10.2023,Слёт,Тюмень,Тюменская область\n',
+        "Дата,Мероприятие,Город,Регион\n"
+        '14.10.2023,"Форум,Югорск,Югра\n'
+        "15.10.2023,Слёт,Тюмень,Тюменская область\n",
         "строка / line 2: кавычка открыта и не закрыта до конца файла",
     ),
 }
@@ -482,7 +487,8 @@ def test_writer_and_info_wait_for_a_brief_holder_and_succeed(tmp_path):
     assert re.search(r"^events: 2$", info.stdout, re.M)
 
 
-# ---------------------------------------------------------------- pieces given to NER, document values
+# ---------------------------------------------------------------- pieces given to NER, document
+# values
 
 
 def test_ner_pieces_cover_the_text_within_the_limit_and_cut_at_sentence_ends():

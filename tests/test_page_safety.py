@@ -27,7 +27,8 @@ def hostile_db(tmp_path_factory) -> Path:
     """A store read from two documents of our own whose titles try to be Markdown and HTML."""
     folder = tmp_path_factory.mktemp("hostile")
     (folder / "news_`rm -rf`.txt").write_text(
-        f"{IMAGE_TITLE}\n\n14 октября 2023 года в Сургуте прошёл экологический форум «Чистый берег». "
+        f"{IMAGE_TITLE}\n\n14 октября 2023 года в Сургуте прошёл экологический форум «Чистый "
+        "берег». "
         "Участники из Нягани обсудили уборку берегов Оби.\n",
         encoding="utf-8",
     )
@@ -147,7 +148,8 @@ def test_a_write_holding_the_lock_keeps_the_cached_view(fixture_db, tmp_path, us
 
 
 def test_demo_rows_are_hidden_once_own_data_exists(fixture_db, tmp_path, use_db):
-    """The fixture tables are «own» data; one demo table beside them is hidden by the sidebar switch,
+    """The fixture tables are «own» data; one demo table beside them is hidden by the sidebar
+    switch,
     and the demo notice shows only when demo rows are on screen."""
     import shutil
 

@@ -1,5 +1,6 @@
 """Every page × every widget state: open each page of dashboard/app.py in AppTest and work every
-toggle, checkbox, radio, selectbox and select slider on it, and the sidebar filters; any exception fails.
+toggle, checkbox, radio, selectbox and select slider on it, and the sidebar filters; any exception
+fails.
 
 The pages are read from app.py and the widgets from the rendered tree, so a new page or widget is
 covered without anyone remembering to add it. Options are chosen by their position, as a click in
@@ -37,7 +38,8 @@ def sample_positions(count: int, limit: int = MAX_OPTIONS) -> list[int]:
 
 
 def choose_position(widget, position: int) -> None:
-    """Make the next run see option `position` chosen, sending its shown label as the browser does."""
+    """Make the next run see option `position` chosen, sending its shown label as the browser
+    does."""
     label = widget.options[position]
     if widget.type == "select_slider":
         current = widget._widget_state.string_array_value.data
@@ -80,7 +82,8 @@ def open_page(page: str, **params) -> AppTest:
 def sweep_widgets(
     at: AppTest, page: str, context: str, kinds: tuple[str, ...] = SWEPT_KINDS
 ) -> tuple[list[str], int]:
-    """Try every option of every widget on the page in its current state; return failures, states."""
+    """Try every option of every widget on the page in its current state; return failures,
+    states."""
     failures, states = [], 0
     for kind in kinds:
         for widget_id in widget_ids(at, kind):
@@ -145,7 +148,8 @@ def test_every_widget_state_of_the_page(page, demo_app):
 
 
 def sidebar_states(demo_db) -> list[dict]:
-    """URL filters a user can set in the sidebar: each region, type and topic (sampled), one quarter,
+    """URL filters a user can set in the sidebar: each region, type and topic (sampled), one
+    quarter,
     and a region with no data at all (an empty selection)."""
     import duckdb
 
@@ -165,7 +169,8 @@ def sidebar_states(demo_db) -> list[dict]:
         quarters = [
             row[0]
             for row in connection.execute(
-                "SELECT DISTINCT year(date_start) || 'Q' || quarter(date_start) FROM events ORDER BY 1"
+                "SELECT DISTINCT year(date_start) || 'Q' || quarter(date_start) FROM events "
+                "ORDER BY 1"
             ).fetchall()
         ]
     from loaders.model.vocabulary import EVENT_TYPES, TOPICS

@@ -172,7 +172,8 @@ def test_network_page_tables(app):
 
 
 def test_network_focus_quotes_a_stated_joint_event_link(app):
-    """The fixture's table row «Тюменская область → Югра, КРТ, joint_event» is stated evidence, not a
+    """The fixture's table row «Тюменская область → Югра, КРТ, joint_event» is stated evidence, not
+    a
     derived link: its passage is the table row it came from."""
     at = app("app_pages/network.py", focus="RU-TYU")
     quoted = " ".join(element.proto.body for element in at.get("html"))
@@ -197,7 +198,8 @@ def test_explore_page_search_export_and_source(app):
 
 
 def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
-    """The seeds' Yugra ↔ Tyumen links, read from the text, with their passages quoted and escaped."""
+    """The seeds' Yugra ↔ Tyumen links, read from the text, with their passages quoted and
+    escaped."""
     from conftest import SEEDS_DIR
     from loaders.pipeline.ingest import ingest_documents
 
@@ -206,7 +208,8 @@ def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
     require("seeds")
     hostile = tmp_path / "hostile.txt"
     hostile.write_text(
-        "Курганская область перенимает опыт Югры <script>alert('x')</script> в экологическом просвещении.",
+        "Курганская область перенимает опыт Югры <script>alert('x')</script> в экологическом "
+        "просвещении.",
         encoding="utf-8",
     )
     db = tmp_path / "seeds.duckdb"

@@ -1,4 +1,5 @@
-"""Places in Russian text, one failure mode per test (sentences written for these tests), and the one
+"""Places in Russian text, one failure mode per test (sentences written for these tests), and the
+one
 geocoder shared by tables and documents, with its ambiguity flag stored."""
 
 import duckdb
@@ -180,7 +181,8 @@ def test_ambiguity_flag_and_alternatives_are_stored_for_tables(tmp_path):
     load_tables([table], db)
     with duckdb.connect(str(db), read_only=True) as connection:
         rows = connection.execute(
-            "SELECT mention, is_ambiguous, len(alternatives), region_code FROM places ORDER BY mention"
+            "SELECT mention, is_ambiguous, len(alternatives), region_code FROM places ORDER BY "
+            "mention"
         ).fetchall()
     assert rows[0][0] == "Первомайский" and rows[0][1] is True and rows[0][2] > 1
     assert rows[1][:2] == ("Советск", False) and rows[1][3] == "RU-KIR"

@@ -1,4 +1,5 @@
-"""What readers see and download: Russian headers and labels, safe spreadsheet cells, both CSV forms."""
+"""What readers see and download: Russian headers and labels, safe spreadsheet cells, both CSV
+forms."""
 
 import csv
 import datetime as dt
@@ -82,11 +83,13 @@ def test_xlsx_has_string_cells_real_dates_and_an_about_sheet():
 
 def test_merge_reason_reads_in_russian():
     text = merge_reason_text(
-        "dates overlap (2023-04-12 / 2023-04-12), same region RU-KHM, same type, title similarity 0.67",
+        "dates overlap (2023-04-12 / 2023-04-12), same region RU-KHM, same type, title "
+        "similarity 0.67",
         {"RU-KHM": "Ханты-Мансийский АО"},
     )
     assert text == (
-        "даты совпадают (12.04.2023 и 12.04.2023), тот же регион (Ханты-Мансийский АО), тот же тип, "
+        "даты совпадают (12.04.2023 и 12.04.2023), тот же регион (Ханты-Мансийский АО), тот же "
+        "тип, "
         "сходство названий 67 %"
     )
 

@@ -1,4 +1,5 @@
-"""The quarter filter on a categorical column whose quarters are all unknown (links without a date)."""
+"""The quarter filter on a categorical column whose quarters are all unknown (links without a
+date)."""
 
 import pandas as pd
 

@@ -1,4 +1,5 @@
-"""The query layer: each query on a hand-countable store built with the real loaders, and on the demo
+"""The query layer: each query on a hand-countable store built with the real loaders, and on the
+demo
 store against the pandas aggregations the pages use today (they must agree)."""
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ AGREEMENTS_CSV = """Дата,Число сторон,Стороны,Город,�
 01.11.2023,2,Совет А; Совет Б,Кемерово,Кузбасс,обмен опытом
 """
 LINKS_JSON = """[
-  {"from_region": "Югра", "to_region": "Тюменская область", "practice": "волонтёрские центры", "date": "2023-05-01", "evidence": "adoption_statement"},
-  {"from_region": "Югра", "to_region": "Тюменская область", "practice": "школа активиста", "date": "2023-10-20", "evidence": "internship"},
-  {"from_region": "Тюменская область", "to_region": "Кузбасс", "practice": "КРТ", "date": "2024-01-15", "evidence": "joint_event"}
+  {"from_region": "Югра", "to_region": "Тюменская область", "practice": "волонтёрские центры", \
+"date": "2023-05-01", "evidence": "adoption_statement"},
+  {"from_region": "Югра", "to_region": "Тюменская область", "practice": "школа активиста", \
+"date": "2023-10-20", "evidence": "internship"},
+  {"from_region": "Тюменская область", "to_region": "Кузбасс", "practice": "КРТ", "date": \
+"2024-01-15", "evidence": "joint_event"}
 ]
 """
 YEAR_2023 = q.QueryView("2023Q1", "2023Q4")
@@ -379,7 +383,8 @@ def test_network_edges_agree(demo, demo_frames, with_joint_events):
 
 def _contains_text(frame: pd.DataFrame, text: str, columns: list[str]) -> pd.DataFrame:
     """Reference for the layer's search: rows where a column contains the text, lower case, ё = е.
-    (The Данные page now searches word forms and region names: analysis/search.py; not yet in SQL.)"""
+    (The Данные page now searches word forms and region names: analysis/search.py; not yet in
+    SQL.)"""
     needle = text.strip().lower().replace("ё", "е")
     if not needle:
         return frame
@@ -430,7 +435,8 @@ def test_explorer_other_tables_agree(demo, demo_frames, table, frame, columns):
         assert page.total == len(found), (table, text)
 
 
-# ---------------------------------------------------------------- cached wrappers in dashboard/data.py
+# ---------------------------------------------------------------- cached wrappers in
+# dashboard/data.py
 
 
 def test_cached_wrappers_answer_for_the_configured_store_and_refresh_after_a_write(

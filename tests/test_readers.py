@@ -1,4 +1,5 @@
-"""Document readers: txt encodings, HTML main text and tables, DOCX order, PDF text layer, errors."""
+"""Document readers: txt encodings, HTML main text and tables, DOCX order, PDF text layer,
+errors."""
 
 import docx
 import pytest
@@ -7,7 +8,10 @@ from pypdf import PdfWriter
 from loaders.read.documents import DOCUMENT_SUFFIXES, read_document
 from loaders.read.textio import UnreadableFileError
 
-NEWS = "Субботник в Сургуте 14 октября 2023 года собрал двести горожан.\nВолонтёры убрали берег Оби — «чисто!»\n"
+NEWS = (
+    "Субботник в Сургуте 14 октября 2023 года собрал двести горожан.\nВолонтёры убрали берег "
+    "Оби — «чисто!»\n"
+)
 ROWS = [
     ("1", "14.10.2023", "Субботник на берегу Оби"),
     ("2", "21.10.2023", "Посадка кедров в сквере"),
@@ -15,9 +19,11 @@ ROWS = [
 ]
 
 PAGE = """<!DOCTYPE html>
-<html lang="ru"><head><meta charset="{charset}"><title>Новости | Портал Зелёный Сургут</title></head>
+<html lang="ru"><head><meta charset="{charset}"><title>Новости | Портал Зелёный \
+Сургут</title></head>
 <body>
-<header><div class="logo">Портал Зелёный Сургут</div><p>Телефон редакции: 8 800 000-00-00</p></header>
+<header><div class="logo">Портал Зелёный Сургут</div><p>Телефон редакции: 8 800 \
+000-00-00</p></header>
 <nav><ul><li><a href="/">Главная страница</a></li><li><a href="/afisha">Афиша мероприятий</a></li>
 <li><a href="/contacts">Контакты редакции</a></li></ul></nav>
 <div class="ad">Купите пластиковые окна со скидкой прямо сейчас</div>
@@ -49,8 +55,10 @@ def split_cells(line):
 
 
 def pdf_with_text(pages):
-    """A real PDF with a Cyrillic text layer: Windows-1251 byte codes, a ToUnicode CMap, no font file needed."""
-    # Adobe glyph names of А..Я, а..я for codes 192..255 (Ё/ё sit inside the afii numbering, after Е/е)
+    """A real PDF with a Cyrillic text layer: Windows-1251 byte codes, a ToUnicode CMap, no font
+    file needed."""
+    # Adobe glyph names of А..Я, а..я for codes 192..255 (Ё/ё sit inside the afii numbering, after
+    # Е/е)
     cyrillic = " ".join(
         f"/afii{first + i + (i >= 6)}" for first in (10017, 10065) for i in range(32)
     )
@@ -66,10 +74,13 @@ def pdf_with_text(pages):
     count = len(pages)
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{' '.join(f'{5 + 2 * i} 0 R' for i in range(count))}] /Count {count} >>",
-        f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 255 /Widths [{'560 ' * 224}] "
+        f"<< /Type /Pages /Kids [{' '.join(f'{5 + 2 * i} 0 R' for i in range(count))}] /Count "
+        f"{count} >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 255 "
+        f"/Widths [{'560 ' * 224}] "
         "/ToUnicode 4 0 R /Encoding << /Type /Encoding "
-        f"/BaseEncoding /WinAnsiEncoding /Differences [168 /afii10023 184 /afii10071 /afii61352 192 {cyrillic}] >> >>",
+        "/BaseEncoding /WinAnsiEncoding /Differences [168 /afii10023 184 /afii10071 /afii61352 "
+        f"192 {cyrillic}] >> >>",
         cmap,
     ]
     for i, lines in enumerate(pages):

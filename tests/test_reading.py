@@ -1,4 +1,5 @@
-"""Reading documents: the annotation built once, and each extractor's failure modes from real phrasing
+"""Reading documents: the annotation built once, and each extractor's failure modes from real
+phrasing
 (issue 10). Every text here is written for this test; names and dates are invented."""
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ def test_schools_as_buildings_are_not_events_but_a_named_school_is():
     )
     assert buildings.events == []
     named = extract_document(
-        "Тамбов, 5 апреля 2024\n\n5 апреля в Тамбове открылась летняя школа экологического вожатого."
+        "Тамбов, 5 апреля 2024\n\n5 апреля в Тамбове открылась летняя школа экологического "
+        "вожатого."
     )
     assert [e.event_type for e in named.events] == ["workshop"]
 
@@ -161,7 +163,8 @@ def test_every_fact_carries_a_confidence_and_a_reason():
 
 def test_report_with_one_cell_per_line():
     text = (
-        "Информация о деятельности Общественного совета Орловской области за II квартал 2024 года\n\n"
+        "Информация о деятельности Общественного совета Орловской области за II квартал 2024 "
+        "года\n\n"
         "N |\nМероприятие |\nДата |\nМесто |\n"
         "1 |\nЗаседание совета |\n11.04.2024 |\nг. Орёл |\n"
         "2 |\nМониторинг родников |\nв течение квартала |\nобласть |\n"
@@ -213,7 +216,8 @@ def test_agreement_date_is_its_own_not_the_first_event_of_a_digest():
     text = (
         "Дайджест недели\nТомск, 8 июля 2024\n\n"
         "3 июля в Томске прошёл форум «Зелёная Сибирь». "
-        "5 июля правительство Томской области и ПАО «СибЭко» подписали соглашение о переработке отходов."
+        "5 июля правительство Томской области и ПАО «СибЭко» подписали соглашение о переработке "
+        "отходов."
     )
     [agreement] = extract_document(text).agreements
     assert agreement.date.start == D(2024, 7, 5)
@@ -227,7 +231,8 @@ def test_internship_host_named_only_in_the_headline_teaches_the_visitors():
     text = (
         "Тверская область приняла стажёров из трёх регионов\n\n"
         "С 10 по 14 июня на базе ресурсного центра прошла обучающая стажировка для эковолонтёров. "
-        "Участниками стали координаторы из Псковской, Новгородской областей и Республики Карелия.\n\n"
+        "Участниками стали координаторы из Псковской, Новгородской областей и Республики "
+        "Карелия.\n\n"
         "«Многое из увиденного применим в своих регионах», – рассказала одна из участниц."
     )
     assert _links(extract_document(text)) == {
@@ -338,8 +343,8 @@ def test_evaluate_errors_lists_what_was_missing_and_extra(tmp_path):
     )
     assert "a.txt: cities: missing ['Соликамск']" in result.stdout
     assert (
-        "a.txt: event_dates: missing [\"('2024-05-05', '2024-05-05')\"]; extra [\"('2024-05-04', '2024-05-04')\"]"
-        in result.stdout
+        "a.txt: event_dates: missing [\"('2024-05-05', '2024-05-05')\"]; extra "
+        "[\"('2024-05-04', '2024-05-04')\"]" in result.stdout
     )
 
 

@@ -1,4 +1,5 @@
-"""Statuses, accounts, role checks at write time, version conflicts, undo, audit and evaluate --reviewed,
+"""Statuses, accounts, role checks at write time, version conflicts, undo, audit and evaluate
+--reviewed,
 on real DuckDB stores (a writable copy of the fixture store per test)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""AppTest of Загрузка and Проверка, the sign-in box and «только подтверждённые», on a writable copy of
+"""AppTest of Загрузка and Проверка, the sign-in box and «только подтверждённые», on a writable copy
+of
 the fixture store with one extracted (proposed) document."""
 
 from __future__ import annotations

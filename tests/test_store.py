@@ -1,4 +1,5 @@
-"""The store (DuckDB and PostgreSQL alike): schema enforcement, atomic writes, merging of the same event from several sources."""
+"""The store (DuckDB and PostgreSQL alike): schema enforcement, atomic writes, merging of the
+same event from several sources."""
 
 from pathlib import Path
 
@@ -58,14 +59,17 @@ def test_failure_mid_write_leaves_previous_data_intact(tmp_path, monkeypatch, st
 def test_report_item_links_to_the_existing_event(fixture_store):
     with store.connect(fixture_store, read_only=True) as connection:
         item = connection.execute(
-            "SELECT r.event_id, e.title FROM report_items r JOIN events e USING (event_id) WHERE r.item_number = 1"
+            "SELECT r.event_id, e.title FROM report_items r JOIN events e USING (event_id) "
+            "WHERE r.item_number = 1"
         ).fetchall()
         sources = connection.execute(
-            "SELECT count(*), max(merge_reason) FROM sources WHERE entity = 'event' AND entity_id = ?",
+            "SELECT count(*), max(merge_reason) FROM sources WHERE entity = 'event' AND "
+            "entity_id = ?",
             [item[0][0]],
         ).fetchall()[0]
         kemerovo_round_tables = connection.execute(
-            "SELECT count(*) FROM events WHERE region_code = 'RU-KEM' AND event_type = 'round_table'"
+            "SELECT count(*) FROM events WHERE region_code = 'RU-KEM' AND event_type = "
+            "'round_table'"
         ).fetchall()[0][0]
     assert item[0][1] == "Круглый стол «Чистый город»"
     assert kemerovo_round_tables == 1  # linked, not duplicated

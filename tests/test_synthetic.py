@@ -28,20 +28,24 @@ def test_written_store_has_the_scale_and_provenance(tmp_path):
         )
         assert (
             one(
-                "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.entity_id = e.event_id)"
+                "SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE "
+                "s.entity_id = e.event_id)"
             )
             == 0
         )
         passage = connection.execute(
-            "SELECT substr(d.full_text, s.char_start + 1, s.char_end - s.char_start), e.title FROM sources s "
-            "JOIN documents d USING (document_id) JOIN events e ON e.event_id = s.entity_id WHERE s.entity = 'event' LIMIT 1"
+            "SELECT substr(d.full_text, s.char_start + 1, s.char_end - s.char_start), e.title "
+            "FROM sources s "
+            "JOIN documents d USING (document_id) JOIN events e ON e.event_id = s.entity_id "
+            "WHERE s.entity = 'event' LIMIT 1"
         ).fetchall()[0]
         assert passage[1] in passage[0]
         assert one("SELECT count(*) FROM practice_links WHERE from_region = to_region") == 0
 
 
 def test_batches_stream_and_join_up():
-    """The generator never holds more than one batch of events; ids, documents and report items still
+    """The generator never holds more than one batch of events; ids, documents and report items
+    still
     line up across batches."""
     from loaders.build.synthetic import generate_batches
 

@@ -1,4 +1,5 @@
-"""Structured table loaders: formats, header recognition, errors naming file/row/column, atomicity, idempotence."""
+"""Structured table loaders: formats, header recognition, errors naming file/row/column, atomicity,
+idempotence."""
 
 import datetime as dt
 import json

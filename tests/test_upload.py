@@ -1,4 +1,5 @@
-"""Uploads: the type checked by content, a preview that stores nothing, the CLI's table errors, and a
+"""Uploads: the type checked by content, a preview that stores nothing, the CLI's table errors, and
+a
 reviewed save in one transaction with its audit entries and role checks."""
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ def test_type_is_checked_by_content():
 
 
 def test_bad_table_row_gives_the_cli_error_and_stores_nothing(store, tmp_path):
-    table = "Дата,Мероприятие,Тип,Город,Регион\n12.04.2023,Форум,форум,Сургут,Югра\n31.02.2023,Акция,акция,Тюмень,Тюменская область\n"
+    table = (
+        "Дата,Мероприятие,Тип,Город,Регион\n"
+        "12.04.2023,Форум,форум,Сургут,Югра\n"
+        "31.02.2023,Акция,акция,Тюмень,Тюменская область\n"
+    )
     path = tmp_path / "events.csv"
     path.write_text(table, encoding="utf-8")
     cli_error = load_tables([path], tmp_path / "cli.duckdb").failed[str(path)]

@@ -7,10 +7,13 @@ Build (needs h5py and the Debian package gmt-dcw, which installs /usr/share/gmt-
 Load (json + shapely only, no netCDF reader needed): `load_region_shapes()`.
 
 DCW-GMT layout (checked against DCW-GMT 2.1.1): region RU<CODE> is a pair of uint16 variables
-`RU<CODE>_lon` / `RU<CODE>_lat` with attributes `min`, `max`, `scale`; degrees = min + value / scale.
-A lon value of 65535 starts a ring; the lat value at that index is 0 for an outer ring, 1 for a hole.
+`RU<CODE>_lon` / `RU<CODE>_lat` with attributes `min`, `max`, `scale`; degrees = min + value /
+scale.
+A lon value of 65535 starts a ring; the lat value at that index is 0 for an outer ring, 1 for a
+hole.
 Longitudes run past 180 (Chukotka up to ~190.3), so they are cut at the antimeridian.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +49,9 @@ DCW_CODE_OVERRIDES: dict[str, str] = {}
 # ---------------------------------------------------------------- decoding
 
 
-def decode_rings(lon_raw, lat_raw, lon_min: float, lon_scale: float, lat_min: float,
-                 lat_scale: float) -> list[tuple[bool, np.ndarray]]:
+def decode_rings(
+    lon_raw, lat_raw, lon_min: float, lon_scale: float, lat_min: float, lat_scale: float
+) -> list[tuple[bool, np.ndarray]]:
     """Split packed uint16 arrays into rings: [(is_hole, array of (lon, lat) degrees), ...].
 
     Rings with fewer than 3 points are dropped.
@@ -60,8 +64,8 @@ def decode_rings(lon_raw, lat_raw, lon_min: float, lon_scale: float, lat_min: fl
     rings = []
     for start, end in zip(starts, [*starts[1:], len(lon_raw)]):
         is_hole = start >= 0 and int(lat_raw[start]) == HOLE_FLAG
-        lon = lon_min + lon_raw[start + 1:end].astype(np.float64) / lon_scale
-        lat = lat_min + lat_raw[start + 1:end].astype(np.float64) / lat_scale
+        lon = lon_min + lon_raw[start + 1 : end].astype(np.float64) / lon_scale
+        lat = lat_min + lat_raw[start + 1 : end].astype(np.float64) / lat_scale
         if len(lon) >= 3:
             rings.append((is_hole, np.column_stack([lon, lat])))
     return rings
@@ -92,7 +96,8 @@ def rings_to_geometry(rings: list[tuple[bool, np.ndarray]]) -> BaseGeometry:
 
 
 def cut_antimeridian(geom: BaseGeometry) -> BaseGeometry:
-    """Clip at ±180° and shift the parts beyond it by ∓360°, so all longitudes are in [-180, 180]."""
+    """Clip at ±180° and shift the parts beyond it by ∓360°, so all longitudes are in [-180,
+    180]."""
     minx, _, maxx, _ = geom.bounds
     if minx >= -180 and maxx <= 180:
         return geom
@@ -113,16 +118,24 @@ def _attr(variable, name: str) -> float:
 def dcw_region_codes(nc, country: str = COUNTRY) -> list[str]:
     """Sorted DCW suffixes of a country's regions in an open h5py file (RUKHM_lon → 'KHM')."""
     return sorted(
-        name[len(country):-len("_lon")] for name in nc.keys()
+        name[len(country) : -len("_lon")]
+        for name in nc.keys()
         if name.startswith(country) and name.endswith("_lon") and name != f"{country}_lon"
     )
 
 
 def read_region(nc, suffix: str, country: str = COUNTRY) -> BaseGeometry:
-    """Decode one region (e.g. 'KHM') from an open h5py file into a valid geometry in [-180, 180]."""
+    """Decode one region (e.g. 'KHM') from an open h5py file into a valid geometry in [-180,
+    180]."""
     lon_var, lat_var = nc[f"{country}{suffix}_lon"], nc[f"{country}{suffix}_lat"]
-    rings = decode_rings(lon_var[:], lat_var[:], _attr(lon_var, "min"), _attr(lon_var, "scale"),
-                         _attr(lat_var, "min"), _attr(lat_var, "scale"))
+    rings = decode_rings(
+        lon_var[:],
+        lat_var[:],
+        _attr(lon_var, "min"),
+        _attr(lon_var, "scale"),
+        _attr(lat_var, "min"),
+        _attr(lat_var, "scale"),
+    )
     return cut_antimeridian(rings_to_geometry(rings))
 
 
@@ -146,8 +159,10 @@ def iso_code(suffix: str, known_codes, country: str = COUNTRY) -> str:
     """Our ISO code for a DCW suffix: the override if any, else 'RU-' + suffix; must be known."""
     code = DCW_CODE_OVERRIDES.get(suffix, f"{country}-{suffix}")
     if code not in known_codes:
-        raise KeyError(f"DCW region {country}{suffix} has no code in regions.csv "
-                       f"(tried {code}); add it to DCW_CODE_OVERRIDES")
+        raise KeyError(
+            f"DCW region {country}{suffix} has no code in regions.csv "
+            f"(tried {code}); add it to DCW_CODE_OVERRIDES"
+        )
     return code
 
 
@@ -157,10 +172,14 @@ def iso_code(suffix: str, known_codes, country: str = COUNTRY) -> str:
 def fill_border_slivers(geoms, width: float = SLIVER_WIDTH) -> np.ndarray:
     """Give thin uncovered slivers that run between two regions to the region bordering them most.
 
-    DCW leaves narrow strips (river channels, digitising gaps) between some neighbours that open onto
-    the outer boundary, so coverage_clean does not see them as gaps. They are found by a morphological
-    closing of the union (buffer out and back in by width/2); a piece counts as a sliver when at least
-    two regions each make up 15% or more of its perimeter, so bays of a single region stay as they are.
+    DCW leaves narrow strips (river channels, digitising gaps) between some neighbours that open
+    onto
+    the outer boundary, so coverage_clean does not see them as gaps. They are found by a
+    morphological
+    closing of the union (buffer out and back in by width/2); a piece counts as a sliver when at
+    least
+    two regions each make up 15% or more of its perimeter, so bays of a single region stay as they
+    are.
     """
     geoms = np.asarray(geoms, dtype=object)
     union = shapely.coverage_union_all(geoms)
@@ -193,20 +212,23 @@ def fill_border_slivers(geoms, width: float = SLIVER_WIDTH) -> np.ndarray:
 
 
 def round_coordinates(geoms, decimals: int = DECIMALS) -> np.ndarray:
-    """Round coordinates (shared vertices stay shared); one that rounding breaks is snapped instead."""
+    """Round coordinates (shared vertices stay shared); one that rounding breaks is snapped
+    instead."""
     rounded = shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.round(xy, decimals))
     broken = ~shapely.is_valid(rounded)
     if broken.any():
         originals = np.asarray(geoms, dtype=object)[broken]
-        rounded[broken] = shapely.set_precision(originals, 10.0 ** -decimals)
+        rounded[broken] = shapely.set_precision(originals, 10.0**-decimals)
     return rounded
 
 
-def region_coverage(nc_path: Path | str = DEFAULT_NC, tolerance: float = DEFAULT_TOLERANCE,
-                    known_codes=None) -> tuple[list[str], np.ndarray]:
+def region_coverage(
+    nc_path: Path | str = DEFAULT_NC, tolerance: float = DEFAULT_TOLERANCE, known_codes=None
+) -> tuple[list[str], np.ndarray]:
     """Decode all regions, clean them into a coverage and simplify it so neighbours share borders.
 
-    Steps: decode + make_valid + antimeridian cut → coverage_clean (overlaps resolved, edges matched,
+    Steps: decode + make_valid + antimeridian cut → coverage_clean (overlaps resolved, edges
+    matched,
     enclosed gaps < GAP_WIDTH filled) → coverage_simplify → fill open slivers between neighbours →
     coverage_clean + coverage_simplify again → round to DECIMALS. Returns (iso codes, geometries)
     sorted by code.
@@ -236,29 +258,38 @@ def _ring_json(ring) -> list[list[float]]:
 
 def geometry_json(geom: BaseGeometry) -> dict:
     """A (Multi)Polygon as a GeoJSON geometry dict with coordinates rounded to DECIMALS."""
-    polygons = [[_ring_json(p.exterior), *(_ring_json(r) for r in p.interiors)]
-                for p in shapely.get_parts(geom)]
+    polygons = [
+        [_ring_json(p.exterior), *(_ring_json(r) for r in p.interiors)]
+        for p in shapely.get_parts(geom)
+    ]
     if len(polygons) == 1:
         return {"type": "Polygon", "coordinates": polygons[0]}
     return {"type": "MultiPolygon", "coordinates": polygons}
 
 
-def build_regions_geojson(nc_path: Path | str = DEFAULT_NC, out_path: Path | str = REGIONS_GEOJSON,
-                          tolerance: float = DEFAULT_TOLERANCE,
-                          regions_csv: Path | str = REGIONS_CSV) -> dict:
+def build_regions_geojson(
+    nc_path: Path | str = DEFAULT_NC,
+    out_path: Path | str = REGIONS_GEOJSON,
+    tolerance: float = DEFAULT_TOLERANCE,
+    regions_csv: Path | str = REGIONS_CSV,
+) -> dict:
     """Write the regions GeoJSON (properties: region_code, name) and return a small summary."""
     names = read_region_names(regions_csv)
     codes, geoms = region_coverage(nc_path, tolerance, known_codes=names)
     features = [
-        {"type": "Feature", "properties": {"region_code": code, "name": names[code]},
-         "geometry": geometry_json(geom)}
+        {
+            "type": "Feature",
+            "properties": {"region_code": code, "name": names[code]},
+            "geometry": geometry_json(geom),
+        }
         for code, geom in zip(codes, geoms)
     ]
     collection = {"type": "FeatureCollection", "features": features}
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n",
-                        encoding="utf-8")
+    out_path.write_text(
+        json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
     return {
         "features": len(features),
         "bytes": out_path.stat().st_size,
@@ -272,25 +303,42 @@ def build_regions_geojson(nc_path: Path | str = DEFAULT_NC, out_path: Path | str
 
 def main(argv: list[str] | None = None) -> int:
     """python -m loaders.build.dcw build-regions [--nc PATH] [--out PATH] [--tolerance DEG]."""
-    parser = argparse.ArgumentParser(prog="python -m loaders.build.dcw", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m loaders.build.dcw", description=__doc__.splitlines()[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build-regions", help="rebuild data/reference/regions.geojson from DCW-GMT")
-    build.add_argument("--nc", type=Path, default=DEFAULT_NC, help=f"DCW-GMT netCDF (default {DEFAULT_NC})")
+    build = commands.add_parser(
+        "build-regions", help="rebuild data/reference/regions.geojson from DCW-GMT"
+    )
+    build.add_argument(
+        "--nc", type=Path, default=DEFAULT_NC, help=f"DCW-GMT netCDF (default {DEFAULT_NC})"
+    )
     build.add_argument("--out", type=Path, default=REGIONS_GEOJSON, help="output GeoJSON")
-    build.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
-                       help="coverage simplification tolerance in degrees")
+    build.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        help="coverage simplification tolerance in degrees",
+    )
     args = parser.parse_args(argv)
 
     if not args.nc.exists():
-        print(f"{args.nc} not found: install the Debian package gmt-dcw "
-              f"(apt-get install gmt-dcw) or pass --nc", file=sys.stderr)
+        print(
+            f"{args.nc} not found: install the Debian package gmt-dcw "
+            f"(apt-get install gmt-dcw) or pass --nc",
+            file=sys.stderr,
+        )
         return 1
     summary = build_regions_geojson(args.nc, args.out, args.tolerance)
     print(f"{args.out}: {summary['features']} regions, {summary['bytes'] / 1e6:.2f} MB")
     overrides = summary["overrides"]
-    print("DCW codes needing a mapping: "
-          + (", ".join(f"RU{s} → {c}" for s, c in overrides.items()) if overrides else "none"))
-    print("regions.csv codes without a polygon: " + (", ".join(summary["without_polygon"]) or "none"))
+    print(
+        "DCW codes needing a mapping: "
+        + (", ".join(f"RU{s} → {c}" for s, c in overrides.items()) if overrides else "none")
+    )
+    print(
+        "regions.csv codes without a polygon: " + (", ".join(summary["without_polygon"]) or "none")
+    )
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Build the demonstration database from data/demo/ (atomically: a failed build keeps the old file)."""
+"""Build the demonstration database from data/demo/ (atomically: a failed build keeps the old
+file)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from loaders.store.database import store_is_current
 
 
 def _store_demo_documents(db_path: Path, summary: LoadSummary) -> None:
-    """Demo documents go through the extraction pipeline; their events merge with the tables' ones."""
+    """Demo documents go through the extraction pipeline; their events merge with the tables'
+    ones."""
     from loaders.pipeline.ingest import ingest_documents
 
     documents = ingest_documents([DEMO_DOCUMENTS_DIR], db_path, is_demo=True)

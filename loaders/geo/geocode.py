@@ -3,7 +3,8 @@
 Tables and documents both call `choose_settlement` to pick among same-named settlements, so a name
 resolves by the same rules wherever it is read. The order of evidence:
 
-1. a region named with it (the table row's region, or a region the document names): a namesake outside
+1. a region named with it (the table row's region, or a region the document names): a namesake
+outside
    those regions never wins when one inside exists;
 2. nearness to the other, unambiguous places of the document, except that a small namesake (under a
    tenth of the size) never beats a large city on nearness alone, unless the text calls the place a
@@ -29,7 +30,8 @@ LARGE_CITY = 50_000
 
 @dataclass
 class GeocodeResult:
-    """Where a place name points: a settlement, or only a region, with the alternatives considered."""
+    """Where a place name points: a settlement, or only a region, with the alternatives
+    considered."""
 
     query: str
     settlement: Settlement | None
@@ -71,9 +73,11 @@ def choose_settlement(
     region_reason: str = "in a region named in the document",
     said_to_be_small: bool = False,
 ) -> Choice:
-    """Pick one of same-named settlements (candidates largest first, as Gazetteer.candidates gives them).
+    """Pick one of same-named settlements (candidates largest first, as Gazetteer.candidates gives
+    them).
 
-    `said_to_be_small`: the text calls it a village or settlement («пос.», «с.»), so a small namesake
+    `said_to_be_small`: the text calls it a village or settlement («пос.», «с.»), so a small
+    namesake
     near the document's other places may beat a large city.
     """
     if len(candidates) == 1:
@@ -112,7 +116,8 @@ def geocode(
     context: list[tuple[float, float]] | None = None,
     places: Gazetteer | None = None,
 ) -> GeocodeResult:
-    """A settlement name (any case, with or without «г.»/«пос.») in an optional region → where it is.
+    """A settlement name (any case, with or without «г.»/«пос.») in an optional region → where it
+    is.
 
     With a region given and no settlement of that name in it, the result is the region's centre
     (geo_precision «region»); without a region and no such settlement, nothing is resolved.

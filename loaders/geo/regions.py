@@ -1,4 +1,5 @@
-"""The federal subjects reference (data/reference/regions.csv) and name → ISO 3166-2 code resolution."""
+"""The federal subjects reference (data/reference/regions.csv) and name → ISO 3166-2 code
+resolution."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def normalize_name(text: str) -> str:
 
 
 def lemma_key(text: str) -> str:
-    """Case-independent key: every word in its normal form («Тюменской области» → «тюменский область»)."""
+    """Case-independent key: every word in its normal form («Тюменской области» → «тюменский
+    область»)."""
     return " ".join(lemma(word) for word in _WORD.findall(normalize_name(text)))
 
 
@@ -64,7 +66,8 @@ def adjective_key(text: str) -> str:
     """Like lemma_key, but a word that can be an adjective takes its adjective normal form.
 
     The first dictionary reading of «Тверской» is a surname and of «Тверская» a street, so their
-    plain lemmas differ; as adjectives both are «тверской» («Тверской области» = «Тверская область»).
+    plain lemmas differ; as adjectives both are «тверской» («Тверской области» = «Тверская
+    область»).
     """
     return " ".join(_adjective_normal(word) for word in _WORD.findall(normalize_name(text)))
 

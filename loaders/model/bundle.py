@@ -1,4 +1,5 @@
-"""What one input file contributes to the store: its documents row and its rows for the other tables."""
+"""What one input file contributes to the store: its documents row and its rows for the other
+tables."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pandas as pd
 
 @dataclass
 class Bundle:
-    """Everything read from one file: its documents row and the rows it contributes to other tables."""
+    """Everything read from one file: its documents row and the rows it contributes to other
+    tables."""
 
     document: dict
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)

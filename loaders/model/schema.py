@@ -314,7 +314,8 @@ REGIONS = Table(
         _c(
             "region_code",
             "VARCHAR",
-            "ISO 3166-2 code; RU-CR, RU-SEV, RU-DNR, RU-LNR, RU-ZAP, RU-KHE for subjects without one",
+            "ISO 3166-2 code; RU-CR, RU-SEV, RU-DNR, RU-LNR, RU-ZAP, RU-KHE for subjects "
+            "without one",
             True,
         ),
         _c("name_full", "VARCHAR", "name as in the Constitution", True),

@@ -1,4 +1,5 @@
-"""Controlled vocabularies: event types, topics, genres, evidence types and the other coded values."""
+"""Controlled vocabularies: event types, topics, genres, evidence types and the other coded
+values."""
 
 from __future__ import annotations
 

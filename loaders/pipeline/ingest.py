@@ -56,7 +56,8 @@ STORE_BATCH = 50  # files per write transaction
 
 @dataclass
 class ExtractedFile:
-    """What a worker sends back: the file's extraction (and, for ingest, its validated rows), or an error."""
+    """What a worker sends back: the file's extraction (and, for ingest, its validated rows), or an
+    error."""
 
     path: str
     extraction: Extraction | None = None
@@ -67,7 +68,8 @@ class ExtractedFile:
 
 
 def extract_file(path: str) -> ExtractedFile:
-    """Read and extract one file; a file that cannot be read comes back with its error, not an exception."""
+    """Read and extract one file; a file that cannot be read comes back with its error, not an
+    exception."""
     try:
         data, text = read_document(Path(path))
     except UnreadableFileError as error:
@@ -82,7 +84,8 @@ def extract_file(path: str) -> ExtractedFile:
 def prepare_file(path: str, is_demo: bool = False) -> ExtractedFile:
     """Read, extract and build the file's validated rows: all the per-file work, done in a worker.
 
-    Never raises: any failure, including running out of memory or time, comes back as the file's error.
+    Never raises: any failure, including running out of memory or time, comes back as the file's
+    error.
     """
     name = Path(path).name
     limits = current_limits()
@@ -126,7 +129,8 @@ class _FileTimeout(Exception):
 
 @contextlib.contextmanager
 def _time_limit(seconds: int):
-    """Raise _FileTimeout in this (main) thread after `seconds`; a no-op where SIGALRM is missing."""
+    """Raise _FileTimeout in this (main) thread after `seconds`; a no-op where SIGALRM is
+    missing."""
     if seconds <= 0 or not hasattr(signal, "SIGALRM"):
         yield
         return
@@ -163,7 +167,8 @@ def _region_centre(code: str | None) -> tuple[float | None, float | None]:
 
 
 def _located(mention, region_code: str | None) -> dict:
-    """Place columns of a row: the settlement if known, else the regional centre (geo_precision region)."""
+    """Place columns of a row: the settlement if known, else the regional centre (geo_precision
+    region)."""
     columns = {**_place_columns(mention), "region_code": region_code}
     if columns["lat"] is not None:
         return {**columns, "geo_precision": "settlement"}
@@ -385,8 +390,9 @@ def _worker_died(path: str) -> ExtractedFile:
     limits = current_limits()
     return ExtractedFile(
         path,
-        error=f"{Path(path).name}: процесс обработки завершился аварийно (вероятно, превышен предел "
-        f"памяти {limits.worker_memory_mb} МБ, ATLAS_WORKER_MEMORY_MB) / the worker process died "
+        error=f"{Path(path).name}: процесс обработки завершился аварийно "
+        f"(вероятно, превышен предел памяти {limits.worker_memory_mb} МБ, "
+        "ATLAS_WORKER_MEMORY_MB) / the worker process died "
         "while reading this file",
     )
 
@@ -428,7 +434,8 @@ def prepared_files(paths: list[str], workers: int, is_demo: bool):
     """Prepared files in input order; the per-file work runs in up to `workers` processes.
 
     A worker that dies (the kernel's OOM killer, a crash in a C extension) breaks the pool and every
-    file in flight with it. Those files are then retried one at a time in a fresh one-worker pool: the
+    file in flight with it. Those files are then retried one at a time in a fresh one-worker pool:
+    the
     file that kills its worker alone is reported as failed, the others load, and the batch goes on.
     """
     work = partial(prepare_file, is_demo=is_demo)

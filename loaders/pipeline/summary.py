@@ -1,4 +1,5 @@
-"""What a load or ingest did (files stored, unchanged, failed; rows per table), and which files a command means."""
+"""What a load or ingest did (files stored, unchanged, failed; rows per table), and which files a
+command means."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def capped_message(message: str, file_name: str) -> str:
 
 @dataclass
 class LoadSummary:
-    """What one load did: files stored, skipped as already stored, failed (with messages), rows per table.
+    """What one load did: files stored, skipped as already stored, failed (with messages), rows per
+    table.
 
     `fatal` is set when the load could not go on at all (the store stayed busy): the files not yet
     stored are then not listed one by one, and the command prints `fatal` as its one error line.
@@ -56,7 +58,8 @@ class LoadSummary:
     def lines(self) -> list[str]:
         rows = ", ".join(f"{name}: {count}" for name, count in sorted(self.rows.items())) or "—"
         return [
-            f"Загружено файлов / files stored: {len(self.stored)}; без изменений / unchanged: {len(self.unchanged)}; "
+            f"Загружено файлов / files stored: {len(self.stored)}; без изменений / unchanged: "
+            f"{len(self.unchanged)}; "
             f"с ошибками / failed: {len(self.failed)}"
             + (f"; пропущено / skipped: {len(self.skipped)}" if self.skipped else ""),
             f"Строк / rows: {rows}",
@@ -69,7 +72,8 @@ class LoadSummary:
 
 
 def _skip_reason(path: Path, root: Path) -> str | None:
-    """Why a file found in a folder is not read: a link leading out of the folder, or not a regular file."""
+    """Why a file found in a folder is not read: a link leading out of the folder, or not a regular
+    file."""
     try:
         if path.is_symlink():
             target = path.resolve(strict=True)
@@ -84,7 +88,8 @@ def _skip_reason(path: Path, root: Path) -> str | None:
 
 
 def _folder_files(folder: Path, suffixes: set[str], skipped: dict[str, str]) -> list[Path]:
-    """Regular files with these suffixes under the folder; links are not followed into other folders."""
+    """Regular files with these suffixes under the folder; links are not followed into other
+    folders."""
     root = folder.resolve()
     found = []
     for path in sorted(folder.rglob("*")):  # rglob does not descend into symlinked folders

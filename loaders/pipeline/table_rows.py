@@ -1,6 +1,7 @@
 """Structured tables officials keep (CSV, XLSX, JSON) → tidy rows with provenance.
 
-A file holds one kind of table: events, agreements, report items or practice links, recognised from its
+A file holds one kind of table: events, agreements, report items or practice links, recognised from
+its
 Russian or English headers. Every problem is reported with file, row, column and what was expected;
 a file with any problem contributes nothing.
 """
@@ -236,7 +237,8 @@ def _region(row: RawRow, fields: dict[str, str], name: str, ctx: _Context) -> st
 
 
 def _place(row: RawRow, fields: dict[str, str], ctx: _Context) -> GeocodeResult | None:
-    """Host place of a row: the settlement (resolved within the row's region) or the region alone."""
+    """Host place of a row: the settlement (resolved within the row's region) or the region
+    alone."""
     region_code = _region(row, fields, "region", ctx)
     city = _cell(row, fields, "city")
     if city:
@@ -244,11 +246,13 @@ def _place(row: RawRow, fields: dict[str, str], ctx: _Context) -> GeocodeResult 
         if result.region_code is None:
             raise _RowProblem(
                 _label(fields, "city"),
-                f"населённый пункт «{city}» не найден и регион не указан / settlement not found and no region given",
+                f"населённый пункт «{city}» не найден и регион не указан / settlement not found "
+                "and no region given",
             )
         if result.settlement is None:
             ctx.warnings.append(
-                f"{ctx.file_name}: row {row.number}: settlement «{city}» not found in {region_code}; placed at the regional centre"
+                f"{ctx.file_name}: row {row.number}: settlement «{city}» not found in "
+                f"{region_code}; placed at the regional centre"
             )
         return result
     if region_code:
@@ -409,7 +413,8 @@ def _quarter_key(value: str, fields) -> str:
     except DateParseError as error:
         raise _RowProblem(
             _label(fields, "quarter"),
-            f"не удалось прочитать период «{value}» (ожидается «IV квартал 2023» или 2023Q4) / cannot read period",
+            f"не удалось прочитать период «{value}» (ожидается «IV квартал 2023» или 2023Q4) / "
+            "cannot read period",
         ) from error
     return quarter_key(span.start)
 
@@ -454,7 +459,8 @@ def _convert_practice_link(row, fields, ctx, out) -> None:
     if evidence is None:
         raise _RowProblem(
             _label(fields, "evidence_type"),
-            f"неизвестный тип подтверждения «{evidence_cell}» (ожидается adoption_statement, internship, "
+            f"неизвестный тип подтверждения «{evidence_cell}» (ожидается adoption_statement, "
+            "internship, "
             "joint_event, agreement) / unknown evidence type",
         )
     link_id = stable_id("pl", ctx.sha256, row.number)
@@ -537,7 +543,8 @@ def load_table_file(
         raise TableLoadError(
             str(path),
             [
-                f"столбец {', '.join('«' + h[:80] + '»' for h in repeated)} повторяется в заголовке "
+                f"столбец {', '.join('«' + h[:80] + '»' for h in repeated)} повторяется в "
+                "заголовке "
                 "/ duplicate header column"
             ],
         )
@@ -545,7 +552,8 @@ def load_table_file(
         raise TableLoadError(
             str(path),
             [
-                f"нет обязательного столбца {', '.join('«' + m + '»' for m in missing)} для таблицы {kind} "
+                f"нет обязательного столбца {', '.join('«' + m + '»' for m in missing)} для "
+                f"таблицы {kind} "
                 f"(найдены: {_shown_headers(raw.headers)}) / missing required column(s)"
             ],
         )

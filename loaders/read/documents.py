@@ -92,7 +92,8 @@ def read_document(path: Path) -> tuple[bytes, str]:
 
 
 def read_document_bytes(path: Path) -> bytes:
-    """The bytes of a supported document file, refused before reading if it is over the size limit."""
+    """The bytes of a supported document file, refused before reading if it is over the size
+    limit."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in DOCUMENT_SUFFIXES:

@@ -19,7 +19,8 @@ MAX_REPORTED_PROBLEMS = 20
 
 @dataclass
 class RawRow:
-    """One data row as read: its number in the file, cells by header, and its passage in the text."""
+    """One data row as read: its number in the file, cells by header, and its passage in the
+    text."""
 
     number: int
     cells: dict[str, str]
@@ -139,7 +140,8 @@ def _cell_text(value) -> str:
 
 
 def read_xlsx_bytes(data: bytes, name: str) -> RawTable:
-    """First worksheet of an XLSX workbook; the text is the sheet rendered as tab-separated lines."""
+    """First worksheet of an XLSX workbook; the text is the sheet rendered as tab-separated
+    lines."""
     from openpyxl import load_workbook
 
     check_zip_directory(data, name, "XLSX")
@@ -180,7 +182,8 @@ def read_xlsx_bytes(data: bytes, name: str) -> RawTable:
 
 
 def _json_records(text: str) -> list[tuple[dict, int, int]]:
-    """Objects of a JSON array (or of the first array inside a top-level object) with their spans."""
+    """Objects of a JSON array (or of the first array inside a top-level object) with their
+    spans."""
     decoder = json.JSONDecoder()
     document = json.loads(text)
     if isinstance(document, dict):
@@ -205,7 +208,8 @@ def _json_records(text: str) -> list[tuple[dict, int, int]]:
 
 
 def read_json_text(text: str, name: str) -> RawTable:
-    """Records of a JSON array of objects; the header is the union of keys in order of appearance."""
+    """Records of a JSON array of objects; the header is the union of keys in order of
+    appearance."""
     try:
         records = _json_records(text)
     except ValueError as error:

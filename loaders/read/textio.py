@@ -1,8 +1,10 @@
 """Reading bytes as text: UTF-8 (BOM or not), UTF-16 (BOM), cp1251, cp866 or KOI8-R, detected.
 
 A byte-order mark decides outright. Without one, valid UTF-8 is UTF-8. Otherwise charset-normalizer
-picks among the three Russian single-byte code pages, and its pick is checked against the frequency of
-common Russian letters (short all-caps text can fool it). Anything else is refused with the byte offset
+picks among the three Russian single-byte code pages, and its pick is checked against the frequency
+of
+common Russian letters (short all-caps text can fool it). Anything else is refused with the byte
+offset
 of the first byte that is not UTF-8.
 """
 

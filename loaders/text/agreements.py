@@ -3,10 +3,12 @@
 Read from every sentence with the noun in the singular and a signing verb before or after it
 («подписали соглашение», «соглашение … подписал с …», «подписано соглашение … между …»), or a
 numeral adjective («трёхстороннее»). Not agreements: the plural («подписание соглашений», «7
-соглашений»), planned ones («планируют подписать»), earlier ones («ранее», «аналогичное»). The date is
+соглашений»), planned ones («планируют подписать»), earlier ones («ранее», «аналогичное»). The date
+is
 the agreement's own sentence's, a day named relative to the page date, that of the sentence that
 introduced a series («состоялось подписание соглашений» then each agreement), or the page date —
-never the first event of a digest. Parties: officials stand for their bodies, so parties are counted,
+never the first event of a digest. Parties: officials stand for their bodies, so parties are
+counted,
 not persons: a numeral adjective, «между A, B и C», «A и B подписали», «A подписал … с B».
 """
 
@@ -229,7 +231,8 @@ def _key_words(party: str) -> set[str]:
 
 
 def extract_agreements(document: Document) -> list[ExtractedAgreement]:
-    """One row per signed agreement (a headline and the body telling of one agreement are merged)."""
+    """One row per signed agreement (a headline and the body telling of one agreement are
+    merged)."""
     found = []
     for index, sentence in enumerate(document.sentences):
         noun = _is_signed_singular(document, sentence)

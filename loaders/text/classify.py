@@ -31,7 +31,8 @@ _AGREEMENT_HEAD = re.compile(r"соглашени|меморандум|подп�
 
 
 def classify_genre(document: Document, events, agreements, links, report) -> str:
-    """Report, invitation, practice sharing, agreement, event news or other, by the strongest signal."""
+    """Report, invitation, practice sharing, agreement, event news or other, by the strongest
+    signal."""
     text = document.text
     head = text[:400]
     if report is not None:

@@ -1,5 +1,6 @@
 """Date phrases whose words must agree, as yargy grammars: «в минувшую субботу», «в прошлое
-воскресенье», «в ближайший четверг». The qualifier agrees with the weekday in gender, number and case
+воскресенье», «в ближайший четверг». The qualifier agrees with the weekday in gender, number and
+case
 («в минувший субботу» is no phrase), which a regular expression cannot check.
 """
 

@@ -2,7 +2,8 @@
 
 Handles 14.10.2023, 14.10.23, 2023-10-14, «14 октября 2023 года», ranges «10-12.10.2023»,
 «22-23 ноября 2022», «с 4 по 6 декабря», «30 ноября – 2 декабря 2023», month-only «октябрь 2023»,
-quarters «IV квартал 2023» / 2023Q4, and years «в 2022 г.». A missing year comes from `default_year`.
+quarters «IV квартал 2023» / 2023Q4, and years «в 2022 г.». A missing year comes from
+`default_year`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ MONTH_STEMS = {
 ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _DASH = r"\s*[-‐‑–—−]\s*"  # hyphen, non-breaking hyphen, en and em dash, minus
-_MONTH_WORD = r"(январ[ьяе]|феврал[ьяе]|марта?|марте|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|августа?|августе|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
+_MONTH_WORD = (
+    r"(январ[ьяе]|феврал[ьяе]|марта?|марте|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|августа?|августе|"
+    r"сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
+)
 _YEAR = r"(\d{4}|\d{2})(?!\d)"  # also glued to «г.»: «15.04.22г.»
 _MONTH_GAP = _DASH + r"|\s+(?:по|до)\s+"  # «5 мая – 10 июля», «с 21 июля по 1 августа»
 
@@ -227,7 +231,8 @@ _DAY_MONTH = (
 def find_dates(
     text: str, default_year: int | None = None, day_month: bool = False
 ) -> list[tuple[int, int, DateSpan]]:
-    """Every date expression in text as (char_start, char_end, span), left to right, not overlapping.
+    """Every date expression in text as (char_start, char_end, span), left to right, not
+    overlapping.
     `day_month` also reads «12.07» (day.month, no year) with the default year."""
     found: list[tuple[int, int, DateSpan]] = []
     taken: list[tuple[int, int]] = []

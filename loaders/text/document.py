@@ -1,6 +1,9 @@
-"""The annotation of one document, built once and read by every extractor (events, reports, agreements,
-practice links, genre, topic): sentences, tokens with lemmas and grammemes, natasha NER spans, dates,
-resolved places and organisations. Extractors never re-parse the text; the syntax parser runs lazily,
+"""The annotation of one document, built once and read by every extractor (events, reports,
+agreements,
+practice links, genre, topic): sentences, tokens with lemmas and grammemes, natasha NER spans,
+dates,
+resolved places and organisations. Extractors never re-parse the text; the syntax parser runs
+lazily,
 only on the sentences an extractor asks about.
 """
 
@@ -27,7 +30,8 @@ _LETTER_DATE = re.compile(r"(№\s*[\w/-]+\s+от\s*|исх\.?\s*[\w/-]*\s*от\
 
 @dataclass
 class Token:
-    """A word or punctuation mark: offsets into the document, lemma, part of speech and grammemes."""
+    """A word or punctuation mark: offsets into the document, lemma, part of speech and
+    grammemes."""
 
     start: int
     end: int
@@ -39,7 +43,8 @@ class Token:
 
 @dataclass
 class Sentence:
-    """A sentence inside one line of the text (lines never join: headlines and table rows stay apart)."""
+    """A sentence inside one line of the text (lines never join: headlines and table rows stay
+    apart)."""
 
     start: int
     end: int
@@ -52,7 +57,8 @@ class Sentence:
 
 @dataclass
 class SyntaxToken:
-    """One word of a parsed sentence: its head (index in the sentence, -1 for the root) and relation."""
+    """One word of a parsed sentence: its head (index in the sentence, -1 for the root) and
+    relation."""
 
     index: int
     start: int
@@ -98,7 +104,8 @@ class Document:
         ]
 
     def organisations_in(self, start: int, end: int) -> list[str]:
-        """Organisation names (NER ORG spans) inside [start, end), as written, first mention first."""
+        """Organisation names (NER ORG spans) inside [start, end), as written, first mention
+        first."""
         found = [
             text for s, e, kind, text in self.entities if kind == "ORG" and start <= s and e <= end
         ]
@@ -122,7 +129,8 @@ class Document:
         return set(self._syntax)
 
     def syntax(self, index: int) -> list[SyntaxToken]:
-        """Dependency parse of sentence `index` (natasha's news syntax model), computed on first use."""
+        """Dependency parse of sentence `index` (natasha's news syntax model), computed on first
+        use."""
         if index not in self._syntax:
             self._syntax[index] = _parse_syntax(self.sentences[index])
         return self._syntax[index]
@@ -141,7 +149,8 @@ def _morph_models():
 
 
 def load_models() -> None:
-    """Load the NER, morph models and gazetteer now (once per process), not on the first document."""
+    """Load the NER, morph models and gazetteer now (once per process), not on the first
+    document."""
     from loaders.geo.gazetteer import gazetteer
     from loaders.text.places import ner_models
 
@@ -217,7 +226,8 @@ def document_title(text: str) -> str:
 
 
 def document_date(text: str) -> dt.date | None:
-    """The page date: a letter's registration date («№ 11114-1 от 14.11.2022»), else a short line near
+    """The page date: a letter's registration date («№ 11114-1 от 14.11.2022»), else a short line
+    near
     the top that holds a day-precise date («24.06.2024, 09:40», «08 июня, 2024 | 19:02», «Омск.
     19.08.2024»), else a day-precise date in the first lines (also glued to the first line)."""
     for start, _, span in find_dates(text[:3000]):

@@ -2,7 +2,8 @@
 relative to the page date), a host settlement, the participants' settlements and the organisers.
 
 Not events: deadlines («заявки принимаются до 4 июня», «к 1 июня»), a letter's registration date,
-the page dateline, a month named without a day, plural generic nouns without a date, and institutions
+the page dateline, a month named without a day, plural generic nouns without a date, and
+institutions
 that share an event noun («школы» the buildings).
 """
 
@@ -26,7 +27,8 @@ _EVENT_NOUN = re.compile(
     r"экспедици\w*|плоггинг\w*|недел[яиюе]\b|съезд\w*|ассамбле\w*|эстафет\w*|флешмоб\w*|квиз\w*|лагер[ьяеи]\b)",
     re.I,
 )
-# Nouns that name an event only with a name or a kind word nearby: «летняя школа», «смена «Экокэмп»».
+# Nouns that name an event only with a name or a kind word nearby: «летняя школа», «смена
+# «Экокэмп»».
 _NEEDS_NAME = re.compile(r"^(школ|смен|урок|встреч|лагер|недел)", re.I)
 _INSTITUTION_BEFORE = re.compile(
     r"(средн\w+|общеобразовательн\w+|музыкальн\w+|спортивн\w+|художественн\w+|начальн\w+|"
@@ -88,8 +90,10 @@ _NEAR_DAY = re.compile(r"\b(вчера|сегодня|накануне)\b", re.I
 
 
 def _event_dates(document: Document, sentence: Sentence) -> list[tuple[int, int, DateSpan]]:
-    """Dates in the sentence that can date an event: day or month precise, not a deadline, a letter's
-    or a decree's date, the dateline; a range's end «до 12 июня» after a start stays (see _span_of)."""
+    """Dates in the sentence that can date an event: day or month precise, not a deadline, a
+    letter's
+    or a decree's date, the dateline; a range's end «до 12 июня» after a start stays (see
+    _span_of)."""
     kept = []
     for start, end, span in document.dates_in(sentence.start, sentence.end):
         before = sentence.text[max(0, start - 70) : start]
@@ -204,7 +208,8 @@ def _names_an_event(document: Document, sentence: Sentence, start: int, end: int
 
 
 def _title(sentence: str, noun_start: int, noun_end: int) -> str:
-    """The event noun with its quoted name when one follows closely; else the clause around the noun."""
+    """The event noun with its quoted name when one follows closely; else the clause around the
+    noun."""
     after = sentence[noun_end : noun_end + 160]
     quoted = _QUOTED.search(after)
     head = _normal_noun_phrase(sentence, noun_start, noun_end)
@@ -403,7 +408,8 @@ def _sentence_of(document: Document, event: ExtractedEvent) -> int:
 
 
 def _more_hosts(document: Document, sentence: Sentence, host: PlaceMention) -> list[PlaceMention]:
-    """«в Благовещенске и Свободном», «в Элисте – … и в Лагани»: one action held in several towns."""
+    """«в Благовещенске и Свободном», «в Элисте – … и в Лагани»: one action held in several
+    towns."""
     text = document.text
     found = []
     for mention in document.places_in(host.end, sentence.end):

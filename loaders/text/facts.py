@@ -1,5 +1,6 @@
 """The facts read from a document (events, agreements, practice links, report items) and their
-container. Every fact keeps its passage (character offsets), a confidence (0–1) and the reason: the rule
+container. Every fact keeps its passage (character offsets), a confidence (0–1) and the reason: the
+rule
 and the evidence that produced it."""
 
 from __future__ import annotations

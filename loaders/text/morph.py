@@ -7,7 +7,8 @@ import os
 
 
 def _point_pymorphy_at_bundled_dictionaries() -> None:
-    """pymorphy2 finds its dictionaries through pkg_resources, which new setuptools no longer ships."""
+    """pymorphy2 finds its dictionaries through pkg_resources, which new setuptools no longer
+    ships."""
     if "PYMORPHY2_DICT_PATH" not in os.environ:
         import pymorphy2_dicts_ru
 
@@ -25,7 +26,8 @@ def morph_vocab():
 
 @functools.lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    """Normal form of one Russian word, lower case, ё→е; non-Cyrillic words come back lower-cased."""
+    """Normal form of one Russian word, lower case, ё→е; non-Cyrillic words come back
+    lower-cased."""
     lowered = word.lower().replace("ё", "е")
     if not any("а" <= ch <= "я" for ch in lowered):
         return lowered
@@ -35,7 +37,8 @@ def lemma(word: str) -> str:
 
 @functools.cache
 def analyser():
-    """A plain pymorphy2 analyser (OpenCorpora grammemes), for inflecting phrases into the nominative."""
+    """A plain pymorphy2 analyser (OpenCorpora grammemes), for inflecting phrases into the
+    nominative."""
     morph_vocab()  # natasha first: it sets up what pymorphy2 needs
     import pymorphy2
 

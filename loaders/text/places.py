@@ -1,11 +1,13 @@
 """Places in Russian text: settlements and federal subjects in any case form, resolved with context.
 
 Where names come from: natasha's NER LOC spans; coordinated region lists with a shared head noun
-(region_lists.py, a yargy grammar); settlement cues («г.», «пос.», «пгт», «с.», «д.», «ст-ца», «г.о.»,
+(region_lists.py, a yargy grammar); settlement cues («г.», «пос.», «пгт», «с.», «д.», «ст-ца»,
+«г.о.»,
 «у/около/под» + a name); region names from the dictionary; «областной центр» (the capital of the
 document's region). The regions reference and the GeoNames gazetteer decide what each name is.
 
-What is not a settlement: reserves, streets, lakes, rivers, districts and countries; informal areas and
+What is not a settlement: reserves, streets, lakes, rivers, districts and countries; informal areas
+and
 federal districts (Южный Урал, Зауралье, Кавминводы, ПФО); an adjective that is a region's («Омской»
 left over from a list) or that modifies the next noun («Центральной библиотеки»); the two ends of a
 spread «от Калининграда до Владивостока». Same-named settlements are chosen by the one geocoder,
@@ -80,7 +82,8 @@ INFORMAL_AREAS = (
     "СФО",
     "ДФО",
 )
-# Nouns of natural features and of things that are named but are no settlement: a name right after them
+# Nouns of natural features and of things that are named but are no settlement: a name right after
+# them
 # (or in a list after them: «рек Бердь и Иня») is theirs.
 _FEATURE_NOUNS = (
     r"заповедник\w*|заказник\w*|национальн\w+\s+парк\w*|нацпарк\w*|ул\.?|улиц\w+|пр-т|просп\w*|"
@@ -128,7 +131,8 @@ _NAMED_BODY_AFTER = re.compile(
 # «от Калининграда до Владивостока»: the spread of something across the country, not two places.
 _SPREAD = re.compile(rf"\b[Оо]т\s+({_NAME_WORD}(?:\s+{_NAME_WORD})?)\s+до\s+({_NAME_WORD})")
 SPREAD_KM = 1500
-# Rivers, lakes, mountains and lands that GeoNames also knows as small villages: not settlements unless
+# Rivers, lakes, mountains and lands that GeoNames also knows as small villages: not settlements
+# unless
 # cued («г.», «пос.»).
 NATURAL_FEATURES = {
     "обь",
@@ -167,7 +171,8 @@ NATURAL_FEATURES = {
 }
 _PLACE_LIST_WORD = rf"{_NAME_WORD}(?:\s+[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*)?"
 # Words after which a capitalised name (and the list it opens) is where people or bodies are from:
-# prepositions of place, and nouns of people and bodies («команды Губкина», «НКО Сыктывкара и Печоры»).
+# prepositions of place, and nouns of people and bodies («команды Губкина», «НКО Сыктывкара и
+# Печоры»).
 _CUED_LIST = re.compile(
     r"(?:\b(?:в|во|из|у|около|под|возле|близ|вблизи|на|г\.|город[аеу]?|пос\.|пгт|"
     r"администраци\w*|жител\w*|команд\w*|волонт[её]р\w*|эковолонт[её]р\w*|НКО|активист\w*|"
@@ -184,7 +189,8 @@ _ADJECTIVE_DISTRICT = re.compile(
     r"^[А-ЯЁ][а-яё-]+(?:ский|ской|ского|ском|цкий|цкого|цком|ный|ного|ном)"
     r"(?:\s*(?:,|\bи\b)\s*[А-ЯЁ][а-яё-]+)*\s+(?i:район|округ|муниципальн)"
 )
-# A settlement that is only a capitalised common word («Центральной», «Южный») must be a town of this size.
+# A settlement that is only a capitalised common word («Центральной», «Южный») must be a town of
+# this size.
 COMMON_WORD_TOWN = 20_000
 # A name found only by the list or table-cell rule must be a settlement of this size (or cued).
 LISTED_TOWN = 3_000
@@ -205,7 +211,8 @@ class PlaceMention:
     settlement: Settlement | None = None
     candidates: list[Settlement] = field(default_factory=list)
     reason: str = ""
-    # Written after a settlement cue («пос.», «с.», «г.»): the text says it is a settlement; a village
+    # Written after a settlement cue («пос.», «с.», «г.»): the text says it is a settlement; a
+    # village
     # cue («пос.», «с.», «д.») also says it is small.
     cued: bool = False
     village_cue: bool = False
@@ -226,7 +233,8 @@ class PlaceMention:
 
 @functools.cache
 def ner_models():
-    """natasha's segmenter and news NER tagger, loaded once per process (models ship in the wheels)."""
+    """natasha's segmenter and news NER tagger, loaded once per process (models ship in the
+    wheels)."""
     _point_pymorphy_at_bundled_dictionaries()
     from natasha import NewsEmbedding, NewsNERTagger, Segmenter
 
@@ -235,9 +243,11 @@ def ner_models():
 
 @functools.lru_cache(maxsize=8)
 def ner_spans(text: str) -> tuple[tuple[int, int, str, str], ...]:
-    """Every NER span (start, end, type, text) natasha finds; cached, as places and organisers both ask.
+    """Every NER span (start, end, type, text) natasha finds; cached, as places and organisers both
+    ask.
 
-    The tagger sees the text in pieces of at most ATLAS_MAX_NER_CHUNK_CHARS characters (cut at line or
+    The tagger sees the text in pieces of at most ATLAS_MAX_NER_CHUNK_CHARS characters (cut at line
+    or
     sentence ends): its memory grows with the length of what it is given at once.
     """
     from loaders.read.limits import current_limits
@@ -307,7 +317,8 @@ def _is_excluded(text: str, start: int, end: int, name: str = "") -> bool:
 def _classify(
     span_text: str, regions: RegionIndex, places: Gazetteer
 ) -> tuple[str, str | None, list[Settlement], str] | None:
-    """What a name is: ('region', code), ('settlement', candidates), ('country'), ('area'), or None."""
+    """What a name is: ('region', code), ('settlement', candidates), ('country'), ('area'), or
+    None."""
     cleaned = span_text.strip(" «»\"'")
     key = lemma_key(cleaned)
     if key in COUNTRY_KEYS:
@@ -333,7 +344,8 @@ def _spans_to_try(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _listed_regions(text: str, regions: RegionIndex) -> list[PlaceMention]:
-    """«Пермского, Хабаровского краёв, Курской, Омской областей» → one region mention per adjective."""
+    """«Пермского, Хабаровского краёв, Курской, Омской областей» → one region mention per
+    adjective."""
     return [
         PlaceMention(
             found.start,
@@ -388,7 +400,8 @@ def _cued_names(text: str) -> list[tuple[int, int, str]]:
 
 
 def _town_of_district(adjective: str, places: Gazetteer) -> list[Settlement]:
-    """«Орехово-Зуевского» → Орехово-Зуево; «Омсукчанского» → Омсукчан: the town a district is named after."""
+    """«Орехово-Зуевского» → Орехово-Зуево; «Омсукчанского» → Омсукчан: the town a district is named
+    after."""
     stem = re.sub(r"(ск|цк)?(ого|ий|ом|ой|ому|им)$", "", adjective)
     for ending in ("", "о", "а", "ь", "е", "и", "ск", "ы"):
         found = places.candidates(stem + ending)
@@ -413,7 +426,8 @@ _CAPITALISED_RUN = re.compile(
 
 
 def _region_names(text: str, regions: RegionIndex) -> list[tuple[int, int, str]]:
-    """Federal subjects by dictionary, for what NER misses («Ямал в свою очередь …»): the longest name in each run."""
+    """Federal subjects by dictionary, for what NER misses («Ямал в свою очередь …»): the longest
+    name in each run."""
     found = []
     for run in _CAPITALISED_RUN.finditer(text):
         words = list(re.finditer(r"\S+", run.group(0)))
@@ -428,7 +442,8 @@ def _region_names(text: str, regions: RegionIndex) -> list[tuple[int, int, str]]
 
 @functools.lru_cache(maxsize=50_000)
 def parses_of(word: str) -> tuple:
-    """Every dictionary reading of a lower-case word (pymorphy2), cached: names recur across texts."""
+    """Every dictionary reading of a lower-case word (pymorphy2), cached: names recur across
+    texts."""
     return tuple(analyser().parse(word))
 
 
@@ -450,7 +465,8 @@ def _is_region_adjective(word: str, regions: RegionIndex) -> bool:
 
 @functools.lru_cache(maxsize=20_000)
 def _is_region_adjective_cached(word: str, regions: RegionIndex) -> bool:
-    """«Омской», «Алтайского»: the adjective of a region whose head noun is elsewhere (a list's leftover)."""
+    """«Омской», «Алтайского»: the adjective of a region whose head noun is elsewhere (a list's
+    leftover)."""
     parse = _adjective_parse(word)
     if parse is None:
         return False
@@ -462,7 +478,8 @@ def _is_region_adjective_cached(word: str, regions: RegionIndex) -> bool:
 
 
 def _modifies_next_noun(text: str, end: int, word: str) -> bool:
-    """«Центральной библиотеки», «Южный микрорайон»: a capitalised adjective before a lower-case noun."""
+    """«Центральной библиотеки», «Южный микрорайон»: a capitalised adjective before a lower-case
+    noun."""
     parse = _adjective_parse(word)
     following = re.match(r"\s+([а-яё]+)", text[end : end + 30])
     if parse is None or not following:
@@ -501,7 +518,8 @@ def _inside_short_quote(text: str, start: int, end: int) -> bool:
 
 
 def _after_a_settlement(text: str, start: int, mentions: list[PlaceMention]) -> bool:
-    """«НКО Сыктывкара и Печоры»: a name coordinated with a settlement is one too (not the river)."""
+    """«НКО Сыктывкара и Печоры»: a name coordinated with a settlement is one too (not the
+    river)."""
     before = re.search(r"\S+\s*(?:,|\bи\b)\s*$", text[max(0, start - 40) : start])
     if not before:
         return False
@@ -569,7 +587,8 @@ def _spread_spans(text: str, places: Gazetteer, regions: RegionIndex) -> list[tu
 def find_mentions(
     text: str, regions: RegionIndex | None = None, places: Gazetteer | None = None
 ) -> tuple[list[PlaceMention], list[str]]:
-    """Every place mention (not yet resolved among same-named settlements, see resolve_mentions), and the
+    """Every place mention (not yet resolved among same-named settlements, see resolve_mentions),
+    and the
     NER location names that are no settlement or region we know."""
     regions = regions or region_index()
     places = places or gazetteer()
@@ -721,7 +740,8 @@ def _district_towns(
 
 
 def _region_before(mentions: list[PlaceMention], position: int) -> str | None:
-    """The region the text is about at a position: the last region named before it, else the first."""
+    """The region the text is about at a position: the last region named before it, else the
+    first."""
     regions = [m for m in sorted(mentions, key=lambda m: m.start) if m.kind == "region"]
     before = [m for m in regions if m.start < position]
     chosen = before[-1] if before else (regions[0] if regions else None)
@@ -735,7 +755,8 @@ def _capitals_of_region(
     places: Gazetteer,
     taken: list[tuple[int, int]],
 ) -> list[PlaceMention]:
-    """«в областном центре», «столицы региона» → the administrative centre of the region in question."""
+    """«в областном центре», «столицы региона» → the administrative centre of the region in
+    question."""
     found = []
     for match in _CAPITAL_OF_REGION.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
@@ -743,7 +764,8 @@ def _capitals_of_region(
         if _NAMED_BODY_BEFORE.search(text[max(0, match.start() - 30) : match.start()]) or (
             _NAMED_BODY_AFTER.match(text[match.end() : match.end() + 30])
         ):
-            continue  # «Вологодский областной центр «Доброград»», «областной центр развития»: a body
+            # «Вологодский областной центр «Доброград»», «областной центр развития»: a body
+            continue
         code = _region_before(mentions, match.start())
         if code is None or code in FEDERAL_CITIES:
             continue
@@ -794,7 +816,8 @@ _VILLAGE_CUE = re.compile(
 
 
 def resolve_mentions(mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """Choose among same-named settlements with the one geocoder (geocode.choose_settlement): a region
+    """Choose among same-named settlements with the one geocoder (geocode.choose_settlement): a
+    region
     named in the document, then nearness to its unambiguous places, then population."""
     named_regions = {m.region_code for m in mentions if m.kind == "region" and m.region_code}
     anchors: list[tuple[float, float]] = []
@@ -825,6 +848,7 @@ def resolve_mentions(mentions: list[PlaceMention]) -> list[PlaceMention]:
 
 
 def extract_places(text: str) -> tuple[list[PlaceMention], list[str]]:
-    """Every place mention in a document, resolved; and the location names NER found that are no place we know."""
+    """Every place mention in a document, resolved; and the location names NER found that are no
+    place we know."""
     mentions, unresolved = find_mentions(text)
     return resolve_mentions(mentions), unresolved

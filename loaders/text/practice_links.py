@@ -3,7 +3,8 @@
 Who teaches and who learns:
 - adoption («переняли опыт A», «по примеру A», «позаимствовала у A», «взяли на вооружение опыт A»,
   «познакомились с опытом A», «внедрит … A»): A → the adopting region (the cue verb's subject found
-  by natasha's syntax parser, else the region named before the cue, else the document's home region);
+  by natasha's syntax parser, else the region named before the cue, else the document's home
+  region);
 - spreading («масштабируют на B и C», «тиражируют в B»): the practice's region (home) → B, C;
 - hosting (an internship, school or visit with visitors «из A, B краёв и C»): host → each visitor;
   the host is often named only in the headline or the dateline (the home region);
@@ -75,7 +76,8 @@ _FUTURE_ONLY = re.compile(r"может\s+присоединиться|плани
 
 
 def _region_mentions(document: Document) -> list[tuple[int, int, str]]:
-    """(start, end, region code) of places and of region adjectives («пензенских», «татарстанского»)."""
+    """(start, end, region code) of places and of region adjectives («пензенских»,
+    «татарстанского»)."""
     if "region_mentions" in document.cache:
         return document.cache["region_mentions"]
     found = [
@@ -98,7 +100,8 @@ def _region_mentions(document: Document) -> list[tuple[int, int, str]]:
 
 @functools.lru_cache(maxsize=20_000)
 def _region_of_adjective(word: str) -> str | None:
-    """«пензенский» → Пензенская область, «татарстанский» → Татарстан, «петербургский» → Петербург."""
+    """«пензенский» → Пензенская область, «татарстанский» → Татарстан, «петербургский» →
+    Петербург."""
     if not re.search(r"(ский|цкий|ской)$", word):
         return None
     from loaders.geo.regions import region_index

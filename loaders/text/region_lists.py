@@ -2,8 +2,10 @@
 
 «из Пермского, Хабаровского краёв, Курской, Омской, Псковской областей и Республики Коми»: each head
 noun («краёв», «областей») closes a group of adjectives before it; groups follow one another with or
-without «и», across line breaks. An adjective belongs to the group only if its gender agrees with the
-head noun («Курской» is feminine: a «область», never a «край»), so a mixed list splits where it should.
+without «и», across line breaks. An adjective belongs to the group only if its gender agrees with
+the
+head noun («Курской» is feminine: a «область», never a «край»), so a mixed list splits where it
+should.
 Names with the head noun first («Республики Коми») are the dictionary's job in places.py.
 """
 
@@ -131,8 +133,10 @@ def _groups(text: str):
 def find_region_lists(text: str, regions: RegionIndex) -> list[ListedRegion]:
     """Regions named by adjectives before a shared head noun, each with its adjective's span.
 
-    Only adjectives that agree with the head in gender and make a known federal subject with it count;
-    a group of one («Тверской области») counts too, so oblique forms whose lemma differs resolve here.
+    Only adjectives that agree with the head in gender and make a known federal subject with it
+    count;
+    a group of one («Тверской области») counts too, so oblique forms whose lemma differs resolve
+    here.
     """
     if not _HEAD_WORD.search(text):
         return []

@@ -59,7 +59,8 @@ def _cell_text(line: str) -> str:
 
 
 def records(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of candidate record lines, with cells-per-line and block layouts joined."""
+    """(start, end, text) of candidate record lines, with cells-per-line and block layouts
+    joined."""
     joined: list[list] = []
     open_cells = False
     for offset, raw in _lines(text):
@@ -163,7 +164,8 @@ def _body(document: Document, heading: str | None) -> str:
 
 
 def _nominative(body: str) -> str:
-    """Put the leading noun group into the nominative: «Общественного совета при …» → «Общественный совет при …»."""
+    """Put the leading noun group into the nominative: «Общественного совета при …» → «Общественный
+    совет при …»."""
     from loaders.text.morph import analyser as morph_analyser
 
     words = " ".join(body.split()).split()

@@ -1,16 +1,19 @@
-"""Benchmark: two editors saving corrections while a `python -m loaders load` runs, on one store file.
+"""Benchmark: two editors saving corrections while a `python -m loaders load` runs, on one store
+file.
 
     python tests/benchmarks/bench_concurrent_writes.py [--saves 40] [--copies 20]
 
 Three processes: the CLI loading a large events table (the demo table repeated --copies times, each
-copy its own file, so the CLI writes one transaction per file like a real folder load), and two editor
+copy its own file, so the CLI writes one transaction per file like a real folder load), and two
+editor
 processes, each making --saves corrections (read the row's version, then correct participants_count
 with that version) in short write sessions that retry while the store is locked. Half of the
 editors' rows are shared, so they also collide on the same rows.
 
 Prints per-save latency (median, 95th percentile, max), how many saves succeeded, were refused as a
 version conflict, or gave up as busy; the CLI's time alone and with the editors; and checks that
-nothing was lost: every successful save has its audit entry and every row's version counts its saves.
+nothing was lost: every successful save has its audit entry and every row's version counts its
+saves.
 """
 
 from __future__ import annotations
@@ -110,7 +113,7 @@ def editor(name: str, store: str, event_ids: list[str], saves: int, seed: int, r
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--saves", type=int, default=40)
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument(

@@ -117,7 +117,8 @@ def main() -> None:
     texts = build_batch(args.documents)
     sizes = [len(t.encode("utf-8")) for t in texts]
     print(
-        f"batch: {len(texts)} documents, {min(sizes)}–{max(sizes)} bytes, mean {sum(sizes) / len(sizes):.0f}"
+        f"batch: {len(texts)} documents, {min(sizes)}–{max(sizes)} bytes, "
+        f"mean {sum(sizes) / len(sizes):.0f}"
     )
     natasha, ours = natasha_and_ours(texts)
     one = ingest_rate(texts, 1)

@@ -1,4 +1,5 @@
-"""Hostile-input benchmark: peak memory per process on bombs and huge files, the cost of «unchanged»,
+"""Hostile-input benchmark: peak memory per process on bombs and huge files, the cost of
+«unchanged»,
 20 loads in a loop while another process keeps reading the store, and 2 000 numbered events.
 
 Run: PYTHONPATH=. python tests/benchmarks/bench_hostile.py
@@ -93,10 +94,12 @@ def bench_memory(work: Path) -> None:
     first, output, elapsed = _measured("ingest", str(folder), "--db", str(db), "--workers", "2")
     failed = [line for line in output.splitlines() if ": " in line and "/ " in line][:12]
     print(
-        f"ingest of {len(list(folder.iterdir()))} hostile files: exit {first['code']}, {elapsed:.1f} s"
+        f"ingest of {len(list(folder.iterdir()))} hostile files: exit {first['code']}, "
+        f"{elapsed:.1f} s"
     )
     print(
-        f"  peak RSS: main process {first['main_mb']:.0f} MB, largest worker {first['worker_mb']:.0f} MB"
+        f"  peak RSS: main process {first['main_mb']:.0f} MB, largest worker "
+        f"{first['worker_mb']:.0f} MB"
     )
     print("  traceback:", "Traceback" in output)
     for line in failed:
@@ -121,7 +124,8 @@ def bench_memory(work: Path) -> None:
     )
     again, output, elapsed = _measured("ingest", str(folder), "--db", str(db), "--workers", "2")
     print(
-        f"second run (stored files unchanged, bad ones refused again): {elapsed:.1f} s, exit {again['code']}"
+        f"second run (stored files unchanged, bad ones refused again): {elapsed:.1f} s, exit "
+        f"{again['code']}"
     )
     (work / "only_line").mkdir()
     (work / "only_line" / "line.txt").write_text(_sentences_line(450_000), encoding="utf-8")
@@ -228,7 +232,8 @@ def bench_numbered_events(work: Path) -> None:
     with duckdb.connect(str(work / "yards.duckdb"), read_only=True) as connection:
         events = connection.execute("SELECT count(*) FROM events").fetchall()[0][0]
     print(
-        f"2 000 events «Двор 1» … «Двор 2000»: {events} stored, {elapsed:.1f} s, peak {stats['main_mb']:.0f} MB"
+        f"2 000 events «Двор 1» … «Двор 2000»: {events} stored, {elapsed:.1f} s, peak "
+        f"{stats['main_mb']:.0f} MB"
     )
 
 

@@ -1,4 +1,5 @@
-"""Benchmark: one full script run per page on the national synthetic dataset (run on demand, not in CI).
+"""Benchmark: one full script run per page on the national synthetic dataset (run on demand, not in
+CI).
 
     python tests/benchmarks/bench_pages.py [--runs 5] [--db PATH]
 
@@ -46,7 +47,8 @@ def benchmark_page(page: str, runs: int) -> tuple[float, float]:
 
 
 def map_payload_bytes() -> tuple[int, int]:
-    """Size of the Карта page's map HTML for the whole dataset, and the number of settlements on it."""
+    """Size of the Карта page's map HTML for the whole dataset, and the number of settlements on
+    it."""
     from dashboard.analysis import aggregations
     from dashboard import data, maps
 

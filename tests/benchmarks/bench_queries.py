@@ -2,15 +2,19 @@
 
     python tests/benchmarks/bench_queries.py [--scales national x10] [--runs 5]
 
-For each synthetic store (built with `python -m loaders demo --scale …` if missing) it runs two fresh
+For each synthetic store (built with `python -m loaders demo --scale …` if missing) it runs two
+fresh
 processes, so neither path warms the other's caches or inflates its memory:
 
-* sql: cold start (open the store + the first query), then every query of the layer, median of warm runs,
-  for three views (everything; one year; three regions × two types); process memory (RSS) at the end.
+* sql: cold start (open the store + the first query), then every query of the layer, median of warm
+runs,
+  for three views (everything; one year; three regions × two types); process memory (RSS) at the
+  end.
 * pandas: load time of the tables as dashboard/data.py reads them, then the same answers from
   dashboard.filters + analysis.aggregations/chronicle over the loaded frames; RSS at the end.
 
-It also compares ways to search titles at that scale (ILIKE, lower()+LIKE as the layer does, pandas) and
+It also compares ways to search titles at that scale (ILIKE, lower()+LIKE as the layer does, pandas)
+and
 says whether DuckDB's full-text search extension can be loaded here.
 """
 
@@ -210,7 +214,8 @@ def run_search(db: str, runs: int) -> dict:
 
         search()
         results[name] = _median_seconds(search, runs)
-    # What a stored search column (lower case, ё as е; a write-path change) would give: the same search
+    # What a stored search column (lower case, ё as е; a write-path change) would give: the same
+    # search
     # over a copy of the titles normalised once.
     memory = duckdb.connect()
     memory.execute("SET enable_progress_bar = false")
@@ -273,7 +278,8 @@ def report(scale: str, db: Path, runs: int) -> None:
     print(f"cold start, SQL (open store + first query): {sql['cold_start']:.2f} s")
     print(f"load everything, pandas (events, agreements, links, regions): {pandas['load']:.2f} s")
     print(
-        f"process RSS after all queries: SQL {sql['rss_mb']:.0f} MB, pandas {pandas['rss_mb']:.0f} MB"
+        f"process RSS after all queries: SQL {sql['rss_mb']:.0f} MB, pandas "
+        f"{pandas['rss_mb']:.0f} MB"
     )
     print("\n| view · query | SQL, s | pandas (loaded), s |\n|---|---|---|")
     for key, seconds in sql["timings"].items():

@@ -2,7 +2,8 @@
 
     python tests/benchmarks/bench_schema.py [--db PATH]
 
-Times pandera validation (loaders.model.schema.validate_frame) of every table the synthetic generator
+Times pandera validation (loaders.model.schema.validate_frame) of every table the synthetic
+generator
 builds, and the derivation of every joint-event link from a national store (built if missing).
 """
 

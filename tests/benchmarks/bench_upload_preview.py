@@ -1,12 +1,16 @@
-"""Benchmark: upload-to-preview of a 5-page .docx (the Загрузка page's wait before the preview shows).
+"""Benchmark: upload-to-preview of a 5-page .docx (the Загрузка page's wait before the preview
+shows).
 
     python tests/benchmarks/bench_upload_preview.py [--runs 5] [--db PATH]
 
-The document is generated here with python-docx from this project's own sentences: five sections, each
+The document is generated here with python-docx from this project's own sentences: five sections,
+each
 ended by a page break, ~2,800 characters per page, with events, an agreement and a practice-sharing
-paragraph. Timed: preview_upload (content check, docx reading, extraction, schema checks, matching against the
+paragraph. Timed: preview_upload (content check, docx reading, extraction, schema checks, matching
+against the
 store) - the first run in a fresh process (models loading), the first run of a fresh process after
-loaders.upload.warm_up() (the Загрузка page warms up when it opens), and the median of later runs. The store is
+loaders.upload.warm_up() (the Загрузка page warms up when it opens), and the median of later runs.
+The store is
 the demo store (built into a temporary folder if --db is not given).
 """
 
@@ -37,8 +41,10 @@ def page_paragraphs(page: int) -> list[str]:
         day = 3 + 5 * item + page
         month = MONTHS[(page + item) % len(MONTHS)]
         paragraphs.append(
-            f"{day} {month} 2024 года в {locative} прошёл круглый стол «Зелёный двор – {item + 1}». "
-            f"Участники обсудили раздельный сбор отходов, озеленение дворов и работу волонтёрских "
+            f"{day} {month} 2024 года в {locative} прошёл круглый стол "
+            f"«Зелёный двор – {item + 1}». "
+            "Участники обсудили раздельный сбор отходов, озеленение дворов и работу "
+            "волонтёрских "
             f"штабов. В обсуждении приняли участие {40 + 10 * item} человек: представители "
             f"общественных советов, территориального общественного самоуправления, школ и "
             f"управляющих компаний города {city}. По итогам встречи подготовлены предложения для "
@@ -94,7 +100,7 @@ def first_upload_after_warm_up(db: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--db", type=Path)
     args = parser.parse_args()
