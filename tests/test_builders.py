@@ -323,3 +323,21 @@ def test_small_multiples_twelve_regions_fit_the_grid():
         for axis in (f"xaxis{suffix}", f"yaxis{suffix}"):
             low, high = figure.layout[axis].domain
             assert 0 <= low < high <= 1
+
+
+def test_document_view_scrolls_its_box_to_the_focused_passage_and_escapes_the_text():
+    text = "Начало. <script>alert(1)</script> " + "строка\n" * 200 + "Нужный фрагмент. Конец."
+    start = text.index("Нужный")
+    passages = pd.DataFrame({"char_start": [0, start], "char_end": [7, start + 16]})
+    page = aggregations.document_view_html(text, passages, passages.iloc[[1]])
+    assert "<mark id='focus' style='background:#ffb300'>Нужный фрагмент.</mark>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<script>") == 1  # only the scroll, never the document's own
+    assert "getElementById('focus')" in page and "box.scrollTop" in page
+    assert "scrollIntoView" not in page  # the page around the frame must not jump
+
+
+def test_document_view_without_a_chosen_row_has_no_script():
+    passages = pd.DataFrame({"char_start": [0], "char_end": [5]})
+    page = aggregations.document_view_html("first second", passages)
+    assert "<mark>first</mark>" in page and "<script>" not in page

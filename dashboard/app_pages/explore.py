@@ -5,6 +5,7 @@ import html
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from dashboard import data, filters
 from dashboard.analysis import aggregations, search
@@ -156,7 +157,8 @@ else:
                 f"padding-left:8px'>{html.escape(document['full_text'][start:end])}</blockquote>"
             )
         st.caption(f"Отмечено фрагментов, из которых прочитаны строки выборки: {len(marked)}")
-        st.html(
-            "<div style='white-space: pre-wrap; max-height: 480px; overflow-y: auto; "
-            f"font-size: 0.9em'>{aggregations.highlight_passages(document['full_text'], marked, focus)}</div>"
+        # an iframe of its own: st.html drops scripts, and the passage is to be scrolled into view
+        components.html(
+            aggregations.document_view_html(document["full_text"], marked, focus),
+            height=aggregations.DOCUMENT_VIEW_HEIGHT,
         )
