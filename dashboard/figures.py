@@ -267,7 +267,7 @@ def calendar_figure(events: pd.DataFrame, type_labels: dict[str, str]) -> go.Fig
 
 def coverage_figure(coverage: pd.DataFrame) -> go.Figure:
     """Heat map region × quarter of the number of source kinds; hover lists them."""
-    from loaders.model.quarters import quarter_label
+    from dashboard.quarters import quarter_label
 
     pivot = coverage.pivot_table(
         index="name_short", columns="quarter", values="kinds", aggfunc="max"

@@ -6,6 +6,7 @@ import re
 import folium
 import geopandas as gpd
 import pandas as pd
+import pytest
 
 from dashboard.analysis import aggregations, search, chronicle
 
@@ -341,3 +342,23 @@ def test_document_view_without_a_chosen_row_has_no_script():
     passages = pd.DataFrame({"char_start": [0], "char_end": [5]})
     page = aggregations.document_view_html("first second", passages)
     assert "<mark>first</mark>" in page and "<script>" not in page
+
+
+def test_dashboard_quarters_agree_with_the_loaders_calendar():
+    """dashboard/quarters.py (pd.Period) and loaders/model/quarters.py give the same keys and labels."""
+    import datetime as dt
+
+    from dashboard import quarters as periods
+    from loaders.model import quarters as keys
+
+    for key in ("2015Q1", "2023Q4", "2024Q1"):
+        assert periods.quarter_label(key) == keys.quarter_label(key)
+        for by in (-5, -4, -1, 0, 1, 4):
+            assert periods.shift_quarter(key, by) == keys.shift_quarter(key, by)
+    assert periods.quarter_range("2022Q3", "2024Q2") == keys.quarter_range("2022Q3", "2024Q2")
+    assert periods.quarter_range("2024Q2", "2022Q3") == []
+    for day in (dt.date(2023, 1, 1), dt.date(2023, 3, 31), dt.date(2023, 10, 14)):
+        assert periods.quarter_key(day) == keys.quarter_key(day)
+    for bad in ("2023Q5", "2023-10", "", None):
+        with pytest.raises(ValueError):
+            periods.as_period(bad)

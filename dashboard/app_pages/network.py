@@ -11,7 +11,7 @@ from dashboard import data, figures, filters, maps
 from dashboard.app_pages.common import demo_notice, download_buttons, mirror_to_url, url_choice
 from dashboard.analysis import network
 from dashboard.presentation import count_phrase
-from loaders.model.quarters import quarter_label
+from dashboard.quarters import quarter_label
 from loaders.model.vocabulary import EVIDENCE_LABELS
 
 COLOURINGS = {"district": "по федеральному округу", "community": "по сообществу"}

@@ -18,7 +18,7 @@ from dashboard.app_pages.common import (
     url_choice,
 )
 from dashboard.presentation import EVENT_TYPE_COLOURS, count_phrase, merge_reason_text, readable
-from loaders.model.quarters import quarter_label, shift_quarter
+from dashboard.quarters import quarter_label, shift_quarter
 from loaders.model.schema import column_label
 from loaders.model.vocabulary import EVENT_TYPE_LABELS
 
