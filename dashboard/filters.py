@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -77,8 +78,9 @@ def _in_quarters(quarters: pd.Series, view: ViewFilter) -> pd.Series:
         wanted = ((categories >= view.quarter_from) & (categories <= view.quarter_to)).to_numpy(
             dtype=bool, na_value=False
         )
-        codes = quarters.cat.codes.to_numpy()
-        return pd.Series((codes >= 0) & wanted[codes], index=quarters.index)
+        # code -1 (no quarter) picks the appended False, also when there are no categories at all
+        wanted = np.append(wanted, False)
+        return pd.Series(wanted[quarters.cat.codes.to_numpy()], index=quarters.index)
     keys = quarters.astype("string")
     return ((keys >= view.quarter_from) & (keys <= view.quarter_to)).fillna(False)
 

@@ -362,3 +362,12 @@ def test_dashboard_quarters_agree_with_the_loaders_calendar():
     for bad in ("2023Q5", "2023-10", "", None):
         with pytest.raises(ValueError):
             periods.as_period(bad)
+
+
+def test_quarter_filter_on_rows_without_any_quarter():
+    """Every row without a quarter (an empty category set) is outside any period, not an IndexError."""
+    from dashboard.filters import ViewFilter, _in_quarters
+
+    quarters = pd.Series([None, None], dtype="category")
+    view = ViewFilter(quarter_from="2023Q1", quarter_to="2023Q4")
+    assert _in_quarters(quarters, view).tolist() == [False, False]
