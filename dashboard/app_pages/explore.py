@@ -5,7 +5,6 @@ import html
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from dashboard import data, filters
 from dashboard.analysis import aggregations, search
@@ -157,8 +156,9 @@ else:
                 f"padding-left:8px'>{html.escape(document['full_text'][start:end])}</blockquote>"
             )
         st.caption(f"Отмечено фрагментов, из которых прочитаны строки выборки: {len(marked)}")
-        # an iframe of its own: st.html drops scripts, and the passage is to be scrolled into view
-        components.html(
+        # an iframe of its own: st.html drops scripts, and the passage is to be scrolled into view;
+        # every piece of document text in it is escaped (document_view_html), the script is ours
+        st.iframe(
             aggregations.document_view_html(document["full_text"], marked, focus),
             height=aggregations.DOCUMENT_VIEW_HEIGHT,
         )
