@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -301,3 +302,190 @@ def load_passages(entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
         if is_lock_error(error):
             return pd.DataFrame(columns=["entity_id", "document_id", "file_name", "passage"])
         raise
+
+
+# ---------------------------------------------------------------- the query layer (issue 15)
+# Pages ask the store for the small frame they draw instead of loading every table. Not wired into the
+# pages yet. Each wrapper is cached by (store file, data version, view as a tuple, arguments), bounded in
+# entries and time, so a filter change costs one SQL query and memory stays flat however big the store.
+
+QUERY_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
+
+
+@contextlib.contextmanager
+def _query_store(db_path: str):
+    """A read-only connection for one query, closed at once: a connection held open would lock the
+    loaders out of the store file (DuckDB lets one process write only when no other has it open).
+    Opening costs ~50 ms at 1,000,000 events, paid only on a cache miss."""
+    from dashboard.analysis.queries import Store
+
+    connection = duckdb.connect(db_path, read_only=True)
+    try:
+        connection.execute("SET enable_progress_bar = false")
+        yield Store(connection)
+    finally:
+        connection.close()
+
+
+def _view_key(view) -> tuple:
+    """A sidebar ViewFilter or a QueryView as a plain tuple (what the caches hash)."""
+    from dashboard.analysis.queries import QueryView
+
+    query_view = view if isinstance(view, QueryView) else QueryView.from_filter(view)
+    return (
+        query_view.quarter_from,
+        query_view.quarter_to,
+        query_view.regions,
+        query_view.event_types,
+        query_view.topics,
+        query_view.include_demo,
+        query_view.statuses,
+    )
+
+
+def _from_key(key: tuple):
+    from dashboard.analysis.queries import QueryView
+
+    return QueryView(*key)
+
+
+def _store_key() -> tuple[str, str] | None:
+    path = store_path()
+    if not path.exists():
+        return None
+    return str(path), database_version(path)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_quarter_span(db_path: str, version: str, key: tuple) -> list[str]:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.quarter_span(store, _from_key(key))
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_quarter_counts(
+    db_path: str, version: str, key: tuple, measure: str, split: str | None
+) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.quarter_counts(store, _from_key(key), measure, split)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_region_measures(db_path: str, version: str, key: tuple) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.region_measures(store, _from_key(key))
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_settlement_markers(db_path: str, version: str, key: tuple) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.settlement_markers(store, _from_key(key))
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_place_events(
+    db_path: str, version: str, key: tuple, place: str, lat: float, lon: float, limit: int
+) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.place_events(store, _from_key(key), place, lat, lon, limit)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_network_edges(
+    db_path: str, version: str, key: tuple, with_joint_events: bool
+) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.network_edges(store, _from_key(key), with_joint_events)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_explorer_page(
+    db_path: str,
+    version: str,
+    key: tuple,
+    table: str,
+    search: str,
+    sort_by: str | None,
+    descending: bool,
+    page: int,
+    page_size: int,
+):
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.explorer_page(
+            store, _from_key(key), table, search, sort_by, descending, page, page_size
+        )
+
+
+def query_quarter_span(view) -> list[str]:
+    """Quarters from the first to the last event in the view's regions, types and topics."""
+    store = _store_key()
+    return [] if store is None else _cached_quarter_span(*store, _view_key(view))
+
+
+def query_quarter_counts(view, measure: str = "events", split: str | None = None) -> pd.DataFrame:
+    """quarter × group → value for the view (see analysis.queries.quarter_counts)."""
+    store = _store_key()
+    if store is None:
+        return pd.DataFrame(columns=["quarter", "group", "value", "quarter_label"])
+    return _cached_quarter_counts(*store, _view_key(view), measure, split)
+
+
+def query_region_measures(view) -> pd.DataFrame | None:
+    """Per region: events, agreements, events per 100,000 residents (None without a store)."""
+    store = _store_key()
+    return None if store is None else _cached_region_measures(*store, _view_key(view))
+
+
+def query_settlement_markers(view) -> pd.DataFrame | None:
+    """Per place: coordinates, events, dominant type (None without a store)."""
+    store = _store_key()
+    return None if store is None else _cached_settlement_markers(*store, _view_key(view))
+
+
+def query_place_events(view, place: str, lat: float, lon: float, limit: int = 15):
+    """The newest events of one marker, for its popup (None without a store)."""
+    store = _store_key()
+    if store is None:
+        return None
+    return _cached_place_events(*store, _view_key(view), place, float(lat), float(lon), limit)
+
+
+def query_network_edges(view, with_joint_events: bool = False) -> pd.DataFrame | None:
+    """Region → region edges of the practice links (and joint-event links) in the view (None
+    without a store)."""
+    store = _store_key()
+    if store is None:
+        return None
+    return _cached_network_edges(*store, _view_key(view), with_joint_events)
+
+
+def query_explorer_page(
+    view,
+    table: str = "events",
+    search: str = "",
+    sort_by: str | None = None,
+    descending: bool = False,
+    page: int = 0,
+    page_size: int = 50,
+):
+    """One page of explorer rows and the total (analysis.queries.ExplorerPage; None without a store)."""
+    store = _store_key()
+    if store is None:
+        return None
+    return _cached_explorer_page(
+        *store, _view_key(view), table, search, sort_by, descending, page, page_size
+    )

@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     synthetic = commands.add_parser(
         "demo", help="write a synthetic dataset for load and speed testing"
     )
-    synthetic.add_argument("--scale", choices=["national", "small"], default="national")
+    synthetic.add_argument("--scale", choices=["x10", "national", "small"], default="national")
     synthetic.add_argument("--seed", type=int, default=1)
     synthetic.set_defaults(handler=_cmd_demo)
 

@@ -1,0 +1,635 @@
+"""The pages' questions as SQL over the store: a view in, a small frame out (no Streamlit).
+
+Why hand-written SQL and not SQLAlchemy Core or ibis: every query here is a handful of filters and one
+GROUP BY, and all of it sits in the subset DuckDB and PostgreSQL share (EXTRACT, CASE, window
+functions, string_agg / array_agg with DISTINCT and ORDER BY, `x IN (?, ?, …)` for lists, NULLS
+LAST); the one exception, matching a regular expression, is spelled by `Store.regex_match`. Neither library is installed; SQLAlchemy would also need a DuckDB dialect
+(duckdb_engine) and ibis pulls in a large stack, for queries we can read and test as they are. Values are
+always bound parameters (`?`); identifiers (sort columns) only come from the whitelists below. A
+PostgreSQL store wraps its connection in a `Store` whose `frame` turns `?` into `%s` (psycopg's style).
+
+An event counts in the quarter it starts; the quarter filter is a date range on `date_start`, so the
+store can skip row groups by their min/max instead of computing a key for every row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from loaders.model.quarters import quarter_bounds, quarter_label, quarter_range
+from loaders.model.vocabulary import EVIDENCE_LABELS
+
+REJECTED = "rejected"
+# Split columns a per-quarter count may be broken down by (identifiers, so a whitelist).
+SPLITS = ("event_type", "topic", "region_code")
+MEASURES = ("events", "agreements", "practice_links", "settlements", "regions")
+
+
+@dataclass(frozen=True)
+class QueryView:
+    """What a page looks at: quarter range, regions, event types, topics, demo rows, review statuses.
+
+    `statuses` is for the review workflow: when the store has a `status` column, an empty tuple means
+    every row except rejected ones, and a non-empty tuple keeps only those statuses. Stores without the
+    column ignore it.
+    """
+
+    quarter_from: str | None = None
+    quarter_to: str | None = None
+    regions: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    include_demo: bool = True
+    statuses: tuple[str, ...] = ()
+
+    @classmethod
+    def from_filter(cls, view, statuses: tuple[str, ...] = ()):
+        """From the sidebar's filters.ViewFilter (read by attribute, so this module needs no Streamlit)."""
+        return cls(
+            view.quarter_from,
+            view.quarter_to,
+            tuple(view.regions),
+            tuple(view.event_types),
+            tuple(view.topics),
+            not getattr(view, "hide_demo", False),
+            tuple(statuses),
+        )
+
+    def quarters(self) -> list[str]:
+        if not self.quarter_from or not self.quarter_to:
+            return []
+        return quarter_range(self.quarter_from, self.quarter_to)
+
+    def date_range(self) -> tuple[dt.date, dt.date] | None:
+        if not self.quarter_from or not self.quarter_to:
+            return None
+        return quarter_bounds(self.quarter_from)[0], quarter_bounds(self.quarter_to)[1]
+
+
+class Store:
+    """A read connection and what the queries need of it: run SQL with `?` parameters into a frame, and
+    know whether a column exists (the review `status` column)."""
+
+    def __init__(self, connection, placeholder: str = "?", dialect: str = "duckdb"):
+        self.connection = connection
+        self.placeholder = placeholder
+        self.dialect = dialect
+        self._columns: dict[str, set[str]] = {}
+
+    def frame(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+        """Run SQL whose values are all `?` parameters (no literal `?` in the text) into a frame."""
+        if self.placeholder != "?":
+            sql = sql.replace("?", self.placeholder)
+        cursor = self.connection.execute(sql, list(params))
+        if hasattr(cursor, "df"):
+            return cursor.df()
+        rows = cursor.fetchall()
+        return pd.DataFrame(rows, columns=[column[0] for column in cursor.description])
+
+    def columns(self, table: str) -> set[str]:
+        if table not in self._columns:
+            rows = self.frame(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+            )
+            self._columns[table] = set(rows["column_name"])
+        return self._columns[table]
+
+    def regex_match(self, column: str) -> str:
+        """SQL testing `column` against a `?` regular expression: the one spelling the dialects do
+        not share."""
+        return f"{column} ~ ?" if self.dialect == "postgresql" else f"regexp_matches({column}, ?)"
+
+    def has_column(self, table: str, column: str) -> bool:
+        return column in self.columns(table)
+
+
+def as_store(connection_or_store) -> Store:
+    return (
+        connection_or_store
+        if isinstance(connection_or_store, Store)
+        else Store(connection_or_store)
+    )
+
+
+# ---------------------------------------------------------------- WHERE clauses
+
+
+def _placeholders(values) -> str:
+    """`?, ?, ?`: one parameter per value (lists here are short: regions, types, one page of ids)."""
+    return ", ".join("?" for _ in values)
+
+
+@dataclass
+class _Where:
+    """Conditions joined by AND, and their parameters in order."""
+
+    conditions: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+
+    def add(self, condition: str, *params) -> None:
+        self.conditions.append(condition)
+        self.params.extend(params)
+
+    def add_in(self, column: str, values: tuple[str, ...]) -> None:
+        if values:
+            self.add(f"{column} IN ({_placeholders(values)})", *values)
+
+    def sql(self) -> str:
+        return " AND ".join(self.conditions) if self.conditions else "TRUE"
+
+
+_ENTITY_OF = {
+    "events": "event",
+    "agreements": "agreement",
+    "practice_links": "practice_link",
+    "report_items": "report_item",
+    "joint_event_links": "joint_event_link",
+}
+_ID_OF = {
+    "events": "event_id",
+    "agreements": "agreement_id",
+    "practice_links": "link_id",
+    "report_items": "report_item_id",
+    "joint_event_links": "link_id",
+}
+
+
+def _add_common(where: _Where, store: Store, table: str, alias: str, view: QueryView) -> None:
+    """Review status and demo rows: the conditions every table shares."""
+    if store.has_column(table, "status"):
+        if view.statuses:
+            where.add_in(f"{alias}.status", view.statuses)
+        else:
+            where.add(f"({alias}.status IS NULL OR {alias}.status <> ?)", REJECTED)
+    if not view.include_demo:
+        # A row is demo data when every document it was read from is a demo document (as data.py).
+        where.add(
+            f"{alias}.{_ID_OF[table]} NOT IN (SELECT s.entity_id FROM sources s"
+            " JOIN documents d ON d.document_id = s.document_id"
+            " WHERE s.entity = ? GROUP BY s.entity_id HAVING bool_and(d.is_demo))",
+            _ENTITY_OF[table],
+        )
+
+
+def _add_period(where: _Where, column: str, view: QueryView, keep_undated: bool = False) -> None:
+    bounds = view.date_range()
+    if bounds is None:
+        return
+    condition = f"{column} >= ? AND {column} <= ?"
+    if keep_undated:
+        condition = f"({condition} OR {column} IS NULL)"
+    where.add(f"({condition})", *bounds)
+
+
+def event_where(
+    store: Store, view: QueryView, alias: str = "e", ignore_period: bool = False
+) -> _Where:
+    """Events in the view: the quarter the event starts in, its host region, type and topic."""
+    where = _Where()
+    if not ignore_period:
+        _add_period(where, f"{alias}.date_start", view)
+    where.add_in(f"{alias}.region_code", view.regions)
+    where.add_in(f"{alias}.event_type", view.event_types)
+    where.add_in(f"{alias}.topic", view.topics)
+    _add_common(where, store, "events", alias, view)
+    return where
+
+
+def agreement_where(
+    store: Store, view: QueryView, alias: str = "a", ignore_period: bool = False
+) -> _Where:
+    """Agreements signed in the period and (if regions are chosen) in those regions."""
+    where = _Where()
+    if not ignore_period:
+        _add_period(where, f"{alias}.date", view)
+    where.add_in(f"{alias}.region_code", view.regions)
+    _add_common(where, store, "agreements", alias, view)
+    return where
+
+
+def link_where(
+    store: Store,
+    view: QueryView,
+    alias: str = "p",
+    ignore_period: bool = False,
+    table: str = "practice_links",
+) -> _Where:
+    """Practice links (or joint-event links) dated in the period (undated ones kept) touching a chosen
+    region at either end."""
+    where = _Where()
+    if not ignore_period:
+        _add_period(where, f"{alias}.date_start", view, keep_undated=True)
+    if view.regions:
+        marks = _placeholders(view.regions)
+        where.add(
+            f"({alias}.from_region IN ({marks}) OR {alias}.to_region IN ({marks}))",
+            *view.regions,
+            *view.regions,
+        )
+    _add_common(where, store, table, alias, view)
+    return where
+
+
+def report_item_where(store: Store, view: QueryView, alias: str = "r") -> _Where:
+    """Report items of reporting quarters in the range and of the chosen regions."""
+    where = _Where()
+    column = f"{alias}.quarter"
+    if view.quarter_from and view.quarter_to:
+        where.add(f"{column} >= ? AND {column} <= ?", view.quarter_from, view.quarter_to)
+    where.add_in(f"{alias}.region_code", view.regions)
+    _add_common(where, store, "report_items", alias, view)
+    return where
+
+
+# ---------------------------------------------------------------- quarters
+
+
+def _quarter_keys(years: pd.Series, quarters: pd.Series) -> pd.Series:
+    return years.astype("int64").astype(str) + "Q" + quarters.astype("int64").astype(str)
+
+
+def quarter_span(connection_or_store, view: QueryView | None = None) -> list[str]:
+    """Every quarter from the first to the last event (gaps included, so empty quarters show as zero);
+    with a view, of the events in it regardless of its period."""
+    store = as_store(connection_or_store)
+    where = event_where(store, view or QueryView(), ignore_period=True)
+    bounds = store.frame(
+        f"SELECT min(e.date_start) AS first, max(e.date_start) AS last FROM events e WHERE {where.sql()}",
+        where.params,
+    )
+    first, last = bounds.iloc[0]
+    if pd.isna(first):
+        return []
+    first, last = pd.Timestamp(first).date(), pd.Timestamp(last).date()
+    return quarter_range(
+        f"{first.year}Q{(first.month - 1) // 3 + 1}", f"{last.year}Q{(last.month - 1) // 3 + 1}"
+    )
+
+
+def quarters_with_events(connection_or_store, view: QueryView | None = None) -> list[str]:
+    """The quarters in which at least one event of the view (regardless of its period) starts."""
+    store = as_store(connection_or_store)
+    where = event_where(store, view or QueryView(), ignore_period=True)
+    found = store.frame(
+        "SELECT DISTINCT EXTRACT(YEAR FROM e.date_start) AS y, EXTRACT(QUARTER FROM e.date_start) AS q"
+        f" FROM events e WHERE {where.sql()}",
+        where.params,
+    )
+    return sorted(_quarter_keys(found["y"], found["q"]))
+
+
+def _measure_source(
+    store: Store, measure: str, view: QueryView
+) -> tuple[str, str, str | None, _Where, set[str]]:
+    """(FROM clause, date column, distinct column or None, WHERE, columns a split may use)."""
+    if measure == "agreements":
+        return "agreements a", "a.date", None, agreement_where(store, view), {"region_code"}
+    if measure == "practice_links":
+        # A link counts for the region that adopts the practice.
+        return (
+            "(SELECT p.*, p.to_region AS region_code FROM practice_links p) p",
+            "p.date_start",
+            None,
+            link_where(store, view),
+            {"region_code"},
+        )
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; expected one of {', '.join(MEASURES)}")
+    distinct = {"settlements": "settlement_name", "regions": "region_code"}.get(measure)
+    return "events e", "e.date_start", distinct, event_where(store, view), set(SPLITS)
+
+
+def quarter_counts(
+    connection_or_store, view: QueryView, measure: str = "events", split: str | None = None
+) -> pd.DataFrame:
+    """One row per quarter × group: quarter, group, value (rows, or distinct settlements/regions).
+
+    Every quarter of the view's range is present and every group seen in it, zeros included; the group
+    is "—" without a split or when the measure's rows have no such column (agreements have no type).
+    Rows with an empty split value are left out, as a pandas groupby does.
+    """
+    if split is not None and split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; expected one of {', '.join(SPLITS)}")
+    store = as_store(connection_or_store)
+    source, date_column, distinct, where, split_columns = _measure_source(store, measure, view)
+    alias = source.split()[-1]
+    grouped = split if split in split_columns else None
+    group_sql = f", {alias}.{grouped} AS grp" if grouped else ""
+    value_sql = f"count(DISTINCT {alias}.{distinct})" if distinct else "count(*)"
+    conditions = [where.sql(), f"{date_column} IS NOT NULL"]
+    if grouped:
+        conditions.append(f"{alias}.{grouped} IS NOT NULL")
+    year_sql = f"EXTRACT(YEAR FROM {date_column})"
+    quarter_sql = f"EXTRACT(QUARTER FROM {date_column})"
+    counted = store.frame(
+        f"SELECT {year_sql} AS y, {quarter_sql} AS q{group_sql}, {value_sql} AS value"
+        f" FROM {source} WHERE {' AND '.join(conditions)}"
+        f" GROUP BY {year_sql}, {quarter_sql}{', ' + alias + '.' + grouped if grouped else ''}",
+        where.params,
+    )
+    quarters = view.quarters() or quarter_span(store, view)
+    return _complete_quarter_table(counted, quarters)
+
+
+def _complete_quarter_table(counted: pd.DataFrame, quarters: list[str]) -> pd.DataFrame:
+    """Counts (y, q, optional grp, value) as the long quarter × group table, zeros filled in."""
+    if counted.empty or not quarters:
+        return pd.DataFrame(
+            {
+                "quarter": quarters,
+                "group": "—",
+                "value": 0,
+                "quarter_label": [quarter_label(q) for q in quarters],
+            }
+        )
+    counted = counted.assign(quarter=_quarter_keys(counted["y"], counted["q"]))
+    if "grp" not in counted:
+        counted["grp"] = "—"
+    counted = counted[counted["quarter"].isin(quarters)]
+    counts = counted.groupby(["quarter", "grp"])["value"].sum()
+    groups = sorted(counted["grp"].astype(str).unique()) or ["—"]
+    full = pd.MultiIndex.from_product([quarters, groups], names=["quarter", "group"])
+    table = counts.rename_axis(["quarter", "group"]).reindex(full, fill_value=0).reset_index()
+    table["value"] = table["value"].astype("int64")
+    table["quarter_label"] = table["quarter"].map(quarter_label)
+    return table
+
+
+# ---------------------------------------------------------------- map
+
+
+def region_measures(connection_or_store, view: QueryView) -> pd.DataFrame:
+    """One row per federal subject: events, agreements, events per 100,000 residents (zeros included).
+
+    The division is done here on the ~90 rows SQL returns, so both stores round it the same way."""
+    store = as_store(connection_or_store)
+    events = event_where(store, view)
+    agreements = agreement_where(store, view)
+    table = store.frame(
+        f"""
+        WITH event_counts AS (
+            SELECT e.region_code, count(*) AS n FROM events e WHERE {events.sql()} GROUP BY e.region_code
+        ), agreement_counts AS (
+            SELECT a.region_code, count(*) AS n FROM agreements a WHERE {agreements.sql()}
+            GROUP BY a.region_code
+        )
+        SELECT g.region_code, g.name_short, g.population, g.centre_lat, g.centre_lon,
+               coalesce(ec.n, 0) AS events, coalesce(ac.n, 0) AS agreements
+        FROM regions g
+        LEFT JOIN event_counts ec ON ec.region_code = g.region_code
+        LEFT JOIN agreement_counts ac ON ac.region_code = g.region_code
+        ORDER BY g.region_code
+        """,
+        events.params + agreements.params,
+    )
+    table = table.astype({"events": "int64", "agreements": "int64"})
+    population = table["population"].where(table["population"] > 0)
+    table["events_per_100k"] = (table["events"] / population * 100_000).round(2).fillna(0.0)
+    return table
+
+
+_PLACE_SQL = "coalesce(e.settlement_name, e.region_code || ' (регион)')"
+
+
+def settlement_markers(connection_or_store, view: QueryView) -> pd.DataFrame:
+    """One row per place with coordinates: place, lat, lon, events, dominant_type (the most frequent,
+    alphabetically first on a tie). A place is a settlement, or «<region> (регион)» for events known
+    only to their region. Most active first. Popups fetch their events with `place_events`."""
+    store = as_store(connection_or_store)
+    where = event_where(store, view)
+    return store.frame(
+        f"""
+        WITH by_type AS (
+            SELECT {_PLACE_SQL} AS place, e.lat, e.lon, e.event_type, count(*) AS n
+            FROM events e
+            WHERE {where.sql()} AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+              AND {_PLACE_SQL} IS NOT NULL
+            GROUP BY {_PLACE_SQL}, e.lat, e.lon, e.event_type
+        ), ranked AS (
+            SELECT place, lat, lon, event_type, sum(n) OVER (PARTITION BY place, lat, lon) AS events,
+                   row_number() OVER (PARTITION BY place, lat, lon ORDER BY n DESC, event_type) AS rank
+            FROM by_type
+        )
+        SELECT place, lat, lon, events, event_type AS dominant_type
+        FROM ranked WHERE rank = 1
+        ORDER BY events DESC, place, lat, lon
+        """,
+        where.params,
+    ).astype({"events": "int64"})
+
+
+def place_events(
+    connection_or_store, view: QueryView, place: str, lat: float, lon: float, limit: int = 15
+) -> pd.DataFrame:
+    """The newest `limit` events of one marker (for its popup): event_id, date_start, title, event_type,
+    document_id (first source)."""
+    store = as_store(connection_or_store)
+    where = event_where(store, view)
+    rows = store.frame(
+        f"SELECT e.event_id, e.date_start, e.title, e.event_type FROM events e"
+        f" WHERE {where.sql()} AND {_PLACE_SQL} = ? AND e.lat = ? AND e.lon = ?"
+        " ORDER BY e.date_start DESC, e.event_id LIMIT ?",
+        where.params + [place, lat, lon, limit],
+    )
+    rows["document_id"] = rows["event_id"].map(
+        first_sources(store, "events", tuple(rows["event_id"]))
+    )
+    return rows
+
+
+# ---------------------------------------------------------------- network
+
+
+def network_edges(
+    connection_or_store, view: QueryView, with_joint_events: bool = False
+) -> pd.DataFrame:
+    """One row per directed region pair of the practice links in the view (and, if asked, the
+    joint-event links): from_region, to_region, weight (links), evidence (Russian labels,
+    ', '-joined), practices (first five alphabetically, '; '-joined), first and last date.
+    Strongest first."""
+    store = as_store(connection_or_store)
+    parts = [("practice_links", link_where(store, view))]
+    if with_joint_events and store.columns("joint_event_links"):
+        parts.append(("joint_event_links", link_where(store, view, table="joint_event_links")))
+    union = " UNION ALL ".join(
+        f"SELECT p.from_region, p.to_region, p.practice, p.date_start, p.evidence_type"
+        f" FROM {table} p WHERE {where.sql()}"
+        for table, where in parts
+    )
+    labels = ", ".join("(?, ?)" for _ in EVIDENCE_LABELS)
+    label_params = [value for pair in EVIDENCE_LABELS.items() for value in pair]
+    return store.frame(
+        f"""
+        WITH chosen AS ({union}), labelled AS (
+            SELECT c.from_region, c.to_region, c.practice, c.date_start, labels.label
+            FROM chosen c
+            LEFT JOIN (VALUES {labels}) AS labels(code, label) ON labels.code = c.evidence_type
+        )
+        SELECT from_region, to_region, count(*) AS weight,
+               coalesce(string_agg(DISTINCT label, ', ' ORDER BY label), '') AS evidence,
+               array_to_string((array_agg(DISTINCT practice ORDER BY practice))[1:5], '; ')
+                   AS practices,
+               min(date_start) AS first, max(date_start) AS last
+        FROM labelled GROUP BY from_region, to_region
+        ORDER BY weight DESC, from_region, to_region
+        """,
+        [param for _, where in parts for param in where.params] + label_params,
+    ).astype({"weight": "int64"})
+
+
+# ---------------------------------------------------------------- explorer
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """How the explorer lists one table: columns shown, filter, searchable and sortable columns."""
+
+    select: str
+    source: str
+    where: object
+    search: tuple[str, ...]
+    sortable: tuple[str, ...]
+
+
+_LISTINGS = {
+    "events": _Listing(
+        "e.event_id, e.title, e.event_type, e.topic, e.date_start, e.date_end, e.settlement_name,"
+        " e.region_code, array_to_string(e.organizers, '; ') AS organizers,"
+        " array_to_string(e.participant_cities, '; ') AS participant_cities, e.participants_count",
+        "events e",
+        event_where,
+        # Not the organizers and participants lists: turning a list into text to search it costs 8×
+        # a text column (0.16 s against 0.02 s for 100,000 events), and titles are what people look for.
+        ("e.title", "e.settlement_name", "e.region_code"),
+        (
+            "date_start",
+            "title",
+            "event_type",
+            "topic",
+            "settlement_name",
+            "region_code",
+            "participants_count",
+        ),
+    ),
+    "agreements": _Listing(
+        "a.agreement_id, a.date, a.parties_count, array_to_string(a.parties, '; ') AS parties,"
+        " a.settlement_name, a.region_code, a.subject",
+        "agreements a",
+        agreement_where,
+        ("array_to_string(a.parties, '; ')", "a.settlement_name", "a.region_code", "a.subject"),
+        ("date", "parties_count", "settlement_name", "region_code", "subject"),
+    ),
+    "report_items": _Listing(
+        "r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start,"
+        " r.date_end, r.title, r.goal, r.region_code, r.event_id",
+        "report_items r",
+        report_item_where,
+        ("r.reporting_body", "r.title", "r.goal", "r.region_code"),
+        ("quarter", "reporting_body", "item_number", "date_start", "title", "region_code"),
+    ),
+    "practice_links": _Listing(
+        "p.link_id, p.from_region, p.to_region, p.practice, p.date_start, p.evidence_type",
+        "practice_links p",
+        link_where,
+        ("p.from_region", "p.to_region", "p.practice"),
+        ("date_start", "from_region", "to_region", "practice", "evidence_type"),
+    ),
+}
+EXPLORER_TABLES = tuple(_LISTINGS)
+
+
+def first_sources(connection_or_store, table: str, ids: tuple[str, ...]) -> dict[str, str]:
+    """id → the first (smallest id) source document of each given row of a table.
+
+    Asked for the ids of one page: the store prunes the sources by the ids' min/max, which a join with
+    the page's query does not (6 ms against 80 ms at 100,000 events)."""
+    if not ids:
+        return {}
+    store = as_store(connection_or_store)
+    found = store.frame(
+        "SELECT s.entity_id, min(s.document_id) AS document_id FROM sources s"
+        f" WHERE s.entity = ? AND s.entity_id IN ({_placeholders(ids)}) GROUP BY s.entity_id",
+        [_ENTITY_OF[table], *ids],
+    )
+    return dict(zip(found["entity_id"], found["document_id"]))
+
+
+_REGEX_SPECIAL = set("\\.^$|?*+()[]{}")
+
+
+def search_pattern(text: str) -> str | None:
+    """A case-insensitive regular expression for the text, with е and ё matching each other (as the
+    pandas search, which lower-cases and folds ё into е); None for an empty search. The syntax is
+    common to RE2 (DuckDB) and PostgreSQL's advanced regular expressions."""
+    needle = text.strip().lower().replace("ё", "е")
+    if not needle:
+        return None
+    escaped = "".join("\\" + char if char in _REGEX_SPECIAL else char for char in needle)
+    return "(?i)" + escaped.replace("е", "[её]")
+
+
+def _add_search(store: Store, where: _Where, columns: tuple[str, ...], text: str) -> None:
+    """Rows where any column contains the text (case-insensitive, ё = е), as the pandas search does.
+
+    A regular expression, not lower() + LIKE: lower-casing Cyrillic row by row cost 2.8× more at
+    1,000,000 varied titles (tests/benchmarks/bench_queries.py)."""
+    pattern = search_pattern(text)
+    if pattern is None:
+        return
+    tests = [store.regex_match(column) for column in columns]
+    where.add("(" + " OR ".join(tests) + ")", *([pattern] * len(columns)))
+
+
+@dataclass(frozen=True)
+class ExplorerPage:
+    rows: pd.DataFrame
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def explorer_page(
+    connection_or_store,
+    view: QueryView,
+    table: str = "events",
+    search: str = "",
+    sort_by: str | None = None,
+    descending: bool = False,
+    page: int = 0,
+    page_size: int = 50,
+) -> ExplorerPage:
+    """One page of a table's rows in the view matching the search, sorted (ties by id), with the first
+    source document of each row, and the total number of matching rows."""
+    if table not in _LISTINGS:
+        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(EXPLORER_TABLES)}")
+    listing = _LISTINGS[table]
+    sort_by = sort_by or listing.sortable[0]
+    if sort_by not in listing.sortable:
+        raise ValueError(
+            f"table {table}: cannot sort by {sort_by!r}; expected one of {', '.join(listing.sortable)}"
+        )
+    if page < 0 or page_size < 1:
+        raise ValueError(f"page must be ≥ 0 and page_size ≥ 1 (got {page}, {page_size})")
+    store = as_store(connection_or_store)
+    where = listing.where(store, view)
+    _add_search(store, where, listing.search, search)
+    select = listing.select
+    key = _ID_OF[table]
+    order = f"{sort_by} {'DESC' if descending else 'ASC'} NULLS LAST, {key}"
+    rows = store.frame(
+        f"SELECT {select} FROM {listing.source} WHERE {where.sql()}"
+        f" ORDER BY {order} LIMIT ? OFFSET ?",
+        where.params + [page_size, page * page_size],
+    )
+    rows["document_id"] = rows[key].map(first_sources(store, table, tuple(rows[key])))
+    total = store.frame(
+        f"SELECT count(*) AS n FROM {listing.source} WHERE {where.sql()}", where.params
+    )["n"].iloc[0]
+    return ExplorerPage(rows, int(total), page, page_size)
