@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders.model.vocabulary import EVIDENCE_LABELS
 from loaders.paths import REGIONS_CSV
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -226,11 +227,8 @@ def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
         ("RU-KHM", "RU-KGN"),
         ("RU-KHM", "RU-SVE"),
     }
-    assert (
-        "RU-KHM",
-        "RU-SVE",
-        "joint_event",
-    ) in pairs  # guests from Nizhny Tagil at the Yugorsk forum
+    # guests from Nizhny Tagil at the Yugorsk forum; the evidence type by its Russian label
+    assert ("RU-KHM", "RU-SVE", EVIDENCE_LABELS["joint_event"]) in pairs
     quoted = " ".join(element.proto.body for element in at.get("html"))
     assert "&lt;script&gt;" in quoted and "<script>alert" not in quoted
     assert "Тюмен" in quoted
