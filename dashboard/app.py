@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import data, filters
+from dashboard import account, data, filters
 from dashboard.app_pages.common import source_line
 
 st.set_page_config(page_title="Атлас активности", page_icon="🗺️", layout="wide")
@@ -13,11 +13,16 @@ PAGES = [
     st.Page("app_pages/timeline.py", title="Хроника", icon="📅", url_path="timeline"),
     st.Page("app_pages/network.py", title="Сеть", icon="🔗", url_path="network"),
     st.Page("app_pages/explore.py", title="Данные", icon="🔎", url_path="explore"),
+    st.Page("app_pages/upload.py", title="Загрузка", icon="📤", url_path="upload"),
+    st.Page("app_pages/review.py", title="Проверка", icon="✅", url_path="review"),
 ]
 
 navigation = st.navigation(PAGES)
 if data.store_path().exists() and not data.store_is_current():
     st.error(data.OUTDATED_MESSAGE)  # no server path: readers need the command, not the file
+    st.stop()
+if account.render_account_box() is None and account.login_required():
+    st.info("Атлас закрыт: войдите, чтобы читать данные.")
     st.stop()
 try:
     atlas = data.load_atlas()

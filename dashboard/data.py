@@ -31,9 +31,10 @@ SELECT e.event_id, e.title, e.event_type, e.topic, e.date_start, e.date_end, e.d
        array_to_string(e.organizers, '; ') AS organizers,
        array_to_string(e.participant_cities, '; ') AS participant_cities,
        e.participants_count, s.document_id, coalesce(s.source_count, 0) AS source_count,
-       coalesce(dr.is_demo, false) AS is_demo
+       e.status, e.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM events e LEFT JOIN first_source s ON s.entity_id = e.event_id
 LEFT JOIN demo_rows dr ON dr.entity = 'event' AND dr.entity_id = e.event_id
+WHERE e.status <> 'rejected'
 ORDER BY e.date_start, e.event_id
 """
 AGREEMENTS_SQL = f"""
@@ -41,9 +42,10 @@ WITH {_DEMO_ROWS}
 SELECT a.agreement_id, a.date, {quarter_sql("a.date")} AS quarter, a.parties_count,
        array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon, a.subject,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id,
-       coalesce(dr.is_demo, false) AS is_demo
+       a.status, a.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM agreements a
 LEFT JOIN demo_rows dr ON dr.entity = 'agreement' AND dr.entity_id = a.agreement_id
+WHERE a.status <> 'rejected'
 ORDER BY a.date, a.agreement_id
 """
 REPORT_ITEMS_SQL = f"""
@@ -51,9 +53,10 @@ WITH {_DEMO_ROWS}
 SELECT r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start, r.date_end, r.title,
        r.goal, r.region_code, r.event_id,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id,
-       coalesce(dr.is_demo, false) AS is_demo
+       r.status, r.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM report_items r
 LEFT JOIN demo_rows dr ON dr.entity = 'report_item' AND dr.entity_id = r.report_item_id
+WHERE r.status <> 'rejected'
 ORDER BY r.quarter, r.reporting_body, r.item_number
 """
 PRACTICE_LINKS_SQL = f"""
@@ -61,9 +64,10 @@ WITH {_DEMO_ROWS}
 SELECT p.link_id, p.from_region, p.to_region, p.practice, p.date_start,
        {quarter_sql("p.date_start")} AS quarter, p.evidence_type,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id,
-       coalesce(dr.is_demo, false) AS is_demo
+       p.status, p.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM practice_links p
 LEFT JOIN demo_rows dr ON dr.entity = 'practice_link' AND dr.entity_id = p.link_id
+WHERE p.status <> 'rejected'
 ORDER BY p.date_start, p.link_id
 """
 DOCUMENTS_SQL = """
@@ -77,7 +81,7 @@ SELECT j.link_id, j.from_region, j.to_region, j.practice, j.date_start,
        {quarter_sql("j.date_start")} AS quarter, j.evidence_type,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'joint_event_link' AND s.entity_id = j.link_id) AS document_id,
        j.event_id, coalesce(dr.is_demo, false) AS is_demo
-FROM joint_event_links j
+FROM joint_event_links j JOIN events e ON e.event_id = j.event_id AND e.status <> 'rejected'
 LEFT JOIN demo_rows dr ON dr.entity = 'joint_event_link' AND dr.entity_id = j.link_id
 ORDER BY j.date_start, j.link_id
 """
@@ -95,6 +99,7 @@ JOIN documents d USING (document_id)
 LEFT JOIN events e ON s.entity = 'event' AND e.event_id = s.entity_id
 LEFT JOIN agreements a ON s.entity = 'agreement' AND a.agreement_id = s.entity_id
 LEFT JOIN practice_links p ON s.entity = 'practice_link' AND p.link_id = s.entity_id
+WHERE coalesce(e.status, a.status, p.status, 'confirmed') <> 'rejected'
 """
 _CATEGORY_COLUMNS = (
     "event_type",
@@ -107,6 +112,7 @@ _CATEGORY_COLUMNS = (
     "genre",
     "kind",
     "entity",
+    "status",
 )
 _DATE_COLUMNS = ("date_start", "date_end", "date", "published_date")
 
@@ -155,7 +161,10 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 # never modify them in place. The version argument makes a load into the store a new entry.
 @st.cache_resource(show_spinner="Загрузка данных…", max_entries=2)
 def _read_atlas(db_path: str, version: str) -> Atlas:
-    with duckdb.connect(db_path, read_only=True) as connection:
+    from loaders.store.writer import read_connection
+
+    # waits while a save of this server process holds the file; another process's lock raises
+    with read_connection(Path(db_path)) as connection:
 
         def read(sql: str) -> pd.DataFrame:
             return _tidy(connection.execute(sql).df())
@@ -228,6 +237,8 @@ def store_is_current() -> bool:
 
 def load_atlas() -> Atlas | None:
     """Every table of the configured store, or None when the store file does not exist yet.
+    Rejected rows are left out here, so no page counts them; proposed rows carry status
+    «proposed».
 
     While another process writes (DuckDB's lock), the tables read before are returned with
     is_stale=True; with nothing read before, StoreBusyError."""
@@ -247,9 +258,29 @@ def load_atlas() -> Atlas | None:
     return atlas
 
 
+def review_queue(regions: tuple[str, ...] | None, status: str | None) -> pd.DataFrame:
+    """Facts to review, lowest confidence first (not cached: it must show the latest decisions)."""
+    from loaders.review import review_queue as queue
+    from loaders.store.writer import read_session
+
+    with read_session(store_path()) as connection:
+        return queue(connection, list(regions) if regions else None, status)
+
+
+def row_history(entity_id: str) -> pd.DataFrame:
+    """The audit entries of one row (not cached)."""
+    from loaders.review import row_history as history
+    from loaders.store.writer import read_session
+
+    with read_session(store_path()) as connection:
+        return history(connection, entity_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _read_document(db_path: str, version: str, document_id: str) -> dict | None:
-    with duckdb.connect(db_path, read_only=True) as connection:
+    from loaders.store.writer import read_connection
+
+    with read_connection(Path(db_path)) as connection:
         rows = connection.execute(
             "SELECT document_id, file_name, title, genre, source, full_text, is_demo FROM documents WHERE document_id = ?",
             [document_id],
@@ -279,7 +310,9 @@ def load_document(document_id: str) -> dict | None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _read_passages(db_path: str, version: str, entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
-    with duckdb.connect(db_path, read_only=True) as connection:
+    from loaders.store.writer import read_connection
+
+    with read_connection(Path(db_path)) as connection:
         return connection.execute(
             """
             SELECT s.entity_id, s.document_id, d.file_name,
@@ -302,6 +335,15 @@ def load_passages(entity: str, ids: tuple[str, ...]) -> pd.DataFrame:
         if is_lock_error(error):
             return pd.DataFrame(columns=["entity_id", "document_id", "file_name", "passage"])
         raise
+
+
+@st.cache_resource(show_spinner="Подготовка извлечения (один раз после запуска)…")
+def warm_extraction() -> bool:
+    """Load the extraction models once per server process (see loaders.upload.warm_up)."""
+    from loaders.upload import warm_up
+
+    warm_up()
+    return True
 
 
 # ---------------------------------------------------------------- the query layer (issue 15)

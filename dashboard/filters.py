@@ -16,6 +16,7 @@ from dashboard.presentation import count_phrase
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, TOPIC_LABELS
 
 QUARTER_KEY, REGIONS_KEY, TYPES_KEY, TOPICS_KEY = "f_quarters", "f_regions", "f_types", "f_topics"
+CONFIRMED_KEY, PARAM_CONFIRMED = "f_confirmed", "confirmed"
 HIDE_DEMO_KEY = "f_hide_demo"
 PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC = (
     "from",
@@ -37,6 +38,7 @@ class ViewFilter:
     event_types: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     hide_demo: bool = False  # leave out rows read only from demo documents
+    confirmed_only: bool = False  # «только подтверждённые»: leave out proposed (unreviewed) rows
 
     def quarters(self) -> list[str]:
         if not self.quarter_from or not self.quarter_to:
@@ -47,6 +49,13 @@ class ViewFilter:
         return shift_quarter(self.quarter_to, -1) if self.quarter_to else None
 
 
+def _reviewed(frame: pd.DataFrame, view: ViewFilter) -> pd.Series:
+    """True for rows the view shows by status (rejected rows never reach the pages)."""
+    if not view.confirmed_only or "status" not in frame:
+        return pd.Series(True, index=frame.index)
+    return frame["status"].astype("string").eq("confirmed").fillna(False).astype(bool)
+
+
 def describe(view: ViewFilter, region_names: dict[str, str]) -> list[str]:
     """The filters in effect, in Russian, one line each (written into every download)."""
     period = (
@@ -54,13 +63,17 @@ def describe(view: ViewFilter, region_names: dict[str, str]) -> list[str]:
         if view.quarter_from
         else "все даты"
     )
-    return [
-        f"период: {period}",
-        "регионы: " + (", ".join(region_names.get(c, c) for c in view.regions) or "все"),
-        "типы мероприятий: "
-        + (", ".join(EVENT_TYPE_LABELS.get(t, t) for t in view.event_types) or "все"),
-        "тематика: " + (", ".join(TOPIC_LABELS.get(t, t) for t in view.topics) or "все"),
-    ] + (["демонстрационные данные скрыты"] if view.hide_demo else [])
+    return (
+        [
+            f"период: {period}",
+            "регионы: " + (", ".join(region_names.get(c, c) for c in view.regions) or "все"),
+            "типы мероприятий: "
+            + (", ".join(EVENT_TYPE_LABELS.get(t, t) for t in view.event_types) or "все"),
+            "тематика: " + (", ".join(TOPIC_LABELS.get(t, t) for t in view.topics) or "все"),
+        ]
+        + (["демонстрационные данные скрыты"] if view.hide_demo else [])
+        + (["только подтверждённые"] if view.confirmed_only else [])
+    )
 
 
 def _not_demo(frame: pd.DataFrame, view: ViewFilter) -> pd.Series:
@@ -101,7 +114,7 @@ def apply_to_events(
         mask &= events["event_type"].isin(view.event_types)
     if view.topics:
         mask &= events["topic"].isin(view.topics)
-    return events[mask]
+    return events[mask & _reviewed(events, view)]
 
 
 def apply_to_agreements(
@@ -116,7 +129,7 @@ def apply_to_agreements(
     mask &= _not_demo(agreements, view)
     if view.regions:
         mask &= agreements["region_code"].isin(view.regions)
-    return agreements[mask]
+    return agreements[mask & _reviewed(agreements, view)]
 
 
 def apply_to_links(
@@ -130,7 +143,7 @@ def apply_to_links(
     mask &= _not_demo(links, view)
     if view.regions:
         mask &= links["from_region"].isin(view.regions) | links["to_region"].isin(view.regions)
-    return links[mask]
+    return links[mask & _reviewed(links, view)]
 
 
 def apply_to_report_items(items: pd.DataFrame, view: ViewFilter) -> pd.DataFrame:
@@ -138,7 +151,7 @@ def apply_to_report_items(items: pd.DataFrame, view: ViewFilter) -> pd.DataFrame
     mask = _in_quarters(items["quarter"], view) & _not_demo(items, view)
     if view.regions:
         mask &= items["region_code"].isin(view.regions)
-    return items[mask]
+    return items[mask & _reviewed(items, view)]
 
 
 def quarters_with_data(quarters: pd.Series) -> list[str]:
@@ -204,6 +217,7 @@ def _seed_state_from_url(
     st.session_state[REGIONS_KEY] = _valid(params.get_all(PARAM_REGION), regions)
     st.session_state[TYPES_KEY] = _valid(params.get_all(PARAM_TYPE), list(EVENT_TYPE_LABELS))
     st.session_state[TOPICS_KEY] = _valid(params.get_all(PARAM_TOPIC), list(TOPIC_LABELS))
+    st.session_state[CONFIRMED_KEY] = params.get(PARAM_CONFIRMED) == "1"
     st.session_state[_INITIALISED] = True
 
 
@@ -218,7 +232,9 @@ def _mirror_state_to_url(view: ViewFilter, default: tuple[str, str] | None) -> N
     ):
         if values:
             wanted[key] = list(values)
-    for key in (PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC):
+    if view.confirmed_only:
+        wanted[PARAM_CONFIRMED] = "1"
+    for key in (PARAM_FROM, PARAM_TO, PARAM_REGION, PARAM_TYPE, PARAM_TOPIC, PARAM_CONFIRMED):
         current = st.query_params.get_all(key)
         target = wanted.get(key)
         target_list = [target] if isinstance(target, str) else (target or [])
@@ -281,6 +297,11 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
             format_func=TOPIC_LABELS.get,
             placeholder="Все темы",
         )
+        confirmed_only = st.toggle(
+            "только подтверждённые",
+            key=CONFIRMED_KEY,
+            help="Скрыть предложенные (ещё не проверенные) факты, извлечённые из документов",
+        )
         hide_demo = _demo_switch(events)
     view = ViewFilter(
         first,
@@ -289,6 +310,7 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
         tuple(chosen_types),
         tuple(chosen_topics),
         hide_demo,
+        confirmed_only=confirmed_only,
     )
     _mirror_state_to_url(view, default)
     return view

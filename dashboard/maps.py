@@ -43,6 +43,8 @@ def settlement_features(places: pd.DataFrame) -> dict:
             "properties": {
                 "radius": round(marker_radius(int(p.events), largest), 1),
                 "colour": TYPE_COLOURS.get(p.dominant_type, "#555"),
+                # hollow: every event here is still proposed (extracted, not reviewed)
+                "hollow": bool(getattr(p, "proposed", 0) and p.proposed >= p.events),
                 "popup": p.popup_html,
                 "tooltip": f"{html.escape(str(p.place))}: {p.events} (чаще всего: {EVENT_TYPE_LABELS.get(p.dominant_type, p.dominant_type)})",
             },
@@ -71,7 +73,7 @@ _LAYER_SCRIPT = """
     var layer = L.geoJSON(data, {
         pointToLayer: function (feature, latlng) {
             var p = feature.properties;
-            return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour, fillOpacity: 0.6, weight: 1});
+            return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour, fillOpacity: p.hollow ? 0 : 0.6, weight: p.hollow ? 2.5 : 1, dashArray: p.hollow ? "4 3" : null});
         },
         style: function (feature) {
             return {fillColor: feature.properties.colour, color: "#666", weight: 0.6, fillOpacity: 0.75};

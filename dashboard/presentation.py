@@ -17,6 +17,7 @@ from loaders.model.vocabulary import (
     EVENT_TYPE_LABELS,
     EVIDENCE_LABELS,
     GENRE_LABELS,
+    STATUS_LABELS,
     TOPIC_LABELS,
 )
 
@@ -47,6 +48,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "date_precision": DATE_PRECISION_LABELS,
     "geo_precision": GEO_PRECISION_LABELS,
     "source_kind": SOURCE_KIND_LABELS,
+    "status": STATUS_LABELS,  # proposed facts are marked «предложено» until someone reviews them
 }
 # Columns the pages derive (not stored, so not in the codebook).
 DERIVED_LABELS = {

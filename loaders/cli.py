@@ -1,5 +1,5 @@
 """Command line: python -m loaders {load, build-demo, new, demo, extract, ingest, evaluate, info,
-codebook, derive, check-geography}."""
+codebook, derive, check-geography, users, review, audit}."""
 
 from __future__ import annotations
 
@@ -110,6 +110,15 @@ def _cmd_ingest(args) -> int:
 def _cmd_evaluate(args) -> int:
     from loaders.evaluate import evaluate_folder, format_scores
 
+    if args.reviewed:
+        return _cmd_evaluate_reviewed(args)
+    if not args.gold or not args.folder:
+        print(
+            "нужны GOLD и FOLDER, или --reviewed / give GOLD and FOLDER, or --reviewed",
+            file=sys.stderr,
+        )
+        return 2
+
     scores, differences = evaluate_folder(Path(args.gold), Path(args.folder))
     print(format_scores(scores))
     if args.verbose:
@@ -158,6 +167,216 @@ def _cmd_check_geography(args) -> int:
     report = check_gazetteer_regions()
     print("\n".join(report.lines(limit=None if args.all else 40)))
     return 0
+
+
+# ---------------------------------------------------------------- users, review, audit (issue 13)
+
+
+def _print_json(value) -> None:
+    import json
+
+    print(json.dumps(value, ensure_ascii=False, default=str, indent=1))
+
+
+def _write(args):
+    from loaders.store.writer import write_session
+
+    return write_session(args.db)
+
+
+def _read_password(args) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Пароль / password: ")
+    if first != getpass.getpass("Ещё раз / again: "):
+        raise SystemExit("пароли не совпадают / passwords differ")
+    return first
+
+
+def _cli_actor() -> str:
+    """Who ran a users command, for the audit trail (the account of the shell)."""
+    import getpass
+
+    return f"cli:{getpass.getuser()}"
+
+
+def _cmd_users(args) -> int:
+    from loaders import accounts
+
+    try:
+        if args.users_command == "add":
+            regions = [code.strip() for code in (args.regions or "").split(",") if code.strip()]
+            password = _read_password(args)
+            with _write(args) as connection:
+                user = accounts.add_user(
+                    connection, args.name, args.role, password, regions, _cli_actor()
+                )
+            print(f"Создан / created: {user.name} ({user.role}) {', '.join(user.regions)}")
+        elif args.users_command == "disable":
+            with _write(args) as connection:
+                accounts.disable_user(connection, args.name, _cli_actor())
+            print(f"Отключён / disabled: {args.name}")
+        else:
+            with _write(args) as connection:
+                users = accounts.list_users(connection)
+            if args.json:
+                _print_json(users)
+            for user in [] if args.json else users:
+                state = "активен" if user["is_active"] else "отключён"
+                print(
+                    f"{user['user_name']}\t{user['role']}\t{','.join(user['regions'] or [])}\t{state}"
+                )
+    except accounts.AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _review_error_types():
+    from loaders.accounts import NotAuthorisedError
+    from loaders.review import ReviewError
+    from loaders.store.writer import StoreBusyError
+
+    return (ReviewError, NotAuthorisedError, StoreBusyError)
+
+
+def _cmd_review(args) -> int:
+    from loaders import review
+    from loaders.accounts import Credential
+
+    credential = Credential(user_name=getattr(args, "user", None))
+    try:
+        if args.review_command == "list":
+            with _write(args) as connection:
+                queue = review.review_queue(
+                    connection,
+                    [args.region] if args.region else None,
+                    args.status or None,
+                    args.limit,
+                )
+            records = queue.drop(columns=["other_region"]).to_dict("records")
+            if args.json:
+                _print_json(records)
+            for row in [] if args.json else records:
+                print(
+                    f"{row['entity_id']}\t{row['confidence']:.2f}\t{row['status']}\t{row['summary']}"
+                )
+        elif args.review_command in ("accept", "reject"):
+            items = [(entity_id, None) for entity_id in args.ids]
+            with _write(args) as connection:
+                action = review.accept if args.review_command == "accept" else review.reject
+                changed = action(connection, credential, items, args.comment)
+            print(f"Изменено записей / rows changed: {changed}")
+        elif args.review_command == "correct":
+            with _write(args) as connection:
+                changes = review.correct(
+                    connection, credential, args.id, args.field, args.value, comment=args.comment
+                )
+            print(
+                ", ".join(f"{k} = {v}" for k, v in changes.items()) or "без изменений / unchanged"
+            )
+        elif args.review_command == "undo":
+            with _write(args) as connection:
+                count = review.undo(connection, credential, args.audit_id, args.comment)
+            print(f"Отменено полей / fields restored: {count}")
+        else:
+            from loaders.reviewed_gold import export_gold
+
+            with _write(args) as connection:
+                count = export_gold(connection, Path(args.folder))
+            print(f"Проверенных документов / reviewed documents: {count} → {args.folder}")
+    except _review_error_types() as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_audit(args) -> int:
+    import datetime as dt
+
+    from loaders.store.audit import read_audit
+
+    since = dt.date.fromisoformat(args.since) if args.since else None
+    with _write(args) as connection:
+        entries = read_audit(connection, since, args.user, args.entity_id)
+    records = entries.to_dict("records")
+    if args.json:
+        _print_json(records)
+    else:
+        for row in records:
+            print(
+                f"{row['audit_id']}\t{row['changed_at']:%Y-%m-%d %H:%M:%S}\t{row['user_name']}\t"
+                f"{row['action']}\t{row['entity_id']}\t{row['field'] or ''}\t"
+                f"{row['value_before'] or ''} → {row['value_after'] or ''}"
+            )
+    return 0
+
+
+def _cmd_evaluate_reviewed(args) -> int:
+    from loaders.evaluate import format_scores
+    from loaders.reviewed_gold import evaluate_reviewed
+
+    with _write(args) as connection:
+        scores, differences, documents = evaluate_reviewed(connection)
+    print(f"Проверенных документов / reviewed documents: {documents}")
+    print(format_scores(scores))
+    if args.verbose:
+        print("\n".join(differences))
+    return 0
+
+
+def _add_review_commands(commands) -> list:
+    """The parsers of users, review and audit; returns those that take --db."""
+    users = commands.add_parser("users", help="accounts: add, list, disable")
+    user_commands = users.add_subparsers(dest="users_command", required=True)
+    add = user_commands.add_parser("add", help="create an account (asks for the password)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["viewer", "editor", "admin"], required=True)
+    add.add_argument("--regions", help="comma-separated ISO codes an editor may change")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    listing = user_commands.add_parser("list", help="every account (no hashes)")
+    listing.add_argument("--json", action="store_true")
+    disable = user_commands.add_parser("disable", help="disable an account and end its sessions")
+    disable.add_argument("name")
+    users.set_defaults(handler=_cmd_users)
+
+    review = commands.add_parser("review", help="the review queue: list, accept, reject, correct")
+    review_commands = review.add_subparsers(dest="review_command", required=True)
+    queue = review_commands.add_parser("list", help="facts lowest confidence first")
+    queue.add_argument("--json", action="store_true")
+    queue.add_argument("--region")
+    queue.add_argument("--status", default="proposed", help="proposed, confirmed, rejected or ''")
+    queue.add_argument("--limit", type=int)
+    deciders = []
+    for name in ("accept", "reject"):
+        decide = review_commands.add_parser(name, help=f"{name} rows by id")
+        deciders.append(decide)
+        decide.add_argument("ids", nargs="+")
+        decide.add_argument("--user", required=True)
+        decide.add_argument("--comment")
+    fix = review_commands.add_parser("correct", help="correct one field of one row")
+    fix.add_argument("id")
+    fix.add_argument("field")
+    fix.add_argument("value")
+    fix.add_argument("--user", required=True)
+    fix.add_argument("--comment")
+    back = review_commands.add_parser("undo", help="undo the change recorded as an audit entry")
+    back.add_argument("audit_id", type=int)
+    back.add_argument("--user", required=True)
+    back.add_argument("--comment")
+    gold = review_commands.add_parser("export-gold", help="reviewed documents as evaluate gold")
+    gold.add_argument("folder")
+    review.set_defaults(handler=_cmd_review)
+
+    audit = commands.add_parser("audit", help="print the audit trail")
+    audit.add_argument("--json", action="store_true")
+    audit.add_argument("--since", help="YYYY-MM-DD")
+    audit.add_argument("--user")
+    audit.add_argument("--entity-id")
+    audit.set_defaults(handler=_cmd_audit)
+    return [add, listing, disable, queue, *deciders, fix, back, gold, audit]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -219,9 +438,21 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(handler=_cmd_ingest)
 
     evaluate = commands.add_parser("evaluate", help="score extraction against a gold file")
-    evaluate.add_argument("gold")
-    evaluate.add_argument("folder")
-    evaluate.add_argument("-v", "--verbose", action="store_true", help="list every difference")
+    evaluate.add_argument("gold", nargs="?")
+    evaluate.add_argument("folder", nargs="?")
+    evaluate.add_argument(
+        "--reviewed",
+        action="store_true",
+        help="score against the facts people reviewed in the store",
+    )
+    evaluate.add_argument(
+        "-v",
+        "--verbose",
+        "--errors",
+        dest="verbose",
+        action="store_true",
+        help="per file and field, what was extra and what was missing",
+    )
     evaluate.set_defaults(handler=_cmd_evaluate)
 
     info = commands.add_parser("info", help="row counts of the store")
@@ -245,7 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     geography.add_argument("--all", action="store_true", help="list every disagreement")
     geography.set_defaults(handler=_cmd_check_geography)
 
-    for sub in (load, demo_db, new, synthetic, ingest, info, derive):
+    review_parsers = _add_review_commands(commands)
+    for sub in (load, demo_db, new, synthetic, ingest, info, derive, evaluate, *review_parsers):
         sub.add_argument(
             "--db",
             type=Path,

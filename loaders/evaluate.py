@@ -82,10 +82,18 @@ def score(predicted: list[dict], gold: list[dict]) -> tuple[dict[str, Score], li
             scores[measure].predicted += sum(have.values())
             scores[measure].expected += sum(want.values())
             if want != have:
-                differences.append(
-                    f"{expected['file']}: {measure}: missing {sorted(map(str, (want - have).elements()))}, extra {sorted(map(str, (have - want).elements()))}"
-                )
+                differences.append(_difference(expected["file"], measure, want - have, have - want))
     return scores, differences
+
+
+def _difference(file: str, measure: str, missing: Counter, extra: Counter) -> str:
+    """One line: «file: field: missing [...] extra [...]» (empty sides left out)."""
+    parts = []
+    if missing:
+        parts.append(f"missing {sorted(map(str, missing.elements()))}")
+    if extra:
+        parts.append(f"extra {sorted(map(str, extra.elements()))}")
+    return f"{file}: {measure}: " + "; ".join(parts)
 
 
 def evaluate_folder(gold_path: Path, folder: Path) -> tuple[dict[str, Score], list[str]]:

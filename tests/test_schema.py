@@ -30,6 +30,8 @@ def _link(**changes) -> dict:
         "evidence_type": "internship",
         "confidence": 1.0,
         "extraction_reason": "hand-written",
+        "status": "confirmed",
+        "version": 1,
     }
     row.update(changes)
     return row
@@ -55,6 +57,8 @@ def _event(**changes) -> dict:
         "participants_count": None,
         "confidence": 0.9,
         "extraction_reason": "rule",
+        "status": "proposed",
+        "version": 1,
     }
     row.update(changes)
     return row
@@ -132,6 +136,8 @@ def test_a_report_quarter_must_look_like_2023Q4():
         "event_id": None,
         "confidence": 1.0,
         "extraction_reason": None,
+        "status": "confirmed",
+        "version": 1,
     }
     with pytest.raises(SchemaError, match="column quarter: expected the form"):
         frame_from_rows(REPORT_ITEMS, [item])
@@ -148,7 +154,7 @@ def test_a_duplicate_primary_key_fails():
 def test_empty_required_values_fail_and_optional_ones_pass():
     with pytest.raises(SchemaError, match="column from_region: empty values in a required column"):
         frame_from_rows(PRACTICE_LINKS, [_link(from_region=None)])
-    assert frame_from_rows(PRACTICE_LINKS, [_link(date_start=None, date_end=None)]).shape == (1, 10)
+    assert frame_from_rows(PRACTICE_LINKS, [_link(date_start=None, date_end=None)]).shape == (1, 12)
 
 
 def test_integers_with_a_missing_value_pass():
@@ -172,3 +178,10 @@ def test_validate_frame_rejects_an_extra_column_on_every_table():
         frame = pd.DataFrame(columns=[*table.column_names, "extra"])
         with pytest.raises(SchemaError, match=f"table {table.name}, column extra: unexpected"):
             validate_frame(table, frame)
+
+
+def test_review_status_and_version_are_checked():
+    with pytest.raises(SchemaError, match="table events, column status"):
+        frame_from_rows(EVENTS, [_event(status="maybe")])
+    with pytest.raises(SchemaError, match="table events, column version"):
+        frame_from_rows(EVENTS, [_event(version=0)])

@@ -80,7 +80,7 @@ def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFr
     A place is a settlement, or a region's centre for events known only to the region. Vectorised:
     the national dataset has 100,000 events over 2,000 settlements.
     """
-    columns = ["place", "lat", "lon", "events", "dominant_type", "popup_html"]
+    columns = ["place", "lat", "lon", "events", "dominant_type", "popup_html", "proposed"]
     located = events.dropna(subset=["lat", "lon"])
     if located.empty:
         return pd.DataFrame(columns=columns)
@@ -127,6 +127,14 @@ def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFr
     )
     listed = lines.groupby([newest[k] for k in keys], sort=False).agg("".join).rename("items")
     table = pd.concat([counts, dominant.rename("dominant_type"), listed], axis=1).reset_index()
+    if (
+        "status" in located
+    ):  # proposed (unreviewed) events per place: all-proposed places are hollow
+        is_proposed = located["status"].astype("string").eq("proposed").fillna(False)
+        proposed = is_proposed.groupby([located[k] for k in keys], sort=False).sum()
+        table["proposed"] = table.set_index(keys).index.map(proposed).fillna(0).astype(int)
+    else:
+        table["proposed"] = 0
     tails = (table["events"] - max_listed).map(lambda n: f"<li>… и ещё {n}</li>" if n > 0 else "")
     table["popup_html"] = (
         "<b>"

@@ -10,6 +10,7 @@ from dashboard import data, filters
 from dashboard.analysis import aggregations, search
 from dashboard.app_pages.common import demo_notice, download_buttons, region_names
 from dashboard.presentation import readable
+from loaders.model.schema import column_label
 from loaders.model.vocabulary import GENRE_LABELS
 
 TABLES = {
@@ -162,3 +163,13 @@ else:
             aggregations.document_view_html(document["full_text"], marked, focus),
             height=aggregations.DOCUMENT_VIEW_HEIGHT,
         )
+with st.expander("История записи (журнал изменений)"):
+    row_id = st.selectbox(
+        "Запись", list(rows.iloc[:, 0].head(MAX_ROWS_SHOWN)), index=None, key="explore_history_id"
+    )
+    if row_id:
+        history = data.row_history(row_id)
+        if history.empty:
+            st.caption("Изменений не было: запись такая, какой её прочитали из источника.")
+        else:
+            st.dataframe(history.rename(columns=column_label), width="stretch", hide_index=True)

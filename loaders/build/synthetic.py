@@ -20,7 +20,14 @@ from loaders.model.ids import document_id, sha256_hex
 from loaders.model.quarters import quarter_bounds, quarter_key, quarter_range
 from loaders.geo.regions import region_index
 from loaders.model.schema import JOINT_EVENT_LINKS, SOURCES, TABLES_BY_NAME, validate_frame
-from loaders.store.database import _insert, _store_joint_event_links, open_store, transaction
+from loaders.store.database import (
+    FACT_TABLES,
+    _insert,
+    _store_joint_event_links,
+    open_store,
+    transaction,
+    with_review_defaults,
+)
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_TYPES
 
 
@@ -441,6 +448,9 @@ def _events_with_new_passages(batch: dict[str, pd.DataFrame]) -> list[str]:
     return []
 
 
+FACT_NAMES = {table.name for table in FACT_TABLES}
+
+
 def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) -> dict[str, int]:
     """Replace db_path with a fresh synthetic store, written batch by batch; returns rows per table.
 
@@ -457,6 +467,8 @@ def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) 
             for batch in generate_batches(scale_name, seed):
                 with transaction(connection):
                     for name, frame in batch.items():
+                        if name in FACT_NAMES:
+                            frame = with_review_defaults(frame, "confirmed")  # synthetic rows count as reviewed
                         _insert(connection, name, validate_frame(TABLES_BY_NAME[name], frame))
                         counts[name] = counts.get(name, 0) + len(frame)
                     _store_joint_event_links(connection, _events_with_new_passages(batch))

@@ -19,6 +19,7 @@ from loaders.model.vocabulary import (
     GEO_PRECISIONS,
     SOURCE_ENTITIES,
     SOURCE_KINDS,
+    STATUSES,
     TOPICS,
 )
 
@@ -82,6 +83,27 @@ def _extraction_reason() -> Column:
         "extraction_reason",
         "VARCHAR",
         "which rule and evidence produced the row (table: the file and row)",
+    )
+
+
+def _review_columns() -> tuple[Column, ...]:
+    """Review status and row version, shared by every table of facts (see loaders.review)."""
+    return (
+        _c(
+            "status",
+            "VARCHAR",
+            "proposed (extracted, not reviewed), confirmed (reviewed, or an official table), "
+            "rejected (kept for the record, never counted)",
+            True,
+            STATUSES,
+        ),
+        _c(
+            "version",
+            "INTEGER",
+            "1 when stored, +1 on every review change (edit conflicts)",
+            True,
+            bounds=(1, 2**31 - 1),
+        ),
     )
 
 
@@ -149,6 +171,7 @@ EVENTS = Table(
         _c("participants_count", "INTEGER", "number of participants when stated"),
         _confidence(),
         _extraction_reason(),
+        *_review_columns(),
     ),
 )
 
@@ -170,6 +193,7 @@ AGREEMENTS = Table(
         _c("subject", "VARCHAR", "what the agreement is about"),
         _confidence(),
         _extraction_reason(),
+        *_review_columns(),
     ),
 )
 
@@ -190,6 +214,7 @@ REPORT_ITEMS = Table(
         _c("event_id", "VARCHAR", "the event this row reports (events.event_id)"),
         _confidence(),
         _extraction_reason(),
+        *_review_columns(),
     ),
 )
 
@@ -208,6 +233,7 @@ PRACTICE_LINKS = Table(
         _c("evidence_type", "VARCHAR", "what the evidence is", True, EVIDENCE_TYPES),
         _confidence(),
         _extraction_reason(),
+        *_review_columns(),
     ),
 )
 
@@ -302,6 +328,62 @@ REGIONS = Table(
     ),
 )
 
+USERS = Table(
+    "users",
+    "one account of the app and the CLI (see loaders.accounts)",
+    ("user_name",),
+    (
+        _c("user_name", "VARCHAR", "login name", True),
+        _c("role", "VARCHAR", "viewer, editor, admin", True),
+        _c("regions", "VARCHAR[]", "ISO codes an editor may change (admins: all)"),
+        _c("password_hash", "VARCHAR", "argon2id hash; the password itself is never stored", True),
+        _c("is_active", "BOOLEAN", "false once disabled", True),
+        _c("failed_logins", "INTEGER", "failed logins since the last success", True),
+        _c("locked_until", "TIMESTAMP", "no login before this time (UTC) after repeated failures"),
+        _c("created_at", "TIMESTAMP", "when the account was made (UTC)", True),
+    ),
+)
+
+SESSIONS = Table(
+    "sessions",
+    "one signed-in browser session; writes are authorised through it",
+    ("token_hash",),
+    (
+        _c(
+            "token_hash",
+            "VARCHAR",
+            "sha256 of the session token (the token stays with the browser)",
+            True,
+        ),
+        _c("user_name", "VARCHAR", "users.user_name", True),
+        _c("created_at", "TIMESTAMP", "sign-in time (UTC)", True),
+        _c("expires_at", "TIMESTAMP", "the session ends then (UTC)", True),
+    ),
+)
+
+AUDIT = Table(
+    "audit",
+    "one change to the store by a person (append-only: never updated or deleted)",
+    ("audit_id",),
+    (
+        _c("audit_id", "BIGINT", "running number", True),
+        _c("changed_at", "TIMESTAMP", "when (UTC)", True),
+        _c("user_name", "VARCHAR", "who", True),
+        _c("action", "VARCHAR", "upload, accept, correct, reject, undo, user_change", True),
+        _c(
+            "entity",
+            "VARCHAR",
+            "event, agreement, report_item, practice_link, document, user",
+            True,
+        ),
+        _c("entity_id", "VARCHAR", "id of the changed row", True),
+        _c("field", "VARCHAR", "changed column (status for accept and reject)"),
+        _c("value_before", "VARCHAR", "value before the change, as text"),
+        _c("value_after", "VARCHAR", "value after the change, as text"),
+        _c("comment", "VARCHAR", "free text; for undo, the entry undone"),
+    ),
+)
+
 STORE_META = Table(
     "store_meta",
     "one setting of the store itself (schema_sha256: the schema it was built with; "
@@ -324,6 +406,9 @@ ALL_TABLES = (
     SOURCES,
     REGIONS,
     STORE_META,
+    USERS,
+    SESSIONS,
+    AUDIT,
 )
 TABLES_BY_NAME = {table.name: table for table in ALL_TABLES}
 
@@ -586,6 +671,25 @@ COLUMN_LABELS: dict[str, str] = {
     "key": "Параметр",
     "value": "Значение",
     "extraction_reason": "Как извлечено",
+    "status": "Статус",
+    "version": "Версия записи",
+    "user_name": "Пользователь",
+    "role": "Роль",
+    "regions": "Регионы",
+    "password_hash": "Хеш пароля",
+    "is_active": "Активен",
+    "failed_logins": "Неудачных входов",
+    "locked_until": "Заблокирован до",
+    "created_at": "Создано",
+    "token_hash": "Сессия (хеш)",
+    "expires_at": "Истекает",
+    "audit_id": "Запись журнала (№)",
+    "changed_at": "Когда",
+    "action": "Действие",
+    "field": "Поле",
+    "value_before": "Было",
+    "value_after": "Стало",
+    "comment": "Комментарий",
 }
 
 

@@ -208,7 +208,7 @@ def extraction_bundle(
                 "event_id": event_id,
                 "title": event.title,
                 "event_type": event.event_type,
-                "topic": topic_of(event, extraction.text),
+                "topic": topic_of(event, extraction.text, extraction.document),
                 "date_start": event.span.start,
                 "date_end": event.span.end,
                 "date_precision": event.span.precision,
@@ -224,7 +224,8 @@ def extraction_bundle(
     if extraction.report:
         for item in extraction.report.items:
             event = extraction.events[item.event_index]
-            item_id = stable_id("ri", sha, item.number, event.passage.start)
+            # a row with two dates («17.11.2022, 24.11.2022») is two items of one number and passage
+            item_id = stable_id("ri", sha, item.number, event.passage.start, event.span.start)
             rows["report_items"].append(
                 {
                     "report_item_id": item_id,
@@ -300,6 +301,10 @@ def extraction_bundle(
     schemas = {
         t.name: t for t in (EVENTS, REPORT_ITEMS, AGREEMENTS, PRACTICE_LINKS, PLACES, SOURCES)
     }
+    # extracted rows wait for review, except the demo's (shown as a reviewed store would be)
+    review = {"status": "confirmed" if is_demo else "proposed", "version": 1}
+    for name in ("events", "report_items", "agreements", "practice_links"):
+        rows[name] = [{**row, **review} for row in rows[name]]
     implausible = _implausible_values(path.name, rows)
     tables = {name: frame_from_rows(schemas[name], found) for name, found in rows.items() if found}
     document = {
@@ -367,11 +372,9 @@ def _worker_init(memory_mb: int = 0) -> None:
 def _load_models() -> None:
     """Models, gazetteer and the extractor's lazily built parts, once; forked workers inherit them
     (so no worker spends its first file's time limit on warming up)."""
-    from loaders.geo.gazetteer import gazetteer
-    from loaders.text.places import ner_models
+    from loaders.text.document import load_models
 
-    ner_models()
-    gazetteer()
+    load_models()  # NER, morph tagger, gazetteer
     extract_document(_WARM_UP_TEXT)
 
 

@@ -16,10 +16,13 @@ from loaders.geo.regions import read_regions
 from loaders.model.bundle import Bundle
 from loaders.model.ids import sha256_hex
 from loaders.model.schema import (
+    AGREEMENTS,
     ALL_TABLES,
     DOCUMENTS,
     EVENTS,
     JOINT_EVENT_LINKS,
+    PRACTICE_LINKS,
+    REPORT_ITEMS,
     REGIONS,
     SOURCES,
     STORE_META,
@@ -223,6 +226,27 @@ def _set_meta(connection: duckdb.DuckDBPyConnection, key: str, value: str) -> No
     connection.execute(f"INSERT INTO {STORE_META.name} VALUES (?, ?)", [key, value])
 
 
+FACT_TABLES = (EVENTS, AGREEMENTS, REPORT_ITEMS, PRACTICE_LINKS)
+
+
+def default_status(document: dict) -> str:
+    """Rows of official tables and of the demo data start confirmed; extracted rows start proposed."""
+    return (
+        "confirmed"
+        if document.get("source_kind") == "table" or document.get("is_demo")
+        else "proposed"
+    )
+
+
+def with_review_defaults(frame: pd.DataFrame, status: str) -> pd.DataFrame:
+    """The frame with status (where not already decided) and version 1 filled in."""
+    current = frame["status"] if "status" in frame else pd.Series(None, index=frame.index)
+    return frame.assign(
+        status=current.where(current.notna(), status).astype(object),
+        version=frame["version"].fillna(1).astype("int64") if "version" in frame else 1,
+    )
+
+
 @contextlib.contextmanager
 def transaction(connection: duckdb.DuckDBPyConnection):
     """BEGIN … COMMIT, or ROLLBACK on any exception (which is re-raised)."""
@@ -255,7 +279,10 @@ def validated_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
     document = dict(bundle.document)
     document.setdefault("ingested_at", dt.datetime.now(dt.UTC).replace(tzinfo=None))
     frames = {DOCUMENTS.name: frame_from_rows(DOCUMENTS, [document])}
+    fact_tables = {table.name for table in FACT_TABLES}
     for name, frame in bundle.tables.items():
+        if name in fact_tables:
+            frame = with_review_defaults(frame, default_status(document))
         frames[name] = validate_frame(TABLES_BY_NAME[name], frame)
     return frames
 
@@ -271,29 +298,35 @@ def _write_batch(
     connection: duckdb.DuckDBPyConnection, batch: list[dict[str, pd.DataFrame]]
 ) -> list[dict[str, int] | None]:
     with transaction(connection):
-        hashes = [frames[DOCUMENTS.name]["sha256"].iloc[0] for frames in batch]
-        stored = _stored_hashes(connection, hashes)
-        new, seen = [], set()
-        for frames, sha in zip(batch, hashes):
-            new.append(sha not in stored and sha not in seen)
-            seen.add(sha)
-        merged = iter(
-            merge_batch(connection, [frames for frames, is_new in zip(batch, new) if is_new])
-        )
-        written = [next(merged) if is_new else None for is_new in new]
-        for name in TABLES_BY_NAME:
-            parts = [
-                frames[name]
-                for frames in written
-                if frames is not None and name in frames and not frames[name].empty
-            ]
-            if parts:
-                _insert(
-                    connection,
-                    name,
-                    pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0],
-                )
-        _store_joint_event_links(connection, _new_event_ids(written))
+        return write_in_transaction(connection, batch)
+
+
+def write_in_transaction(
+    connection: duckdb.DuckDBPyConnection, batch: list[dict[str, pd.DataFrame]]
+) -> list[dict[str, int] | None]:
+    """The body of store_validated for a caller that holds the transaction (e.g. a reviewed upload,
+    stored with its audit entries in one transaction)."""
+    hashes = [frames[DOCUMENTS.name]["sha256"].iloc[0] for frames in batch]
+    stored = _stored_hashes(connection, hashes)
+    new, seen = [], set()
+    for frames, sha in zip(batch, hashes):
+        new.append(sha not in stored and sha not in seen)
+        seen.add(sha)
+    merged = iter(merge_batch(connection, [frames for frames, is_new in zip(batch, new) if is_new]))
+    written = [next(merged) if is_new else None for is_new in new]
+    for name in TABLES_BY_NAME:
+        parts = [
+            frames[name]
+            for frames in written
+            if frames is not None and name in frames and not frames[name].empty
+        ]
+        if parts:
+            _insert(
+                connection,
+                name,
+                pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0],
+            )
+    _store_joint_event_links(connection, _new_event_ids(written))
     return [
         {name: len(frame) for name, frame in frames.items() if name != DOCUMENTS.name}
         if frames is not None
@@ -315,7 +348,8 @@ def _store_joint_event_links(
     connection: duckdb.DuckDBPyConnection, event_ids: list[str] | None
 ) -> None:
     """Derive (see loaders.store.derive) and store the joint-event links of these events (all if
-    None), replacing any stored for them. Events are never updated after insert, so new ids suffice."""
+    None), replacing any stored for them. New events are derived here; a reviewed correction of an
+    event's place re-derives through refresh_joint_event_links."""
     if event_ids is not None and not event_ids:
         return
     derived = derive_joint_event_links(connection, event_ids)
@@ -338,6 +372,11 @@ def _store_joint_event_links(
         )
     _insert(connection, JOINT_EVENT_LINKS.name, links)
     _insert(connection, SOURCES.name, derived[SOURCES.name])
+
+
+def refresh_joint_event_links(connection: duckdb.DuckDBPyConnection, event_ids: list[str]) -> None:
+    """Re-derive the joint-event links of events changed by review (inside the caller's transaction)."""
+    _store_joint_event_links(connection, list(event_ids))
 
 
 def rebuild_derived(connection: duckdb.DuckDBPyConnection) -> int:

@@ -29,9 +29,10 @@ MONTH_STEMS = {
 }
 ROMAN_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
-_DASH = r"\s*[-–—]\s*"
+_DASH = r"\s*[-‐‑–—−]\s*"  # hyphen, non-breaking hyphen, en and em dash, minus
 _MONTH_WORD = r"(январ[ьяе]|феврал[ьяе]|марта?|марте|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|августа?|августе|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
-_YEAR = r"(\d{4}|\d{2})"
+_YEAR = r"(\d{4}|\d{2})(?!\d)"  # also glued to «г.»: «15.04.22г.»
+_MONTH_GAP = _DASH + r"|\s+(?:по|до)\s+"  # «5 мая – 10 июля», «с 21 июля по 1 августа»
 
 
 @dataclass(frozen=True)
@@ -91,19 +92,19 @@ def _need_year(year_text: str | None, default_year: int | None) -> int:
 _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:" + _DASH + r"(\d{4})-(\d{2})-(\d{2}))?"), "iso"),
     (
-        re.compile(r"(\d{1,2})\.(\d{1,2})" + _DASH + r"(\d{1,2})\.(\d{1,2})\." + _YEAR + r"\b"),
+        re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})" + _DASH + r"(\d{1,2})\.(\d{1,2})\." + _YEAR),
         "dm_dm_y",
     ),
-    (re.compile(r"(\d{1,2})" + _DASH + r"(\d{1,2})\.(\d{1,2})\." + _YEAR + r"\b"), "d_dm_y"),
+    (re.compile(r"(?<![\d.])(\d{1,2})" + _DASH + r"(\d{1,2})\.(\d{1,2})\." + _YEAR), "d_dm_y"),
     (
         re.compile(
-            r"(\d{1,2})\.(\d{1,2})\."
+            r"(?<![\d.])(\d{1,2})\.(\d{1,2})\."
             + _YEAR
             + r"(?:"
             + _DASH
             + r"(\d{1,2})\.(\d{1,2})\."
             + _YEAR
-            + r")?\b"
+            + r")?"
         ),
         "dmy",
     ),
@@ -113,9 +114,9 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
             + _MONTH_WORD
             + r"(?:\s+"
             + _YEAR
-            + r")?"
-            + _DASH
-            + r"(\d{1,2})\s+"
+            + r")?(?:"
+            + _MONTH_GAP
+            + r")(\d{1,2})\s+"
             + _MONTH_WORD
             + r"(?:\s+(\d{4}))?",
             re.I,
@@ -124,7 +125,7 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     ),
     (
         re.compile(
-            r"(?:с\s+)?(\d{1,2})(?:"
+            r"(?:\b[сСcC][ \t]+)?(\d{1,2})(?:"
             + _DASH
             + r"|\s+по\s+|\s+и\s+)(\d{1,2})\s+"
             + _MONTH_WORD
@@ -133,12 +134,28 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
         ),
         "d_dM_y",
     ),
-    (re.compile(r"(\d{1,2})\s+" + _MONTH_WORD + r"(?:\s+(\d{4}))?", re.I), "dM_y"),
+    # «09 сентября, 2021» (a page date with a comma before the year)
+    (re.compile(r"(\d{1,2})\s+" + _MONTH_WORD + r"(?:,?\s+(\d{4}))?", re.I), "dM_y"),
     (
         re.compile(r"\b([IV]{1,3}|[1-4])\s*(?:-?й\s+)?(?:квартал[аеу]?|кв\.)\s*(\d{4})", re.I),
         "quarter",
     ),
     (re.compile(r"\b(\d{4})\s*Q([1-4])\b", re.I), "quarter_key"),
+    # month ranges: «с мая по июль 2023 года», «в сентябре — октябре», «май-июнь 2018 г.»
+    (
+        re.compile(
+            r"(?:\b[сС]\s+"
+            + _MONTH_WORD
+            + r"\s+по\s+|\b"
+            + _MONTH_WORD
+            + _DASH
+            + r")"
+            + _MONTH_WORD
+            + r"(?:\s+(\d{4}))?",
+            re.I,
+        ),
+        "M_M_y",
+    ),
     (re.compile(r"\b" + _MONTH_WORD + r"\s+(\d{4})", re.I), "M_y"),
     (re.compile(r"\b(\d{4})\s*(?:г\.|год[ауе]?|гг\.)?", re.I), "year"),
 ]
@@ -181,6 +198,15 @@ def _from_match(kind: str, g: tuple, default_year: int | None) -> DateSpan:
     if kind == "quarter_key":
         first, last = quarter_bounds(f"{g[0]}Q{g[1]}")
         return _span(first, last, "quarter")
+    if kind == "dm":
+        year = _need_year(None, default_year)
+        start = _day(year, int(g[1]), int(g[0]))
+        end = _day(year, int(g[3]), int(g[2])) if g[2] else start
+        return _span(start, end, "day")
+    if kind == "M_M_y":
+        year = _need_year(g[3], default_year)
+        first, last = month_number(g[0] or g[1]), month_number(g[2])
+        return _span(dt.date(year, first, 1), _month_end(year, last), "month")
     if kind == "M_y":
         year, month = int(g[1]), month_number(g[0])
         return _span(dt.date(year, month, 1), _month_end(year, month), "month")
@@ -190,11 +216,23 @@ def _from_match(kind: str, g: tuple, default_year: int | None) -> DateSpan:
     return _span(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
 
 
-def find_dates(text: str, default_year: int | None = None) -> list[tuple[int, int, DateSpan]]:
-    """Every date expression in text as (char_start, char_end, span), left to right, not overlapping."""
+# «12.07», «03.09 – 05.09» without a year: read only where the caller knows the rows are dates
+# (a report's date cells), as in running text «12.00» may be a time.
+_DAY_MONTH = (
+    re.compile(r"(?<![\d.:])(\d{1,2})\.(\d{2})(?:" + _DASH + r"(\d{1,2})\.(\d{2}))?(?![\d:]|\.\d)"),
+    "dm",
+)
+
+
+def find_dates(
+    text: str, default_year: int | None = None, day_month: bool = False
+) -> list[tuple[int, int, DateSpan]]:
+    """Every date expression in text as (char_start, char_end, span), left to right, not overlapping.
+    `day_month` also reads «12.07» (day.month, no year) with the default year."""
     found: list[tuple[int, int, DateSpan]] = []
     taken: list[tuple[int, int]] = []
-    for pattern, kind in _PATTERNS:
+    patterns = _PATTERNS[:4] + [_DAY_MONTH] + _PATTERNS[4:] if day_month else _PATTERNS
+    for pattern, kind in patterns:
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < t_end and t_start < end for t_start, t_end in taken):

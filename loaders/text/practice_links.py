@@ -1,0 +1,508 @@
+"""Practice links: region A's practice taken up by region B, built from the whole document.
+
+Who teaches and who learns:
+- adoption («переняли опыт A», «по примеру A», «позаимствовала у A», «взяли на вооружение опыт A»,
+  «познакомились с опытом A», «внедрит … A»): A → the adopting region (the cue verb's subject found
+  by natasha's syntax parser, else the region named before the cue, else the document's home region);
+- spreading («масштабируют на B и C», «тиражируют в B»): the practice's region (home) → B, C;
+- hosting (an internship, school or visit with visitors «из A, B краёв и C»): host → each visitor;
+  the host is often named only in the headline or the dateline (the home region);
+- visiting experts («эксперты из A провели мастер-классы / поделились опытом / презентовали
+  практики»): A → host; «делились опытом с коллегами из B»: the speakers' region → B;
+- exchanges («обменялись делегациями», «обмен опытом» between two named regions): both ways.
+A region never links to itself; a cue without a named region («другим регионам») makes no link.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+
+from loaders.text.document import Document, Sentence
+from loaders.text.facts import ExtractedLink, Passage
+
+# (pattern, rule): the named source region is inside group «src» (within the clause after the cue).
+_ADOPTION = [
+    (
+        r"переня\w+\s+(?:[^.;]{0,40}?)(?:опыт\w*|практик\w*|идею|методик\w*|формат\w*)",
+        "переняли опыт",
+    ),
+    (r"перенима\w+\s+(?:[^.;]{0,40}?)(?:опыт\w*|практик\w*)", "перенимают опыт"),
+    (r"по\s+примеру", "по примеру"),
+    (r"(?:по)?заимствова\w+\s+(?:[^.;]{0,60}?\s)?у\b", "позаимствовали у"),
+    (r"заимству\w+\s+(?:[^.;]{0,60}?\s)?у\b", "заимствуют у"),
+    (r"(?:взял\w*|возьм\w+|берут)\s+на\s+вооружение", "взяли на вооружение"),
+    (
+        r"(?:по)?знакоми\w+\s+с\s+(?:опытом|практик\w+|проектом|работой|методик\w+)",
+        "познакомились с опытом",
+    ),
+    (r"изуч\w+\s+(?:[^.;]{0,30}?)(?:опыт\w*|практик\w*)", "изучили опыт"),
+    (
+        r"внедр\w+\s+(?:[^.;]{0,60}?)(?:опыт\w*|практик\w*|модел\w*|методик\w*|формат\w*)",
+        "внедряют опыт",
+    ),
+    (r"равня\w+\s+на", "равняются на"),
+    (r"(?:по\s+)?образц\w*", "по образцу"),
+]
+_ADOPTION = [(re.compile(pattern, re.I), rule) for pattern, rule in _ADOPTION]
+_SPREAD = re.compile(
+    r"(масштабир\w+|тиражир\w+|распростран\w+|перенос\w+|перенес\w+)\s+(?:[^.;]{0,80}?\s)?(?:на|в|во)\s+",
+    re.I,
+)
+_HOSTING = re.compile(
+    r"стажировк\w*|стаж[её]р\w*|обучающ\w+\s+(?:визит|поездк)\w*|приня\w+\s+(?:гостей|делегаци|стаж)|"
+    r"школ[аеуы]\s+[«\"]|выездн\w+\s+школ",
+    re.I,
+)
+_VISITORS = re.compile(r"\bиз\s+|представител\w+\s+|делегаци\w+\s+", re.I)
+_DELEGATES = re.compile(r"представител\w*|делегаци\w*|стаж[её]р\w*|приехал\w*|прибыл\w*", re.I)
+_EXPERT_NOUN = re.compile(r"эксперт\w*|специалист\w*|спикер\w*|тренер\w*|лектор\w*", re.I)
+_EXPERTS_TEACH = re.compile(
+    r"(эксперт\w*|специалист\w*|спикер\w*|тренер\w*|гост\w*|коллег\w*|представител\w*|координатор\w*|"
+    r"делегаци\w*|волонт[её]р\w*|активист\w*)[^.;]{0,120}?(провели\s+(?:мастер-?класс|тренинг|лекци|семинар|занят|обучени)\w*|"
+    r"поделил\w*\s+опытом|презентовал\w*|рассказал\w*\s+о\s+(?:своем|своём|опыте)|"
+    r"провели\s+для)",
+    re.I,
+)
+_SHARED_WITH = re.compile(r"(?:по)?делил\w*\s+(?:своим\s+)?опытом\s+с\s+[^.;]{0,60}?\bиз\s+", re.I)
+_EXCHANGE = re.compile(r"обменял\w*|взаимн\w+\s+визит|обмен\w*\s+(?:опытом|делегаци)", re.I)
+_LEARNERS_APPLY = re.compile(r"в\s+своих\s+регионах|в\s+своих\s+субъектах|у\s+себя", re.I)
+_LOCATIVE_BEFORE = re.compile(r"(\bв|\bво|\bна)\s+(?:город\w*\s+|г\.\s*)?$", re.I)
+_VISIT = re.compile(r"приезжал\w*|приехал\w*|побывал\w*|посетил\w*|прибыл\w*", re.I)
+_LEARN = re.compile(r"знакоми\w*|изуча\w*|изучил\w*|перенима\w*|учил\w*|стажир\w*", re.I)
+_FUTURE_ONLY = re.compile(r"может\s+присоединиться|планиру\w+\s+присоедин", re.I)
+
+
+def _region_mentions(document: Document) -> list[tuple[int, int, str]]:
+    """(start, end, region code) of places and of region adjectives («пензенских», «татарстанского»)."""
+    if "region_mentions" in document.cache:
+        return document.cache["region_mentions"]
+    found = [
+        (m.start, m.end, m.region_code)
+        for m in document.places
+        if m.region_code and m.kind in ("region", "settlement")
+    ]
+    taken = [(s, e) for s, e, _ in found]
+    for sentence in document.sentences:
+        for token in sentence.tokens:
+            if any(s <= token.start < e for s, e in taken):
+                continue
+            code = _region_of_adjective(token.lemma) if token.pos == "ADJ" else None
+            if code:
+                found.append((token.start, token.end, code))
+    found.sort()
+    document.cache["region_mentions"] = found
+    return found
+
+
+@functools.lru_cache(maxsize=20_000)
+def _region_of_adjective(word: str) -> str | None:
+    """«пензенский» → Пензенская область, «татарстанский» → Татарстан, «петербургский» → Петербург."""
+    if not re.search(r"(ский|цкий|ской)$", word):
+        return None
+    from loaders.geo.regions import region_index
+
+    regions = region_index()
+    feminine = re.sub(r"(ий|ой)$", "ая", word)
+    for name in (f"{feminine} область", f"{word} край", f"{feminine} республика"):
+        code = regions.resolve(name)
+        if code:
+            return code
+    stem = re.sub(r"(ский|цкий|ской)$", "", word)
+    for name in (stem, stem + "ь", stem + "а", stem + "ия"):
+        if len(name) >= 4:
+            code = regions.resolve(name)
+            if code:
+                return code
+    return None
+
+
+def _regions_between(document: Document, start: int, end: int) -> list[str]:
+    return list(
+        dict.fromkeys(code for s, e, code in _region_mentions(document) if start <= s and e <= end)
+    )
+
+
+def home_region(document: Document) -> str | None:
+    """The document's own region: named in the headline or the dateline (first lines), else the
+    region named most often."""
+    lines_end = 0
+    for count, line in enumerate(document.text.split("\n")):
+        lines_end += len(line) + 1
+        if count >= 5:
+            break
+    head = [
+        code
+        for s, e, code in _region_mentions(document)
+        if e <= lines_end and not re.search(r"\bиз\s+$", document.text[max(0, s - 4) : s])
+    ]
+    if head:
+        return Counter(head).most_common(1)[0][0] if len(set(head)) > 1 else head[0]
+    every = [code for _, _, code in _region_mentions(document)]
+    return Counter(every).most_common(1)[0][0] if every else None
+
+
+def _host_region(document: Document) -> str | None:
+    """Host of an internship: a region after «в/на» or a subject of «приняла» in the first lines,
+    else the home region."""
+    head_end = sum(len(line) + 1 for line in document.text.split("\n")[:6])
+    for start, end, code in _region_mentions(document):
+        if end > head_end:
+            break
+        before = document.text[max(0, start - 8) : start]
+        after = document.text[end : end + 40]
+        if re.search(r"(\bв|\bво|\bна)\s+$", before) or re.match(r"\s*(?:\w+\s+)?приня\w+", after):
+            return code
+    return home_region(document)
+
+
+def _subject_region(document: Document, index: int, cue_start: int) -> str | None:
+    """Region of the cue verb's subject (natasha syntax), else a region named before the cue."""
+    sentence = document.sentences[index]
+    parsed = document.syntax(index)
+    verb = next((t for t in parsed if t.start <= cue_start < t.end + 1), None)
+    if verb is not None:
+        head = verb if verb.relation != "amod" else parsed[verb.head]
+        subjects = [t for t in parsed if t.head == head.index and t.relation.startswith("nsubj")]
+        for subject in subjects:
+            span = _subtree_span(parsed, subject.index)
+            codes = _regions_between(document, span[0], span[1])
+            if codes:
+                return codes[0]
+    before = _regions_between(document, sentence.start, cue_start)
+    return before[-1] if before else None
+
+
+def _subtree_span(parsed, index: int) -> tuple[int, int]:
+    members = {index}
+    changed = True
+    while changed:
+        changed = False
+        for token in parsed:
+            if token.head in members and token.index not in members:
+                members.add(token.index)
+                changed = True
+    chosen = [parsed[i] for i in members]
+    return min(t.start for t in chosen), max(t.end for t in chosen)
+
+
+def _practice(sentence: str) -> str:
+    match = re.search(
+        r"(?:опыт\w*|практик\w*|формат\w*|методик\w*|проект\w*)\s+([^.;]{3,120})", sentence, re.I
+    )
+    return (match.group(1) if match else sentence).strip(" ,«»")[:160]
+
+
+def _link(
+    source,
+    target,
+    sentence: Sentence,
+    evidence,
+    confidence,
+    reason,
+    document: Document | None = None,
+) -> ExtractedLink:
+    return ExtractedLink(
+        source,
+        target,
+        _practice(sentence.text),
+        evidence,
+        None,
+        Passage(sentence.start, sentence.end),
+        confidence=confidence,
+        reason=reason,
+    )
+
+
+def _adoption_links(document: Document, home: str | None) -> list[ExtractedLink]:
+    links = []
+    for index, sentence in enumerate(document.sentences):
+        for pattern, rule in _ADOPTION:
+            for match in pattern.finditer(sentence.text):
+                cue_start = sentence.start + match.start()
+                clause_end = _clause_end(sentence, match.end())
+                named = [
+                    (s, e, code)
+                    for s, e, code in _region_mentions(document)
+                    if sentence.start + match.end() <= s and e <= clause_end
+                ]
+                if rule == "взяли на вооружение" and not named:
+                    clause_start = _clause_start(sentence, match.start())  # «Формат X мы возьмём …»
+                    named = [
+                        (s, e, code)
+                        for s, e, code in _region_mentions(document)
+                        if clause_start <= s and e <= cue_start
+                    ]
+                named = [
+                    m
+                    for m in named
+                    if not _LOCATIVE_BEFORE.search(document.text[max(0, m[0] - 12) : m[0]])
+                ] + [
+                    m
+                    for m in named
+                    if _LOCATIVE_BEFORE.search(document.text[max(0, m[0] - 12) : m[0]])
+                ]
+                if not named or _LOCATIVE_BEFORE.search(
+                    document.text[max(0, named[0][0] - 12) : named[0][0]]
+                ):
+                    continue  # «… откроем точки в Кирове»: where it is applied, not whose it is
+                source, source_end = named[0][2], named[0][1]
+                after = [code for s, e, code in named[1:] if code != source]
+                delegates = _DELEGATES.search(document.text[source_end:clause_end])
+                if delegates and after:  # «изучать опыт Югры приехали представители A, B и C»
+                    targets, why = after, "learners named after the source"
+                else:
+                    subject = _subject_region(document, index, cue_start)
+                    located = [
+                        code
+                        for s, e, code in named[1:]
+                        if re.search(r"(\bв|\bво)\s+$", document.text[max(0, s - 4) : s])
+                    ]
+                    target = subject or (located[0] if located else None) or home
+                    targets, why = (
+                        [target],
+                        "learner: the cue's subject, a place after «в», or home",
+                    )
+                for target in targets:
+                    if target and source != target:
+                        links.append(
+                            _link(
+                                source,
+                                target,
+                                sentence,
+                                "adoption_statement",
+                                0.85,
+                                f"«{rule}»: source named after the cue; {why}",
+                            )
+                        )
+    return links
+
+
+def _clause_end(sentence: Sentence, offset: int) -> int:
+    rest = sentence.text[offset:]
+    stop = re.search(r"[.;:!?]|,\s+(?:но|где|который|которая|которые|что|чтобы)\s|\s[–—]\s", rest)
+    return sentence.start + offset + (stop.start() if stop else len(rest))
+
+
+def _clause_start(sentence: Sentence, offset: int) -> int:
+    head = sentence.text[:offset]
+    stops = list(re.finditer(r"[.;:!?«»]|,\s|\s[–—]\s", head))
+    return sentence.start + (stops[-1].end() if stops else 0)
+
+
+def _visit_links(document: Document) -> list[ExtractedLink]:
+    """«удмуртские волонтёры приезжали в Киров – знакомились с проектом»: the visited region (after
+    «в») teaches the visitors (the subject's region)."""
+    links = []
+    for index, sentence in enumerate(document.sentences):
+        visit = _VISIT.search(sentence.text)
+        if not visit or not _LEARN.search(sentence.text):
+            continue
+        visitors = _subject_region(document, index, sentence.start + visit.start())
+        after = [
+            (s, code)
+            for s, e, code in _region_mentions(document)
+            if sentence.start + visit.end() <= s and e <= sentence.end
+        ]
+        hosts = [
+            code for s, code in after if _LOCATIVE_BEFORE.search(document.text[max(0, s - 12) : s])
+        ]
+        if visitors and hosts and hosts[0] != visitors:
+            links.append(
+                _link(
+                    hosts[0],
+                    visitors,
+                    sentence,
+                    "internship",
+                    0.7,
+                    "a visit: visitors learn from the visited region",
+                )
+            )
+    return links
+
+
+def _spread_links(document: Document, home: str | None) -> list[ExtractedLink]:
+    links = []
+    for index, sentence in enumerate(document.sentences):
+        for match in _SPREAD.finditer(sentence.text):
+            targets = _regions_between(
+                document, sentence.start + match.end() - 4, _clause_end(sentence, match.end())
+            )
+            source = home or _subject_region(document, index, sentence.start + match.start())
+            for target in targets:
+                if source and target != source:
+                    links.append(
+                        _link(
+                            source,
+                            target,
+                            sentence,
+                            "adoption_statement",
+                            0.75,
+                            f"«{match.group(1)}» on a named region",
+                        )
+                    )
+    return links
+
+
+def _hosting_links(document: Document) -> list[ExtractedLink]:
+    """An internship or visit: host (headline, dateline) → each region the visitors come from."""
+    text = document.text
+    if not _HOSTING.search(text) or _EXCHANGE.search(document.title):
+        return []
+    host = _host_region(document)
+    if not host:
+        return []
+    links = []
+    for sentence in document.sentences:
+        if _EXPERT_NOUN.search(sentence.text):
+            continue  # visiting experts teach the host (see _expert_links)
+        for match in _VISITORS.finditer(sentence.text):
+            end = _clause_end(sentence, match.end())
+            for code in _regions_between(document, sentence.start + match.end(), end):
+                if code != host:
+                    links.append(
+                        _link(
+                            host,
+                            code,
+                            sentence,
+                            "internship",
+                            0.8,
+                            "internship host → visitors «из …»",
+                        )
+                    )
+    return links
+
+
+def _expert_links(document: Document, home: str | None) -> list[ExtractedLink]:
+    links = []
+    for index, sentence in enumerate(document.sentences):
+        for match in _EXPERTS_TEACH.finditer(sentence.text):
+            named = [
+                (s, code)
+                for s, e, code in _region_mentions(document)
+                if sentence.start <= s and e <= sentence.end
+            ]
+            verb_at = sentence.start + match.start(2)
+            located = [code for s, code in named if self_locative(document, s)]
+            experts = [code for s, code in named if s < verb_at and not self_locative(document, s)]
+            experts = experts or _previous_experts(document, index)
+            for code in experts[:1]:
+                host = next((c for c in located if c != code), None) or home
+                if host and code != host:
+                    links.append(
+                        _link(
+                            code,
+                            host,
+                            sentence,
+                            "joint_event",
+                            0.75,
+                            "visiting experts teach the host",
+                        )
+                    )
+        for match in _SHARED_WITH.finditer(sentence.text):
+            listeners = _regions_between(
+                document, sentence.start + match.end(), _clause_end(sentence, match.end())
+            )
+            speaker = _subject_region(document, index, sentence.start + match.start()) or home
+            for code in listeners:
+                if speaker and code != speaker:
+                    links.append(
+                        _link(
+                            speaker,
+                            code,
+                            sentence,
+                            "joint_event",
+                            0.75,
+                            "«делились опытом с коллегами из …»",
+                        )
+                    )
+    return links
+
+
+def self_locative(document: Document, start: int) -> bool:
+    """A place right after «в/во/на» (where something happens), not whose it is."""
+    return bool(_LOCATIVE_BEFORE.search(document.text[max(0, start - 12) : start]))
+
+
+def _previous_experts(document: Document, index: int) -> list[str]:
+    """«Её гостями стали эксперты … из Казани. Они провели мастер-классы»: the previous sentence."""
+    if index == 0 or not re.match(r"\s*(Они|Гости|Эксперты)\b", document.sentences[index].text):
+        return []
+    previous = document.sentences[index - 1]
+    return _regions_between(document, previous.start, previous.end)
+
+
+def _exchange_links(document: Document) -> list[ExtractedLink]:
+    links = []
+    for sentence in document.sentences:
+        if not _EXCHANGE.search(sentence.text) or _FUTURE_ONLY.search(sentence.text):
+            continue
+        codes = _regions_between(document, sentence.start, sentence.end)
+        if len(codes) == 2:
+            first, second = codes
+            links.append(
+                _link(first, second, sentence, "joint_event", 0.7, "exchange between two regions")
+            )
+            links.append(
+                _link(second, first, sentence, "joint_event", 0.7, "exchange between two regions")
+            )
+    return links
+
+
+def _link_date(document: Document, link: ExtractedLink):
+    """When the link is evidenced: a day or month date in its own sentence, else the document's
+    first event date, else the page date."""
+    own = [
+        span
+        for _, _, span in document.dates_in(link.passage.start, link.passage.end)
+        if span.precision in ("day", "month")
+    ]
+    if own:
+        return own[0]
+    days = [span for _, _, span in document.dates if span.precision == "day"]
+    if days:
+        return days[0]
+    if document.published:
+        from loaders.text.dates import DateSpan
+
+        return DateSpan(document.published, document.published, "day")
+    return None
+
+
+_ANY_CUE = re.compile(
+    "|".join(
+        [pattern.pattern for pattern, _ in _ADOPTION]
+        + [p.pattern for p in (_SPREAD, _HOSTING, _EXPERTS_TEACH, _SHARED_WITH, _EXCHANGE, _VISIT)]
+    ),
+    re.I,
+)
+
+
+def extract_practice_links(document: Document) -> list[ExtractedLink]:
+    """Directed links from the region whose practice is taken up to the region taking it up; one
+    per direction and document (the strongest evidence kept)."""
+    if not _ANY_CUE.search(document.text):
+        return []  # no cue at all: the region lookups are not worth their cost
+    home = home_region(document)
+    links = (
+        _adoption_links(document, home)
+        + _spread_links(document, home)
+        + _hosting_links(document)
+        + _expert_links(document, home)
+        + _exchange_links(document)
+        + _visit_links(document)
+    )
+    for link in links:
+        link.span = _link_date(document, link)
+    unique: dict[tuple[str, str], ExtractedLink] = {}
+    for link in links:
+        kept = unique.get((link.from_region, link.to_region))
+        if kept is None or link.confidence > kept.confidence:
+            unique[(link.from_region, link.to_region)] = link
+    if _LEARNERS_APPLY.search(document.text):
+        for link in unique.values():
+            if link.evidence_type == "internship":
+                link.confidence = min(0.95, link.confidence + 0.1)
+                link.reason += "; learners apply it «в своих регионах»"
+    return list(unique.values())
