@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboard.quarters import quarter_sql
 from loaders.model.schema import REGIONS
 from loaders.paths import database_target
 from loaders.store.database import OUTDATED_MESSAGE  # noqa: F401  (shown by app.py)
@@ -28,7 +29,7 @@ WITH first_source AS (
     FROM sources WHERE entity = 'event' GROUP BY entity_id
 ), {_DEMO_ROWS}
 SELECT e.event_id, e.title, e.event_type, e.topic, e.date_start, e.date_end, e.date_precision,
-       EXTRACT(year FROM e.date_start) || 'Q' || EXTRACT(quarter FROM e.date_start) AS quarter,
+       {quarter_sql("e.date_start")} AS quarter,
        e.settlement_name, e.settlement_id, e.region_code, e.lat, e.lon, e.geo_precision,
        array_to_string(e.organizers, '; ') AS organizers,
        array_to_string(e.participant_cities, '; ') AS participant_cities,
@@ -41,7 +42,7 @@ ORDER BY e.date_start, e.event_id
 """
 AGREEMENTS_SQL = f"""
 WITH {_DEMO_ROWS}
-SELECT a.agreement_id, a.date, EXTRACT(year FROM a.date) || 'Q' || EXTRACT(quarter FROM a.date) AS quarter, a.parties_count,
+SELECT a.agreement_id, a.date, {quarter_sql("a.date")} AS quarter, a.parties_count,
        array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon, a.subject,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id,
        a.status, a.confidence, coalesce(dr.is_demo, false) AS is_demo
@@ -64,7 +65,7 @@ ORDER BY r.quarter, r.reporting_body, r.item_number
 PRACTICE_LINKS_SQL = f"""
 WITH {_DEMO_ROWS}
 SELECT p.link_id, p.from_region, p.to_region, p.practice, p.date_start,
-       EXTRACT(year FROM p.date_start) || 'Q' || EXTRACT(quarter FROM p.date_start) AS quarter, p.evidence_type,
+       {quarter_sql("p.date_start")} AS quarter, p.evidence_type,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id,
        p.status, p.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM practice_links p
@@ -80,7 +81,7 @@ FROM documents ORDER BY file_name
 JOINT_EVENT_LINKS_SQL = f"""
 WITH {_DEMO_ROWS}
 SELECT j.link_id, j.from_region, j.to_region, j.practice, j.date_start,
-       EXTRACT(year FROM j.date_start) || 'Q' || EXTRACT(quarter FROM j.date_start) AS quarter, j.evidence_type,
+       {quarter_sql("j.date_start")} AS quarter, j.evidence_type,
        (SELECT min(document_id) FROM sources s WHERE s.entity = 'joint_event_link' AND s.entity_id = j.link_id) AS document_id,
        j.event_id, coalesce(dr.is_demo, false) AS is_demo
 FROM joint_event_links j JOIN events e ON e.event_id = j.event_id AND e.status <> 'rejected'
@@ -90,12 +91,12 @@ ORDER BY j.date_start, j.link_id
 REGIONS_SQL = f"SELECT {', '.join(REGIONS.column_names)} FROM regions ORDER BY region_code"
 # One row per source of an event, agreement or practice link: what kind of document it is, and the
 # region and quarter of the row it supports (for coverage and report reconciliation).
-SOURCE_FACTS_SQL = """
+SOURCE_FACTS_SQL = f"""
 SELECT s.entity, s.entity_id, s.document_id, s.merge_reason,
        CASE WHEN d.source_kind = 'table' THEN 'tables' WHEN d.genre = 'report' THEN 'reports'
             WHEN d.genre = 'invitation' THEN 'letters' ELSE 'news' END AS kind,
        coalesce(e.region_code, a.region_code, p.to_region) AS region_code,
-       EXTRACT(year FROM coalesce(e.date_start, a.date, p.date_start)) || 'Q' || EXTRACT(quarter FROM coalesce(e.date_start, a.date, p.date_start)) AS quarter
+       {quarter_sql("coalesce(e.date_start, a.date, p.date_start)")} AS quarter
 FROM sources s
 JOIN documents d USING (document_id)
 LEFT JOIN events e ON s.entity = 'event' AND e.event_id = s.entity_id

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from loaders.model.quarters import quarter_label, quarter_range, shift_quarter
+from dashboard.quarters import quarter_label, quarter_range, shift_quarter
 from dashboard.presentation import count_phrase
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, TOPIC_LABELS
 
@@ -189,7 +189,7 @@ def default_range(events: pd.DataFrame, count: int = DEFAULT_QUARTERS) -> tuple[
 
 def left_out_of_default(events: pd.DataFrame, first: str) -> tuple[int, str | None]:
     """How many events start before the default period, and the earliest quarter among them."""
-    earlier = _in_quarters(events["quarter"], ViewFilter("0000Q1", shift_quarter(first, -1)))
+    earlier = _in_quarters(events["quarter"], ViewFilter("1000Q1", shift_quarter(first, -1)))
     if not earlier.any():
         return 0, None
     return int(earlier.sum()), quarters_with_data(events.loc[earlier, "quarter"])[0]

@@ -105,7 +105,8 @@ def readable(frame: pd.DataFrame, region_names: dict[str, str] | None = None) ->
         shown[column] = values.astype(object).where(values.notna(), None)
         if region_names is not None and column in REGION_CODE_COLUMNS:
             name_column = REGION_CODE_COLUMNS[column]
-            if name_column not in frame.columns:
+            # name_short already names the region (coverage): a second «Регион» would clash
+            if name_column not in frame.columns and "name_short" not in frame.columns:
                 names = frame[column].astype("string").map(region_names)
                 shown[name_column] = names.astype(object).where(names.notna(), None)
     return shown.rename(columns=header_label)

@@ -1,10 +1,12 @@
 """Pure figure, map and aggregation builders, tested without Streamlit."""
 
+import html
 import re
 
 import folium
 import geopandas as gpd
 import pandas as pd
+import pytest
 
 from dashboard.analysis import aggregations, search, chronicle
 
@@ -250,6 +252,117 @@ def test_popup_links_open_the_event_passage_in_the_explorer():
         f'href="/explore?table=events&amp;doc=doc_b&amp;row={EVENTS["event_id"].iloc[1]}" '
         'target="_top"' in places.loc[places["place"] == "Сургут", "popup_html"].iloc[0]
     )
+
+
+def _quarter_calendar() -> pd.DataFrame:
+    events = EVENTS.assign(
+        date_start=pd.to_datetime(["2023-10-02", "2023-11-14", "2023-12-20"]),
+        date_end=pd.to_datetime(["2023-10-03", "2023-11-14", "2023-12-21"]),
+        quarter="2023Q4",
+    )
+    return chronicle.calendar_rows(events, "2023Q4")
+
+
+def test_calendar_axis_names_months_in_russian_at_the_ticks_it_places():
+    axis = figures.calendar_figure(_quarter_calendar(), {}).layout.xaxis
+    assert axis.tickmode == "array" and len(axis.tickvals) == len(axis.ticktext) >= 12
+    for value, text in zip(axis.tickvals, axis.ticktext):
+        day = pd.Timestamp(value)
+        assert text == f"{day.day} {figures.MONTHS_SHORT[day.month - 1]}"
+        assert day.weekday() == 0
+    shown = " ".join(axis.ticktext)
+    assert {"окт", "ноя", "дек"} <= set(re.findall(r"[а-я]+", shown))
+    assert not re.search(r"[A-Za-z]", shown)
+    assert pd.Timestamp(axis.tickvals[0]) <= pd.Timestamp("2023-10-02")
+    assert pd.Timestamp(axis.tickvals[-1]) >= pd.Timestamp("2023-12-15")
+
+
+def test_calendar_axis_over_a_long_span_names_each_month():
+    events = _quarter_calendar()
+    events.loc[events.index[-1], "bar_end"] = pd.Timestamp("2024-05-02")
+    ticks = figures.russian_date_ticks(events)
+    assert ticks["ticktext"][0] == "октябрь 2023" and ticks["ticktext"][-1] == "май 2024"
+    assert len(ticks["tickvals"]) == 8
+
+
+def test_small_multiples_one_panel_per_region_titled_and_apart():
+    table = chronicle.region_small_multiples(
+        EVENTS.assign(region_code=["RU-KHM", "RU-TYU", "RU-TA"]),
+        None,
+        ["2023Q1", "2023Q2"],
+        ["RU-KHM", "RU-TYU", "RU-TA"],
+    )
+    labels = {
+        "RU-KHM": "Ханты-Мансийский АО",
+        "RU-TYU": "Тюменская <b>обл.</b>",
+        "RU-TA": "Татарстан",
+    }
+    figure = figures.small_multiples_figure(table, labels)
+    assert len(figure.data) == 3
+    regions = list(dict.fromkeys(table["region_code"]))
+    titles = [note.text for note in figure.layout.annotations]
+    assert titles == [html.escape(labels[region], quote=False) for region in regions]
+    assert "&lt;b&gt;" in "".join(titles)
+    domains = [figure.layout[f"xaxis{'' if i == 0 else i + 1}"].domain for i in range(3)]
+    assert all(left[1] < right[0] for left, right in zip(domains, domains[1:]))
+    for index, trace in enumerate(figure.data):
+        region = regions[index]
+        expected = table[table["region_code"] == region].sort_values("quarter")["value"]
+        assert list(trace.y) == expected.tolist()
+        assert trace.xaxis == ("x" if index == 0 else f"x{index + 1}")
+
+
+def test_small_multiples_twelve_regions_fit_the_grid():
+    """Three full rows: float rounding once put a domain at −5e-17 and Plotly refused it."""
+    codes = [f"RU-R{index:02d}" for index in range(12)]
+    table = pd.DataFrame(
+        {"quarter": "2023Q1", "quarter_label": "I кв. 2023", "region_code": codes, "value": 1}
+    )
+    figure = figures.small_multiples_figure(table, {})
+    assert len(figure.data) == 12
+    for index in range(12):
+        suffix = "" if index == 0 else str(index + 1)
+        for axis in (f"xaxis{suffix}", f"yaxis{suffix}"):
+            low, high = figure.layout[axis].domain
+            assert 0 <= low < high <= 1
+
+
+def test_document_view_scrolls_its_box_to_the_focused_passage_and_escapes_the_text():
+    text = "Начало. <script>alert(1)</script> " + "строка\n" * 200 + "Нужный фрагмент. Конец."
+    start = text.index("Нужный")
+    passages = pd.DataFrame({"char_start": [0, start], "char_end": [7, start + 16]})
+    page = aggregations.document_view_html(text, passages, passages.iloc[[1]])
+    assert "<mark id='focus' style='background:#ffb300'>Нужный фрагмент.</mark>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<script>") == 1  # only the scroll, never the document's own
+    assert "getElementById('focus')" in page and "box.scrollTop" in page
+    assert "scrollIntoView" not in page  # the page around the frame must not jump
+
+
+def test_document_view_without_a_chosen_row_has_no_script():
+    passages = pd.DataFrame({"char_start": [0], "char_end": [5]})
+    page = aggregations.document_view_html("first second", passages)
+    assert "<mark>first</mark>" in page and "<script>" not in page
+
+
+def test_dashboard_quarters_agree_with_the_loaders_calendar():
+    """dashboard/quarters.py (pd.Period) and loaders/model/quarters.py give the same keys and labels."""
+    import datetime as dt
+
+    from dashboard import quarters as periods
+    from loaders.model import quarters as keys
+
+    for key in ("2015Q1", "2023Q4", "2024Q1"):
+        assert periods.quarter_label(key) == keys.quarter_label(key)
+        for by in (-5, -4, -1, 0, 1, 4):
+            assert periods.shift_quarter(key, by) == keys.shift_quarter(key, by)
+    assert periods.quarter_range("2022Q3", "2024Q2") == keys.quarter_range("2022Q3", "2024Q2")
+    assert periods.quarter_range("2024Q2", "2022Q3") == []
+    for day in (dt.date(2023, 1, 1), dt.date(2023, 3, 31), dt.date(2023, 10, 14)):
+        assert periods.quarter_key(day) == keys.quarter_key(day)
+    for bad in ("2023Q5", "2023-10", "", None):
+        with pytest.raises(ValueError):
+            periods.as_period(bad)
 
 
 def test_quarter_filter_on_rows_without_any_quarter():

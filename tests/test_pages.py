@@ -1,12 +1,14 @@
 """AppTest of every page on the fixture store (7 events: 2 in 2023Q2, 1 in 2023Q3, 4 in 2023Q4)."""
 
 import csv
+import html
 import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from loaders.model.vocabulary import EVIDENCE_LABELS
 from loaders.paths import REGIONS_CSV
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
@@ -228,11 +230,8 @@ def test_network_focus_quotes_escaped_passages(app, tmp_path, use_db):
         ("RU-KHM", "RU-KGN"),
         ("RU-KHM", "RU-SVE"),
     }
-    assert (
-        "RU-KHM",
-        "RU-SVE",
-        "joint_event",
-    ) in pairs  # guests from Nizhny Tagil at the Yugorsk forum
+    # guests from Nizhny Tagil at the Yugorsk forum; the evidence type by its Russian label
+    assert ("RU-KHM", "RU-SVE", EVIDENCE_LABELS["joint_event"]) in pairs
     quoted = " ".join(element.proto.body for element in at.get("html"))
     assert "&lt;script&gt;" in quoted and "<script>alert" not in quoted
     assert "Тюмен" in quoted
@@ -259,3 +258,30 @@ def test_map_radius_around_a_town_keeps_only_its_events(app):
     assert metrics(at)["Событий"] == "6"
     at.selectbox(key="map_near_town").set_value("—").run()
     assert metrics(at)["Событий"] == "7"
+
+
+def test_explore_opens_a_row_with_its_passage_marked_in_a_scrolling_frame(demo_db, use_db):
+    """A link like the calendar's (?table=events&doc=…&row=…) opens the document in a frame whose
+    script scrolls the chosen passage into view."""
+    import duckdb
+
+    use_db(demo_db)
+    with duckdb.connect(str(demo_db), read_only=True) as connection:
+        document_id, event_id, passage = connection.execute(
+            "SELECT s.document_id, s.entity_id, substr(d.full_text, s.char_start + 1, "
+            "s.char_end - s.char_start) FROM sources s JOIN documents d USING (document_id) "
+            "WHERE s.entity = 'event' AND s.char_end - s.char_start > 20 "
+            "ORDER BY s.char_start DESC LIMIT 1"
+        ).fetchone()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(table="events", doc=document_id, row=event_id)
+    at.run()
+    at.switch_page("app_pages/explore.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = [element.proto.srcdoc for element in at.get("iframe")]
+    assert len(frames) == 1
+    assert (
+        f"<mark id='focus' style='background:#ffb300'>{html.escape(passage, quote=False)}"
+        in (frames[0])
+    )
+    assert "box.scrollTop" in frames[0]

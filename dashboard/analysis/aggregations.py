@@ -263,3 +263,25 @@ def highlight_passages(text: str, passages: pd.DataFrame, focus: pd.DataFrame | 
         cursor = end
     parts.append(html.escape(text[cursor:]))
     return "".join(parts)
+
+
+DOCUMENT_VIEW_HEIGHT = 480
+# Runs inside the component's own iframe: scrolls the text box (not the page) to the focused passage.
+_SCROLL_TO_FOCUS = (
+    "<script>const box=document.getElementById('document');"
+    "const mark=document.getElementById('focus');"
+    "if(box&&mark){box.scrollTop=Math.max(0,mark.offsetTop-box.clientHeight/3);}</script>"
+)
+
+
+def document_view_html(text: str, passages: pd.DataFrame, focus: pd.DataFrame | None = None) -> str:
+    """A self-contained page for an iframe: the document text (escaped) in a fixed-height scroll box,
+    passages marked, and the focused passage scrolled into view by a two-line script that touches
+    nothing but this box."""
+    body = highlight_passages(text, passages, focus)
+    script = _SCROLL_TO_FOCUS if "id='focus'" in body else ""
+    return (
+        "<div id='document' style='white-space:pre-wrap;height:"
+        f"{DOCUMENT_VIEW_HEIGHT - 16}px;overflow-y:auto;font:14px/1.5 sans-serif;"
+        f"padding:4px 8px;border:1px solid #ddd;border-radius:4px'>{body}</div>{script}"
+    )

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-from loaders.model.quarters import quarter_key, quarter_label, shift_quarter
+from dashboard.quarters import quarter_key, quarter_label, shift_quarter
 
 MEASURES = {
     "events": "События",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboard import data, filters
@@ -41,9 +43,9 @@ def region_names(atlas: Atlas) -> dict[str, str]:
     return dict(zip(atlas.regions["region_code"], atlas.regions["name_short"]))
 
 
-def download_buttons(frame, name: str, key: str) -> None:
-    """XLSX, CSV for Russian Excel and plain CSV of exactly the frame shown, with Russian headers and
-    the source and filters in effect; built only when clicked."""
+def download_payloads(frame, name: str) -> dict[str, tuple[str, str, Callable[[], bytes]]]:
+    """The three downloads of a frame: label → (file name, MIME type, bytes built on call), each
+    with Russian headers and the source and filters in effect."""
     atlas = data.load_atlas()
     names = region_names(atlas)
     about = about_lines(source_line(atlas), filters.describe(filters.current_view(), names))
@@ -51,33 +53,41 @@ def download_buttons(frame, name: str, key: str) -> None:
     def shown():  # built on click only: readable() over a national-scale table costs a rerun
         return readable(frame, names)
 
-    left, middle, right = st.columns(3)
-    left.download_button(
-        "XLSX",
-        lambda: xlsx_bytes(shown(), about),
-        file_name=f"{name}.xlsx",
-        mime=XLSX_MIME,
-        key=f"{key}_xlsx",
-        on_click="ignore",
-    )
-    middle.download_button(
-        "CSV для Excel",
-        lambda: csv_bytes(shown(), about, excel=True),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        on_click="ignore",
-        help="Точка с запятой, UTF-8 с BOM: открывается в Excel двойным щелчком.",
-    )
-    right.download_button(
-        "CSV (UTF-8, запятая)",
-        lambda: csv_bytes(shown(), about, excel=False),
-        file_name=f"{name}_utf8.csv",
-        mime="text/csv",
-        key=f"{key}_csv_plain",
-        on_click="ignore",
-        help="Запятая, UTF-8 без BOM, даты ГГГГ-ММ-ДД: для программ и скриптов.",
-    )
+    return {
+        "XLSX": (f"{name}.xlsx", XLSX_MIME, lambda: xlsx_bytes(shown(), about)),
+        "CSV для Excel": (
+            f"{name}.csv",
+            "text/csv",
+            lambda: csv_bytes(shown(), about, excel=True),
+        ),
+        "CSV (UTF-8, запятая)": (
+            f"{name}_utf8.csv",
+            "text/csv",
+            lambda: csv_bytes(shown(), about, excel=False),
+        ),
+    }
+
+
+DOWNLOAD_HELP = {
+    "CSV для Excel": "Точка с запятой, UTF-8 с BOM: открывается в Excel двойным щелчком.",
+    "CSV (UTF-8, запятая)": "Запятая, UTF-8 без BOM, даты ГГГГ-ММ-ДД: для программ и скриптов.",
+}
+DOWNLOAD_KEY_SUFFIX = {"XLSX": "xlsx", "CSV для Excel": "csv", "CSV (UTF-8, запятая)": "csv_plain"}
+
+
+def download_buttons(frame, name: str, key: str) -> None:
+    """XLSX, CSV for Russian Excel and plain CSV of exactly the frame shown; built only when clicked."""
+    payloads = download_payloads(frame, name)
+    for column, (label, (file_name, mime, build)) in zip(st.columns(3), payloads.items()):
+        column.download_button(
+            label,
+            build,
+            file_name=file_name,
+            mime=mime,
+            key=f"{key}_{DOWNLOAD_KEY_SUFFIX[label]}",
+            on_click="ignore",
+            help=DOWNLOAD_HELP.get(label),
+        )
 
 
 def url_choice(key: str, param: str, options: list, default) -> None:

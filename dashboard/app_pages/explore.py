@@ -157,9 +157,11 @@ else:
                 f"padding-left:8px'>{html.escape(document['full_text'][start:end])}</blockquote>"
             )
         st.caption(f"Отмечено фрагментов, из которых прочитаны строки выборки: {len(marked)}")
-        st.html(
-            "<div style='white-space: pre-wrap; max-height: 480px; overflow-y: auto; "
-            f"font-size: 0.9em'>{aggregations.highlight_passages(document['full_text'], marked, focus)}</div>"
+        # an iframe of its own: st.html drops scripts, and the passage is to be scrolled into view;
+        # every piece of document text in it is escaped (document_view_html), the script is ours
+        st.iframe(
+            aggregations.document_view_html(document["full_text"], marked, focus),
+            height=aggregations.DOCUMENT_VIEW_HEIGHT,
         )
 with st.expander("История записи (журнал изменений)"):
     row_id = st.selectbox(

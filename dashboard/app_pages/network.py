@@ -10,7 +10,8 @@ from streamlit_folium import st_folium
 from dashboard import data, figures, filters, maps
 from dashboard.app_pages.common import demo_notice, download_buttons, mirror_to_url, url_choice
 from dashboard.analysis import network
-from loaders.model.quarters import quarter_label
+from dashboard.presentation import count_phrase
+from dashboard.quarters import quarter_label
 from loaders.model.vocabulary import EVIDENCE_LABELS
 
 COLOURINGS = {"district": "по федеральному округу", "community": "по сообществу"}
@@ -119,7 +120,10 @@ if focus:
         ("Учится у", teachers, "from_region"),
         ("Делится опытом с", learners, "to_region"),
     ):
-        st.subheader(f"{title}: {frame[other].nunique()} регионов, {len(frame)} подтверждений")
+        st.subheader(
+            f"{title}: {count_phrase(frame[other].nunique(), 'регион')}, "
+            f"{count_phrase(len(frame), 'подтверждение')}"
+        )
         quoted = frame.drop(columns=["document_id"]).merge(
             passages, left_on="link_id", right_on="entity_id", how="left"
         )
@@ -128,7 +132,11 @@ if focus:
 # ---------------------------------------------------------------- tables
 st.header("Таблицы")
 edge_view = edges.assign(
-    from_name=edges["from_region"].map(names), to_name=edges["to_region"].map(names)
+    from_name=edges["from_region"].map(names),
+    to_name=edges["to_region"].map(names),
+    evidence=edges["evidence"].map(
+        lambda kinds: ", ".join(EVIDENCE_LABELS.get(k, k) for k in kinds.split(", ") if k)
+    ),
 ).rename(
     columns={
         "from_name": "Чью практику перенимают",

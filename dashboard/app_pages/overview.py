@@ -6,7 +6,7 @@ from dashboard.analysis import aggregations
 
 from dashboard import data, filters
 from dashboard.app_pages.common import demo_notice
-from loaders.model.quarters import quarter_label
+from dashboard.quarters import quarter_label
 from loaders.model.vocabulary import GENRE_LABELS
 
 atlas = data.load_atlas()

@@ -18,7 +18,7 @@ from dashboard.app_pages.common import (
     url_choice,
 )
 from dashboard.presentation import EVENT_TYPE_COLOURS, count_phrase, merge_reason_text, readable
-from loaders.model.quarters import quarter_label, shift_quarter
+from dashboard.quarters import quarter_label, shift_quarter
 from loaders.model.schema import column_label
 from loaders.model.vocabulary import EVENT_TYPE_LABELS
 
@@ -45,6 +45,38 @@ range_quarters = view.quarters() or all_quarters
 def signed(number: int) -> str:
     """+3, −2 and a plain 0: no change is not a rise."""
     return f"+{number}" if number > 0 else (f"−{-number}" if number < 0 else "0")
+
+
+CALENDAR_PAGE_ROWS = 500
+
+
+def with_source_links(rows: pd.DataFrame) -> pd.DataFrame:
+    """The calendar rows with a link to each event's passage (document and id columns dropped)."""
+    links = [
+        f"/explore?table=events&doc={d}&row={e}" if isinstance(d, str) else None
+        for d, e in zip(rows["document_id"], rows["event_id"])
+    ]
+    return rows.drop(columns=["document_id", "event_id"]).assign(source=links)
+
+
+def calendar_page(listing: pd.DataFrame) -> pd.DataFrame:
+    """The part of a quarter's calendar table shown now: a national quarter holds ~10,000 events,
+    and formatting all of them for the reader on every rerun was most of this section's time."""
+    pages = max(1, -(-len(listing) // CALENDAR_PAGE_ROWS))
+    if pages == 1:
+        return listing
+    if st.session_state.get("calendar_page", 0) >= pages:  # another quarter had more rows
+        st.session_state["calendar_page"] = 0
+    page = st.selectbox(
+        "Строки таблицы",
+        range(pages),
+        format_func=lambda i: (
+            f"{i * CALENDAR_PAGE_ROWS + 1}–{min(len(listing), (i + 1) * CALENDAR_PAGE_ROWS)} "
+            f"из {len(listing)}"
+        ),
+        key="calendar_page",
+    )
+    return listing.iloc[page * CALENDAR_PAGE_ROWS : (page + 1) * CALENDAR_PAGE_ROWS]
 
 
 # ---------------------------------------------------------------- timeline
@@ -166,25 +198,16 @@ else:
             figures.calendar_figure(calendar.head(150), EVENT_TYPE_LABELS), width="stretch"
         )
         if len(calendar) > 150:
-            st.caption(f"На диаграмме первые 150 из {len(calendar)} событий; таблица ниже — все.")
-        listing = calendar.assign(
-            source=[
-                f"/explore?table=events&doc={d}&row={e}" if isinstance(d, str) else None
-                for d, e in zip(calendar["document_id"], calendar["event_id"])
-            ]
-        )[
-            [
-                "date_start",
-                "date_end",
-                "title",
-                "event_type",
-                "settlement_name",
-                "region_code",
-                "source",
-            ]
-        ]
+            st.caption(
+                f"На диаграмме первые 150 из {len(calendar)} событий; в таблице ниже — все, "
+                f"по {CALENDAR_PAGE_ROWS} строк."
+            )
+        listing = calendar[
+            ["date_start", "date_end", "title", "event_type", "settlement_name", "region_code"]
+        ].assign(document_id=calendar["document_id"], event_id=calendar["event_id"])
+        shown_rows = calendar_page(listing)
         st.dataframe(
-            readable(listing, names),
+            readable(with_source_links(shown_rows), names),
             width="stretch",
             hide_index=True,
             column_config={
@@ -193,7 +216,11 @@ else:
                 )
             },
         )
-        download_buttons(listing, f"calendar_{target}", "calendar_download")
+        download_buttons(
+            listing.drop(columns=["document_id", "event_id"]),
+            f"calendar_{target}",
+            "calendar_download",
+        )
 
 # ---------------------------------------------------------------- council reports
 st.header("Отчёты советов и другие источники")
