@@ -140,7 +140,8 @@ class Atlas:
         return self.events.empty and self.agreements.empty and self.practice_links.empty
 
 
-# A replica asks the server for its data version at most once a second: another replica's write shows
+# A replica asks the server for its data version at most once a second: another replica's write
+# shows
 # here within that second (plus the page's own rerun).
 SERVER_VERSION_MAX_AGE = 1.0
 
@@ -160,7 +161,8 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-# cache_resource, not cache_data: cache_data hands every caller a fresh unpickled copy (49 MB at national
+# cache_resource, not cache_data: cache_data hands every caller a fresh unpickled copy (49 MB at
+# national
 # scale on every run of every page). The frames are shared and read-only: pages filter and assign,
 # never modify them in place. The version argument makes a load into the store a new entry.
 @st.cache_resource(show_spinner="Загрузка данных…", max_entries=2)
@@ -194,7 +196,8 @@ def _read_region_shapes(path: str, version: str):
 
 def load_region_shapes():
     """Region polygons as a GeoDataFrame (region_code, name, geometry, area_km2, geojson; see
-    loaders.geo.boundaries.read_region_boundaries), or None if data/reference/regions.geojson is missing."""
+    loaders.geo.boundaries.read_region_boundaries), or None if data/reference/regions.geojson is
+    missing."""
     from loaders.paths import REGIONS_GEOJSON
 
     if not REGIONS_GEOJSON.exists():
@@ -235,7 +238,8 @@ def _store_is_current(db_path: str, version: str) -> bool:
 
 
 def store_is_current() -> bool:
-    """Whether the configured store was built with the current schema (checked once per file version)."""
+    """Whether the configured store was built with the current schema (checked once per file
+    version)."""
     path = store_path()
     try:
         return _store_is_current(str(path), database_version(path))
@@ -357,9 +361,12 @@ def warm_extraction() -> bool:
 
 
 # ---------------------------------------------------------------- the query layer (issue 15)
-# Pages ask the store for the small frame they draw instead of loading every table. Not wired into the
-# pages yet. Each wrapper is cached by (store file, data version, view as a tuple, arguments), bounded in
-# entries and time, so a filter change costs one SQL query and memory stays flat however big the store.
+# Pages ask the store for the small frame they draw instead of loading every table. Not wired into
+# the
+# pages yet. Each wrapper is cached by (store file, data version, view as a tuple, arguments),
+# bounded in
+# entries and time, so a filter change costs one SQL query and memory stays flat however big the
+# store.
 
 QUERY_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
 
@@ -536,7 +543,8 @@ def query_explorer_page(
     page: int = 0,
     page_size: int = 50,
 ):
-    """One page of explorer rows and the total (analysis.queries.ExplorerPage; None without a store)."""
+    """One page of explorer rows and the total (analysis.queries.ExplorerPage; None without a
+    store)."""
     store = _store_key()
     if store is None:
         return None

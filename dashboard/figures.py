@@ -27,7 +27,8 @@ def quarter_bar_figure(
     title: str,
     colours: dict[str, str] | None = None,
 ) -> go.Figure:
-    """Stacked bars: one trace per group, x = Russian quarter labels in time order; `colours` by group
+    """Stacked bars: one trace per group, x = Russian quarter labels in time order; `colours` by
+    group
     (event types keep the colours they have on the map and the calendar)."""
     figure = go.Figure()
     order = (
@@ -83,7 +84,8 @@ def network_figure(
 ) -> go.Figure:
     """Directed network of practice sharing: arrows from the teaching region to the learning one.
 
-    `edges`: from_region, to_region, weight; `nodes`: region_code, name_short, federal_district, activity.
+    `edges`: from_region, to_region, weight; `nodes`: region_code, name_short, federal_district,
+    activity.
     """
     positions = circular_positions(nodes)
     figure = go.Figure()
@@ -300,7 +302,8 @@ def coverage_figure(coverage: pd.DataFrame) -> go.Figure:
 def evidence_list_html(
     links: pd.DataFrame, other_column: str, names: dict[str, str], evidence_labels: dict[str, str]
 ) -> str:
-    """Quoted passages behind practice links, each with its partner region and a link to the document.
+    """Quoted passages behind practice links, each with its partner region and a link to the
+    document.
 
     Every piece of text comes from documents and is HTML-escaped.
     """

@@ -1,4 +1,5 @@
-"""Обзор: headline figures of the filtered view with change against the previous quarter, and data coverage."""
+"""Обзор: headline figures of the filtered view with change against the previous quarter, and data
+coverage."""
 
 import streamlit as st
 

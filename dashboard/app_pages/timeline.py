@@ -1,4 +1,5 @@
-"""Хроника: measures per quarter, comparison of two quarters by region, calendar of a quarter, council
+"""Хроника: measures per quarter, comparison of two quarters by region, calendar of a quarter,
+council
 reports against other sources, and source coverage."""
 
 import datetime as dt

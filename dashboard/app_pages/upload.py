@@ -1,6 +1,7 @@
 """Загрузка: upload documents and tables, see what was read, correct, accept or reject, then save.
 
-Reading, extraction, role checks and storing are loaders' (loaders.upload); this page only shows them.
+Reading, extraction, role checks and storing are loaders' (loaders.upload); this page only shows
+them.
 """
 
 from __future__ import annotations

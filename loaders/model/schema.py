@@ -452,7 +452,8 @@ def server_point_sql(table: Table) -> str | None:
 
 
 def create_table_sql(table: Table, dialect: str = "duckdb") -> str:
-    """CREATE TABLE IF NOT EXISTS with the primary key (the fingerprint uses the DuckDB spelling)."""
+    """CREATE TABLE IF NOT EXISTS with the primary key (the fingerprint uses the DuckDB
+    spelling)."""
     parts = [f"{column.name} {column_sql_type(column, dialect)}" for column in table.columns]
     if dialect == "postgres" and server_point_sql(table):
         parts.append(server_point_sql(table))

@@ -6,7 +6,8 @@ Natural keys (explainable; the reason is stored in sources.merge_reason):
   other, the numbers in the titles agree («Двор 1» is not «Двор 2»), and the titles are alike
   (word-stem overlap ≥ 0.5, or ≥ 0.25 with the same event type); events with no region on either
   side only when title and dates are the same;
-- agreements: date, parties (as a set, ignoring case, quotes and spacing) and place (settlement, else
+- agreements: date, parties (as a set, ignoring case, quotes and spacing) and place (settlement,
+else
   region); without a date the subject must agree too;
 - practice links: from, to, practice (normalised as the parties) and date;
 - report items: reporting body, the event reported (after events are merged) and item number.

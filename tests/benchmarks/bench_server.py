@@ -1,4 +1,5 @@
-"""Benchmark of the PostgreSQL/PostGIS store against DuckDB on this machine (a throw-away cluster in a
+"""Benchmark of the PostgreSQL/PostGIS store against DuckDB on this machine (a throw-away cluster in
+a
 temp folder, as the tests start it): `migrate` of the national synthetic store, the radius query
 («events within N km»), the data-version read every page does, and small table loads.
 
