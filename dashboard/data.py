@@ -296,11 +296,13 @@ def _read_document(db_path: str, version: str, document_id: str) -> dict | None:
 
     with read_connection(db_path) as connection:
         rows = connection.execute(
-            "SELECT document_id, file_name, title, genre, source, full_text, is_demo FROM documents WHERE document_id = ?",
+            "SELECT document_id, file_name, title, genre, source, full_text, is_demo FROM "
+            "documents WHERE document_id = ?",
             [document_id],
         ).fetchall()
         passages = connection.execute(
-            "SELECT entity, entity_id, char_start, char_end, row_number FROM sources WHERE document_id = ? ORDER BY char_start",
+            "SELECT entity, entity_id, char_start, char_end, row_number FROM sources WHERE "
+            "document_id = ? ORDER BY char_start",
             [document_id],
         ).df()
     if not rows:

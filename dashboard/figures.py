@@ -318,11 +318,15 @@ def evidence_list_html(
         document = row.document_id if isinstance(row.document_id, str) else ""
         date = f"{row.date_start:%d.%m.%Y}" if pd.notna(row.date_start) else "без даты"
         items.append(
-            f"<li><b>{html.escape(str(names.get(partner, partner)))}</b> · {html.escape(str(row.practice))} · "
-            f"{html.escape(evidence_labels.get(str(row.evidence_type), str(row.evidence_type)))} · {date}"
-            f"<blockquote style='margin:4px 0 8px 12px;color:#444'>{html.escape(passage)}</blockquote>"
+            f"<li><b>{html.escape(str(names.get(partner, partner)))}</b> · "
+            f"{html.escape(str(row.practice))} · "
+            f"{html.escape(evidence_labels.get(str(row.evidence_type), str(row.evidence_type)))} · "
+            f"{date}"
+            f"<blockquote style='margin:4px 0 8px "
+            f"12px;color:#444'>{html.escape(passage)}</blockquote>"
             + (
-                f"<a href='/explore?doc={html.escape(document)}' target='_self'>документ {html.escape(str(row.file_name))}</a>"
+                f"<a href='/explore?doc={html.escape(document)}' target='_self'>документ "
+                f"{html.escape(str(row.file_name))}</a>"
                 if document
                 else ""
             )

@@ -348,7 +348,8 @@ def _offer_whole_range(events: pd.DataFrame, default: tuple[str, str], quarters:
         return
     st.caption(
         f"По умолчанию — последние {DEFAULT_QUARTERS} кварталов с данными. Раньше "
-        f"{quarter_label(default[0])}: {count_phrase(count, 'событие')} (с {quarter_label(earliest)})."
+        f"{quarter_label(default[0])}: {count_phrase(count, 'событие')} (с "
+        f"{quarter_label(earliest)})."
     )
     st.button(
         "Показать весь период",

@@ -104,7 +104,8 @@ def offline_problems(folium_map: folium.Map) -> list[str]:
             )
         if isinstance(element, folium.Popup):
             problems.append(
-                "folium.Popup needs jQuery, which is not vendored; bind popups in Leaflet code instead"
+                "folium.Popup needs jQuery, which is not vendored; bind popups in Leaflet code "
+                "instead"
             )
         if isinstance(element, folium.Icon):
             problems.append("folium.Icon needs Leaflet.awesome-markers, which is not vendored")

@@ -47,7 +47,8 @@ def settlement_features(places: pd.DataFrame) -> dict:
                 # hollow: every event here is still proposed (extracted, not reviewed)
                 "hollow": bool(getattr(p, "proposed", 0) and p.proposed >= p.events),
                 "popup": p.popup_html,
-                "tooltip": f"{html.escape(str(p.place))}: {p.events} (чаще всего: {EVENT_TYPE_LABELS.get(p.dominant_type, p.dominant_type)})",
+                "tooltip": f"{html.escape(str(p.place))}: {p.events} (чаще всего: "
+                f"{EVENT_TYPE_LABELS.get(p.dominant_type, p.dominant_type)})",
             },
         }
         for p in places.itertuples(index=False)
@@ -91,7 +92,10 @@ _LAYER_SCRIPT = """
 
 # Beneath the circles once on the map (a feature group is put on the map after its layers are
 # built).
-_TO_BACK = "layer.on('add', function () { layer.bringToBack(); }); if (layer._map) { layer.bringToBack(); }"
+_TO_BACK = (
+    "layer.on('add', function () { layer.bringToBack(); }); if (layer._map) { "
+    "layer.bringToBack(); }"
+)
 
 
 class EmbeddedGeoJsonLayer(MacroElement):
@@ -228,7 +232,11 @@ def regions_without_shape(
         value = float(getattr(row, measure))
         # a plain DivIcon square: folium's RegularPolygonMarker pulls a plugin from a CDN and blanks
         # the map offline
-        square = f'<div style="width:14px;height:14px;background:{colour_for(value, bins)};border:1px solid #666;opacity:0.9"></div>'
+        square = (
+            f"<div "
+            f'style="width:14px;height:14px;background:{colour_for(value, bins)};border:1px solid '
+            f'#666;opacity:0.9"></div>'
+        )
         folium.Marker(
             [row.centre_lat, row.centre_lon],
             icon=folium.DivIcon(

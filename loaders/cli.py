@@ -508,7 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     geography = commands.add_parser(
         "check-geography",
-        help="spatial join of the gazetteer to the region polygons: settlements whose region disagrees",
+        help="spatial join of the gazetteer to the region polygons: settlements whose region "
+        "disagrees",
     )
     geography.add_argument("--all", action="store_true", help="list every disagreement")
     geography.set_defaults(handler=_cmd_check_geography)

@@ -159,7 +159,10 @@ def source_link(document_id: str, event_id: str | None = None) -> str:
     query = {"table": "events", "doc": str(document_id)}
     if event_id:
         query["row"] = str(event_id)
-    return f' <a href="/explore?{html.escape(urllib.parse.urlencode(query))}" target="_top">источник</a>'
+    return (
+        f' <a href="/explore?{html.escape(urllib.parse.urlencode(query))}" '
+        f'target="_top">источник</a>'
+    )
 
 
 REGION_MEASURES = {

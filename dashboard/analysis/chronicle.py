@@ -294,7 +294,8 @@ def reconcile_report(
                 "title": event.title,
                 "event_id": event.event_id,
                 "other_sources": int(other_by_event.loc[event.event_id, "other_sources"]),
-                "rule": f"событие региона {event.region_code} в {quarter_label(period)} не совпало ни с одним пунктом отчёта",
+                "rule": f"событие региона {event.region_code} в {quarter_label(period)} не совпало "
+                f"ни с одним пунктом отчёта",
             }
         )
     columns = ["status", "item_number", "date_start", "title", "event_id", "other_sources", "rule"]

@@ -269,7 +269,8 @@ def quarter_span(connection_or_store, view: QueryView | None = None) -> list[str
     store = as_store(connection_or_store)
     where = event_where(store, view or QueryView(), ignore_period=True)
     bounds = store.frame(
-        f"SELECT min(e.date_start) AS first, max(e.date_start) AS last FROM events e WHERE {where.sql()}",
+        f"SELECT min(e.date_start) AS first, max(e.date_start) AS last FROM events e WHERE "
+        f"{where.sql()}",
         where.params,
     )
     first, last = bounds.iloc[0]
@@ -286,7 +287,8 @@ def quarters_with_events(connection_or_store, view: QueryView | None = None) -> 
     store = as_store(connection_or_store)
     where = event_where(store, view or QueryView(), ignore_period=True)
     found = store.frame(
-        "SELECT DISTINCT EXTRACT(YEAR FROM e.date_start) AS y, EXTRACT(QUARTER FROM e.date_start) AS q"
+        "SELECT DISTINCT EXTRACT(YEAR FROM e.date_start) AS y, EXTRACT(QUARTER FROM e.date_start) "
+        "AS q"
         f" FROM events e WHERE {where.sql()}",
         where.params,
     )
@@ -632,7 +634,8 @@ def explorer_page(
     sort_by = sort_by or listing.sortable[0]
     if sort_by not in listing.sortable:
         raise ValueError(
-            f"table {table}: cannot sort by {sort_by!r}; expected one of {', '.join(listing.sortable)}"
+            f"table {table}: cannot sort by {sort_by!r}; expected one of "
+            f"{', '.join(listing.sortable)}"
         )
     if page < 0 or page_size < 1:
         raise ValueError(f"page must be ≥ 0 and page_size ≥ 1 (got {page}, {page_size})")

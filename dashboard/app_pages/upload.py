@@ -48,7 +48,8 @@ if user is None or not user.can_write:
     st.stop()
 
 st.caption(
-    f"Документы ({', '.join(sorted(DOCUMENT_SUFFIXES))}) и таблицы ({', '.join(sorted(TABLE_SUFFIXES))}); "
+    f"Документы ({', '.join(sorted(DOCUMENT_SUFFIXES))}) и таблицы "
+    f"({', '.join(sorted(TABLE_SUFFIXES))}); "
     f"не больше {MAX_FILES} файлов за раз и {MAX_FILE_MB:g} МБ на файл. Вид файла проверяется по "
     "содержимому. Ничего не сохраняется до нажатия «Сохранить»."
 )
@@ -153,7 +154,8 @@ for upload in uploads:
         st.caption("Текст; отмечены фрагменты, из которых прочитаны факты")
         st.html(
             "<div style='white-space: pre-wrap; max-height: 420px; overflow-y: auto; "
-            f"font-size: 0.85em'>{highlight_passages(preview.text, preview.facts.dropna(subset=['char_start']))}</div>"
+            f"font-size: "
+            f"0.85em'>{highlight_passages(preview.text, preview.facts.dropna(subset=['char_start']))}</div>"
         )
     with table_column:
         edited = st.data_editor(

@@ -447,7 +447,8 @@ def server_point_sql(table: Table) -> str | None:
     lat, lon = SERVER_POINT_COLUMNS[table.name]
     return (
         f"geom geography(Point, 4326) GENERATED ALWAYS AS (CASE WHEN {lat} IS NOT NULL AND "
-        f"{lon} IS NOT NULL THEN ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326)::geography END) STORED"
+        f"{lon} IS NOT NULL THEN ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326)::geography END) "
+        f"STORED"
     )
 
 

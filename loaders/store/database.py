@@ -139,7 +139,8 @@ def connect(
             if time.monotonic() + pause > deadline:
                 raise StoreBusyError(
                     f"{path}: хранилище занято другим процессом ({_holder(error)}); ждали "
-                    f"{wait:.0f} с / store is busy, lock held by another process; waited {wait:.0f} s"
+                    f"{wait:.0f} с / store is busy, lock held by another process; waited "
+                    f"{wait:.0f} s"
                 ) from None
         time.sleep(pause)
         pause = min(pause * 2, _LONGEST_PAUSE)

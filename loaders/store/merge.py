@@ -85,7 +85,8 @@ def match_reason(incoming: dict, stored) -> str | None:
     same_type = incoming["event_type"] == stored.event_type
     if similarity >= 0.5 or (same_type and similarity >= 0.25):
         return (
-            f"dates overlap ({incoming['date_start']} / {stored.date_start}), same region {stored.region_code}"
+            f"dates overlap ({incoming['date_start']} / {stored.date_start}), same region "
+            f"{stored.region_code}"
             + (
                 ", same settlement"
                 if incoming["settlement_id"] and incoming["settlement_id"] == stored.settlement_id
@@ -193,7 +194,8 @@ def _stored_keys(connection, batch) -> dict[str, dict[tuple, str]]:
     if agreements is not None:
         dates = [d for d in agreements["date"].dropna().unique()]
         rows = connection.execute(
-            "SELECT agreement_id, date, parties, settlement_id, region_code, subject FROM agreements "
+            "SELECT agreement_id, date, parties, settlement_id, region_code, subject FROM "
+            "agreements "
             "WHERE date IN (SELECT unnest(?)) OR date IS NULL",
             [dates],
         ).fetchall()

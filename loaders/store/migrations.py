@@ -87,7 +87,8 @@ def _refuse_dropped_columns(table: Table, stored: dict[str, str]) -> None:
     dropped = sorted(set(stored) - set(table.column_names) - _SERVER_ONLY_COLUMNS)
     if dropped:
         raise SchemaDriftError(
-            f"таблица {table.name}: в хранилище есть столбцы, которых нет в схеме ({', '.join(dropped)}); "
+            f"таблица {table.name}: в хранилище есть столбцы, которых нет в схеме "
+            f"({', '.join(dropped)}); "
             f"/ table {table.name} holds columns the schema no longer has: {', '.join(dropped)}"
         )
 
