@@ -43,8 +43,10 @@ ORDER BY e.date_start, e.event_id
 AGREEMENTS_SQL = f"""
 WITH {_DEMO_ROWS}
 SELECT a.agreement_id, a.date, {quarter_sql("a.date")} AS quarter, a.parties_count,
-       array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon, a.subject,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id,
+       array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon,
+           a.subject,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement'
+           AND s.entity_id = a.agreement_id) AS document_id,
        a.status, a.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM agreements a
 LEFT JOIN demo_rows dr ON dr.entity = 'agreement' AND dr.entity_id = a.agreement_id
@@ -53,9 +55,11 @@ ORDER BY a.date, a.agreement_id
 """
 REPORT_ITEMS_SQL = f"""
 WITH {_DEMO_ROWS}
-SELECT r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start, r.date_end, r.title,
+SELECT r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start, r.date_end,
+    r.title,
        r.goal, r.region_code, r.event_id,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item'
+           AND s.entity_id = r.report_item_id) AS document_id,
        r.status, r.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM report_items r
 LEFT JOIN demo_rows dr ON dr.entity = 'report_item' AND dr.entity_id = r.report_item_id
@@ -66,7 +70,8 @@ PRACTICE_LINKS_SQL = f"""
 WITH {_DEMO_ROWS}
 SELECT p.link_id, p.from_region, p.to_region, p.practice, p.date_start,
        {quarter_sql("p.date_start")} AS quarter, p.evidence_type,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link'
+           AND s.entity_id = p.link_id) AS document_id,
        p.status, p.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM practice_links p
 LEFT JOIN demo_rows dr ON dr.entity = 'practice_link' AND dr.entity_id = p.link_id
@@ -74,7 +79,8 @@ WHERE p.status <> 'rejected'
 ORDER BY p.date_start, p.link_id
 """
 DOCUMENTS_SQL = """
-SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo, ingested_at,
+SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo,
+    ingested_at,
        length(full_text) AS text_length
 FROM documents ORDER BY file_name
 """
@@ -82,7 +88,8 @@ JOINT_EVENT_LINKS_SQL = f"""
 WITH {_DEMO_ROWS}
 SELECT j.link_id, j.from_region, j.to_region, j.practice, j.date_start,
        {quarter_sql("j.date_start")} AS quarter, j.evidence_type,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'joint_event_link' AND s.entity_id = j.link_id) AS document_id,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'joint_event_link'
+           AND s.entity_id = j.link_id) AS document_id,
        j.event_id, coalesce(dr.is_demo, false) AS is_demo
 FROM joint_event_links j JOIN events e ON e.event_id = j.event_id AND e.status <> 'rejected'
 LEFT JOIN demo_rows dr ON dr.entity = 'joint_event_link' AND dr.entity_id = j.link_id

@@ -90,7 +90,8 @@ def network_figure(
     positions = circular_positions(nodes)
     figure = go.Figure()
     max_weight = max(edges["weight"].max(), 1) if not edges.empty else 1
-    arrows = []  # built as plain dicts and set at once: add_annotation validates each call and is slow
+    # built as plain dicts and set at once: add_annotation validates each call and is slow
+    arrows = []
     for edge in edges.itertuples(index=False):
         (x0, y0), (x1, y1) = positions[edge.from_region], positions[edge.to_region]
         arrows.append(

@@ -75,14 +75,19 @@ _LAYER_SCRIPT = """
     var layer = L.geoJSON(data, {
         pointToLayer: function (feature, latlng) {
             var p = feature.properties;
-            return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour, fillOpacity: p.hollow ? 0 : 0.6, weight: p.hollow ? 2.5 : 1, dashArray: p.hollow ? "4 3" : null});
+            return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour,
+                fillOpacity: p.hollow ? 0 : 0.6,
+                weight: p.hollow ? 2.5 : 1, dashArray: p.hollow ? "4 3" : null});
         },
         style: function (feature) {
-            return {fillColor: feature.properties.colour, color: "#666", weight: 0.6, fillOpacity: 0.75};
+            return {fillColor: feature.properties.colour, color: "#666", weight: 0.6,
+                fillOpacity: 0.75};
         },
         onEachFeature: function (feature, layer) {
-            if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 360}); }
-            if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip, {sticky: feature.geometry.type !== "Point"}); }
+            if (feature.properties.popup) { layer.bindPopup(feature.properties.popup,
+                {maxWidth: 360}); }
+            if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip,
+                {sticky: feature.geometry.type !== "Point"}); }
         }
     }).addTo(%(parent)s);
     %(to_back)s

@@ -263,7 +263,8 @@ def _cmd_users(args) -> int:
             for user in [] if args.json else users:
                 state = "активен" if user["is_active"] else "отключён"
                 print(
-                    f"{user['user_name']}\t{user['role']}\t{','.join(user['regions'] or [])}\t{state}"
+                    f"{user['user_name']}\t{user['role']}\t"
+                    f"{','.join(user['regions'] or [])}\t{state}"
                 )
     except accounts.AccountError as error:
         print(error, file=sys.stderr)

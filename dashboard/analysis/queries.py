@@ -387,7 +387,8 @@ def region_measures(connection_or_store, view: QueryView) -> pd.DataFrame:
     table = store.frame(
         f"""
         WITH event_counts AS (
-            SELECT e.region_code, count(*) AS n FROM events e WHERE {events.sql()} GROUP BY e.region_code
+            SELECT e.region_code,
+                count(*) AS n FROM events e WHERE {events.sql()} GROUP BY e.region_code
         ), agreement_counts AS (
             SELECT a.region_code, count(*) AS n FROM agreements a WHERE {agreements.sql()}
             GROUP BY a.region_code
@@ -426,8 +427,10 @@ def settlement_markers(connection_or_store, view: QueryView) -> pd.DataFrame:
               AND {_PLACE_SQL} IS NOT NULL
             GROUP BY {_PLACE_SQL}, e.lat, e.lon, e.event_type
         ), ranked AS (
-            SELECT place, lat, lon, event_type, sum(n) OVER (PARTITION BY place, lat, lon) AS events,
-                   row_number() OVER (PARTITION BY place, lat, lon ORDER BY n DESC, event_type) AS rank
+            SELECT place, lat, lon, event_type, sum(n) OVER (PARTITION BY place, lat,
+                lon) AS events,
+                   row_number() OVER (PARTITION BY place, lat, lon ORDER BY n DESC,
+                       event_type) AS rank
             FROM by_type
         )
         SELECT place, lat, lon, events, event_type AS dominant_type

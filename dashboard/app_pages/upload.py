@@ -155,12 +155,14 @@ for upload in uploads:
         st.html(
             "<div style='white-space: pre-wrap; max-height: 420px; overflow-y: auto; "
             f"font-size: "
-            f"0.85em'>{highlight_passages(preview.text, preview.facts.dropna(subset=['char_start']))}</div>"
+            f"0.85em'>"
+            f"{highlight_passages(preview.text, preview.facts.dropna(subset=['char_start']))}</div>"
         )
     with table_column:
         edited = st.data_editor(
             base,
-            key=f"upload_editor_{upload.file_id}_{st.session_state.get(f'upload_editor_version_{upload.file_id}', 0)}",
+            key=f"upload_editor_{upload.file_id}_"
+            f"{st.session_state.get(f'upload_editor_version_{upload.file_id}', 0)}",
             hide_index=True,
             width="stretch",
             disabled=[c for c in base.columns if c not in ("Решение", "Дата", "Регион")],
