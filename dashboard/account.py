@@ -1,7 +1,9 @@
 """Sign-in box of the sidebar and the signed-in user of this browser session.
 
-Only the session token is what writes present (loaders.accounts.Credential); the user, role and regions
-kept here are for showing the right controls. Every write re-reads them from the store through the token,
+Only the session token is what writes present (loaders.accounts.Credential); the user, role and
+regions
+kept here are for showing the right controls. Every write re-reads them from the store through the
+token,
 so changing session state or the URL cannot grant a right.
 """
 

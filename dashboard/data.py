@@ -43,8 +43,10 @@ ORDER BY e.date_start, e.event_id
 AGREEMENTS_SQL = f"""
 WITH {_DEMO_ROWS}
 SELECT a.agreement_id, a.date, {quarter_sql("a.date")} AS quarter, a.parties_count,
-       array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon, a.subject,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement' AND s.entity_id = a.agreement_id) AS document_id,
+       array_to_string(a.parties, '; ') AS parties, a.settlement_name, a.region_code, a.lat, a.lon,
+           a.subject,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'agreement'
+           AND s.entity_id = a.agreement_id) AS document_id,
        a.status, a.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM agreements a
 LEFT JOIN demo_rows dr ON dr.entity = 'agreement' AND dr.entity_id = a.agreement_id
@@ -53,9 +55,11 @@ ORDER BY a.date, a.agreement_id
 """
 REPORT_ITEMS_SQL = f"""
 WITH {_DEMO_ROWS}
-SELECT r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start, r.date_end, r.title,
+SELECT r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start, r.date_end,
+    r.title,
        r.goal, r.region_code, r.event_id,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item' AND s.entity_id = r.report_item_id) AS document_id,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'report_item'
+           AND s.entity_id = r.report_item_id) AS document_id,
        r.status, r.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM report_items r
 LEFT JOIN demo_rows dr ON dr.entity = 'report_item' AND dr.entity_id = r.report_item_id
@@ -66,7 +70,8 @@ PRACTICE_LINKS_SQL = f"""
 WITH {_DEMO_ROWS}
 SELECT p.link_id, p.from_region, p.to_region, p.practice, p.date_start,
        {quarter_sql("p.date_start")} AS quarter, p.evidence_type,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link' AND s.entity_id = p.link_id) AS document_id,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'practice_link'
+           AND s.entity_id = p.link_id) AS document_id,
        p.status, p.confidence, coalesce(dr.is_demo, false) AS is_demo
 FROM practice_links p
 LEFT JOIN demo_rows dr ON dr.entity = 'practice_link' AND dr.entity_id = p.link_id
@@ -74,7 +79,8 @@ WHERE p.status <> 'rejected'
 ORDER BY p.date_start, p.link_id
 """
 DOCUMENTS_SQL = """
-SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo, ingested_at,
+SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo,
+    ingested_at,
        length(full_text) AS text_length
 FROM documents ORDER BY file_name
 """
@@ -82,7 +88,8 @@ JOINT_EVENT_LINKS_SQL = f"""
 WITH {_DEMO_ROWS}
 SELECT j.link_id, j.from_region, j.to_region, j.practice, j.date_start,
        {quarter_sql("j.date_start")} AS quarter, j.evidence_type,
-       (SELECT min(document_id) FROM sources s WHERE s.entity = 'joint_event_link' AND s.entity_id = j.link_id) AS document_id,
+       (SELECT min(document_id) FROM sources s WHERE s.entity = 'joint_event_link'
+           AND s.entity_id = j.link_id) AS document_id,
        j.event_id, coalesce(dr.is_demo, false) AS is_demo
 FROM joint_event_links j JOIN events e ON e.event_id = j.event_id AND e.status <> 'rejected'
 LEFT JOIN demo_rows dr ON dr.entity = 'joint_event_link' AND dr.entity_id = j.link_id
@@ -140,7 +147,8 @@ class Atlas:
         return self.events.empty and self.agreements.empty and self.practice_links.empty
 
 
-# A replica asks the server for its data version at most once a second: another replica's write shows
+# A replica asks the server for its data version at most once a second: another replica's write
+# shows
 # here within that second (plus the page's own rerun).
 SERVER_VERSION_MAX_AGE = 1.0
 
@@ -160,7 +168,8 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-# cache_resource, not cache_data: cache_data hands every caller a fresh unpickled copy (49 MB at national
+# cache_resource, not cache_data: cache_data hands every caller a fresh unpickled copy (49 MB at
+# national
 # scale on every run of every page). The frames are shared and read-only: pages filter and assign,
 # never modify them in place. The version argument makes a load into the store a new entry.
 @st.cache_resource(show_spinner="Загрузка данных…", max_entries=2)
@@ -194,7 +203,8 @@ def _read_region_shapes(path: str, version: str):
 
 def load_region_shapes():
     """Region polygons as a GeoDataFrame (region_code, name, geometry, area_km2, geojson; see
-    loaders.geo.boundaries.read_region_boundaries), or None if data/reference/regions.geojson is missing."""
+    loaders.geo.boundaries.read_region_boundaries), or None if data/reference/regions.geojson is
+    missing."""
     from loaders.paths import REGIONS_GEOJSON
 
     if not REGIONS_GEOJSON.exists():
@@ -235,7 +245,8 @@ def _store_is_current(db_path: str, version: str) -> bool:
 
 
 def store_is_current() -> bool:
-    """Whether the configured store was built with the current schema (checked once per file version)."""
+    """Whether the configured store was built with the current schema (checked once per file
+    version)."""
     path = store_path()
     try:
         return _store_is_current(str(path), database_version(path))
@@ -292,11 +303,13 @@ def _read_document(db_path: str, version: str, document_id: str) -> dict | None:
 
     with read_connection(db_path) as connection:
         rows = connection.execute(
-            "SELECT document_id, file_name, title, genre, source, full_text, is_demo FROM documents WHERE document_id = ?",
+            "SELECT document_id, file_name, title, genre, source, full_text, is_demo FROM "
+            "documents WHERE document_id = ?",
             [document_id],
         ).fetchall()
         passages = connection.execute(
-            "SELECT entity, entity_id, char_start, char_end, row_number FROM sources WHERE document_id = ? ORDER BY char_start",
+            "SELECT entity, entity_id, char_start, char_end, row_number FROM sources WHERE "
+            "document_id = ? ORDER BY char_start",
             [document_id],
         ).df()
     if not rows:
@@ -357,9 +370,12 @@ def warm_extraction() -> bool:
 
 
 # ---------------------------------------------------------------- the query layer (issue 15)
-# Pages ask the store for the small frame they draw instead of loading every table. Not wired into the
-# pages yet. Each wrapper is cached by (store file, data version, view as a tuple, arguments), bounded in
-# entries and time, so a filter change costs one SQL query and memory stays flat however big the store.
+# Pages ask the store for the small frame they draw instead of loading every table. Not wired into
+# the
+# pages yet. Each wrapper is cached by (store file, data version, view as a tuple, arguments),
+# bounded in
+# entries and time, so a filter change costs one SQL query and memory stays flat however big the
+# store.
 
 QUERY_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
 
@@ -536,7 +552,8 @@ def query_explorer_page(
     page: int = 0,
     page_size: int = 50,
 ):
-    """One page of explorer rows and the total (analysis.queries.ExplorerPage; None without a store)."""
+    """One page of explorer rows and the total (analysis.queries.ExplorerPage; None without a
+    store)."""
     store = _store_key()
     if store is None:
         return None

@@ -27,7 +27,8 @@ def quarter_bar_figure(
     title: str,
     colours: dict[str, str] | None = None,
 ) -> go.Figure:
-    """Stacked bars: one trace per group, x = Russian quarter labels in time order; `colours` by group
+    """Stacked bars: one trace per group, x = Russian quarter labels in time order; `colours` by
+    group
     (event types keep the colours they have on the map and the calendar)."""
     figure = go.Figure()
     order = (
@@ -83,12 +84,14 @@ def network_figure(
 ) -> go.Figure:
     """Directed network of practice sharing: arrows from the teaching region to the learning one.
 
-    `edges`: from_region, to_region, weight; `nodes`: region_code, name_short, federal_district, activity.
+    `edges`: from_region, to_region, weight; `nodes`: region_code, name_short, federal_district,
+    activity.
     """
     positions = circular_positions(nodes)
     figure = go.Figure()
     max_weight = max(edges["weight"].max(), 1) if not edges.empty else 1
-    arrows = []  # built as plain dicts and set at once: add_annotation validates each call and is slow
+    # built as plain dicts and set at once: add_annotation validates each call and is slow
+    arrows = []
     for edge in edges.itertuples(index=False):
         (x0, y0), (x1, y1) = positions[edge.from_region], positions[edge.to_region]
         arrows.append(
@@ -300,7 +303,8 @@ def coverage_figure(coverage: pd.DataFrame) -> go.Figure:
 def evidence_list_html(
     links: pd.DataFrame, other_column: str, names: dict[str, str], evidence_labels: dict[str, str]
 ) -> str:
-    """Quoted passages behind practice links, each with its partner region and a link to the document.
+    """Quoted passages behind practice links, each with its partner region and a link to the
+    document.
 
     Every piece of text comes from documents and is HTML-escaped.
     """
@@ -315,11 +319,15 @@ def evidence_list_html(
         document = row.document_id if isinstance(row.document_id, str) else ""
         date = f"{row.date_start:%d.%m.%Y}" if pd.notna(row.date_start) else "без даты"
         items.append(
-            f"<li><b>{html.escape(str(names.get(partner, partner)))}</b> · {html.escape(str(row.practice))} · "
-            f"{html.escape(evidence_labels.get(str(row.evidence_type), str(row.evidence_type)))} · {date}"
-            f"<blockquote style='margin:4px 0 8px 12px;color:#444'>{html.escape(passage)}</blockquote>"
+            f"<li><b>{html.escape(str(names.get(partner, partner)))}</b> · "
+            f"{html.escape(str(row.practice))} · "
+            f"{html.escape(evidence_labels.get(str(row.evidence_type), str(row.evidence_type)))} · "
+            f"{date}"
+            f"<blockquote style='margin:4px 0 8px "
+            f"12px;color:#444'>{html.escape(passage)}</blockquote>"
             + (
-                f"<a href='/explore?doc={html.escape(document)}' target='_self'>документ {html.escape(str(row.file_name))}</a>"
+                f"<a href='/explore?doc={html.escape(document)}' target='_self'>документ "
+                f"{html.escape(str(row.file_name))}</a>"
                 if document
                 else ""
             )

@@ -1,4 +1,5 @@
-"""Shared sidebar filters: kept in st.session_state and mirrored in st.query_params, so a URL reopens a view.
+"""Shared sidebar filters: kept in st.session_state and mirrored in st.query_params, so a URL
+reopens a view.
 
 The pure part (ViewFilter, apply_*) has no Streamlit calls and is unit-tested directly.
 """
@@ -30,7 +31,8 @@ _INITIALISED = "_filters_from_url"
 
 @dataclass(frozen=True)
 class ViewFilter:
-    """What the user is looking at: a quarter range and optional region, type and topic selections."""
+    """What the user is looking at: a quarter range and optional region, type and topic
+    selections."""
 
     quarter_from: str | None = None
     quarter_to: str | None = None
@@ -135,7 +137,8 @@ def apply_to_agreements(
 def apply_to_links(
     links: pd.DataFrame, view: ViewFilter, ignore_period: bool = False
 ) -> pd.DataFrame:
-    """Practice links dated in the period (undated links are kept) touching a chosen region at either end."""
+    """Practice links dated in the period (undated links are kept) touching a chosen region at
+    either end."""
     if ignore_period or not view.quarter_from:
         mask = pd.Series(True, index=links.index)
     else:
@@ -165,7 +168,8 @@ def quarters_with_data(quarters: pd.Series) -> list[str]:
 
 
 def available_quarters(events: pd.DataFrame) -> list[str]:
-    """Every quarter from the first to the last event (gaps included, so empty quarters show as zero)."""
+    """Every quarter from the first to the last event (gaps included, so empty quarters show as
+    zero)."""
     if events.empty:
         return []
     keys = quarters_with_data(events["quarter"])
@@ -249,7 +253,8 @@ _PENDING_REGIONS = "_pending_regions"
 
 
 def request_regions(codes: list[str]) -> None:
-    """Ask for a region selection from a page (e.g. a map click); applied before the sidebar is drawn
+    """Ask for a region selection from a page (e.g. a map click); applied before the sidebar is
+    drawn
     on the next run, because a widget's state cannot change after the widget exists."""
     st.session_state[_PENDING_REGIONS] = list(codes)
 
@@ -343,7 +348,8 @@ def _offer_whole_range(events: pd.DataFrame, default: tuple[str, str], quarters:
         return
     st.caption(
         f"По умолчанию — последние {DEFAULT_QUARTERS} кварталов с данными. Раньше "
-        f"{quarter_label(default[0])}: {count_phrase(count, 'событие')} (с {quarter_label(earliest)})."
+        f"{quarter_label(default[0])}: {count_phrase(count, 'событие')} (с "
+        f"{quarter_label(earliest)})."
     )
     st.button(
         "Показать весь период",

@@ -23,7 +23,8 @@ from jinja2 import Template
 
 LEAFLET_VERSION = "1.9.4"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "leaflet"
-# Same origin as the component iframe streamlit_folium renders into, so the absolute path resolves there.
+# Same origin as the component iframe streamlit_folium renders into, so the absolute path resolves
+# there.
 STATIC_URL = "/app/static/leaflet"
 
 
@@ -59,9 +60,11 @@ class IconImagePath(MacroElement):
 
 
 def use_local_assets(folium_map: folium.Map, base_url: str = STATIC_URL) -> folium.Map:
-    """Link only the vendored Leaflet JS/CSS on this map (instance attributes; folium's class lists stay as they are).
+    """Link only the vendored Leaflet JS/CSS on this map (instance attributes; folium's class lists
+    stay as they are).
 
-    Drops jQuery, Bootstrap, glyphicons, Font Awesome and awesome-markers: needed only by folium.Popup
+    Drops jQuery, Bootstrap, glyphicons, Font Awesome and awesome-markers: needed only by
+    folium.Popup
     (jQuery), folium.Icon / awesome markers and `objects_to_stay_in_front`; see `offline_problems`.
     Idempotent; call it before or after adding layers.
     """
@@ -84,9 +87,11 @@ def _is_remote(url: str) -> bool:
 
 
 def offline_problems(folium_map: folium.Map) -> list[str]:
-    """What would still need the internet (or a dropped library) when streamlit_folium renders this map.
+    """What would still need the internet (or a dropped library) when streamlit_folium renders this
+    map.
 
-    Mirrors streamlit_folium's own collection of links: every JSCSSMixin's default_js/default_css, plus
+    Mirrors streamlit_folium's own collection of links: every JSCSSMixin's default_js/default_css,
+    plus
     d3 from a CDN for any branca colormap (which folium.Choropleth adds). Empty list: fully offline.
     """
     problems: list[str] = []
@@ -99,7 +104,8 @@ def offline_problems(folium_map: folium.Map) -> list[str]:
             )
         if isinstance(element, folium.Popup):
             problems.append(
-                "folium.Popup needs jQuery, which is not vendored; bind popups in Leaflet code instead"
+                "folium.Popup needs jQuery, which is not vendored; bind popups in Leaflet code "
+                "instead"
             )
         if isinstance(element, folium.Icon):
             problems.append("folium.Icon needs Leaflet.awesome-markers, which is not vendored")

@@ -31,7 +31,8 @@ def marker_radius(count: int, largest: int) -> float:
 
 
 def settlement_features(places: pd.DataFrame) -> dict:
-    """GeoJSON FeatureCollection of the places; properties carry radius, colour, popup and tooltip (escaped)."""
+    """GeoJSON FeatureCollection of the places; properties carry radius, colour, popup and tooltip
+    (escaped)."""
     largest = int(places["events"].max()) if not places.empty else 1
     features = [
         {
@@ -46,7 +47,8 @@ def settlement_features(places: pd.DataFrame) -> dict:
                 # hollow: every event here is still proposed (extracted, not reviewed)
                 "hollow": bool(getattr(p, "proposed", 0) and p.proposed >= p.events),
                 "popup": p.popup_html,
-                "tooltip": f"{html.escape(str(p.place))}: {p.events} (чаще всего: {EVENT_TYPE_LABELS.get(p.dominant_type, p.dominant_type)})",
+                "tooltip": f"{html.escape(str(p.place))}: {p.events} (чаще всего: "
+                f"{EVENT_TYPE_LABELS.get(p.dominant_type, p.dominant_type)})",
             },
         }
         for p in places.itertuples(index=False)
@@ -73,14 +75,19 @@ _LAYER_SCRIPT = """
     var layer = L.geoJSON(data, {
         pointToLayer: function (feature, latlng) {
             var p = feature.properties;
-            return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour, fillOpacity: p.hollow ? 0 : 0.6, weight: p.hollow ? 2.5 : 1, dashArray: p.hollow ? "4 3" : null});
+            return L.circleMarker(latlng, {radius: p.radius, color: p.colour, fillColor: p.colour,
+                fillOpacity: p.hollow ? 0 : 0.6,
+                weight: p.hollow ? 2.5 : 1, dashArray: p.hollow ? "4 3" : null});
         },
         style: function (feature) {
-            return {fillColor: feature.properties.colour, color: "#666", weight: 0.6, fillOpacity: 0.75};
+            return {fillColor: feature.properties.colour, color: "#666", weight: 0.6,
+                fillOpacity: 0.75};
         },
         onEachFeature: function (feature, layer) {
-            if (feature.properties.popup) { layer.bindPopup(feature.properties.popup, {maxWidth: 360}); }
-            if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip, {sticky: feature.geometry.type !== "Point"}); }
+            if (feature.properties.popup) { layer.bindPopup(feature.properties.popup,
+                {maxWidth: 360}); }
+            if (feature.properties.tooltip) { layer.bindTooltip(feature.properties.tooltip,
+                {sticky: feature.geometry.type !== "Point"}); }
         }
     }).addTo(%(parent)s);
     %(to_back)s
@@ -88,8 +95,12 @@ _LAYER_SCRIPT = """
 """
 
 
-# Beneath the circles once on the map (a feature group is put on the map after its layers are built).
-_TO_BACK = "layer.on('add', function () { layer.bringToBack(); }); if (layer._map) { layer.bringToBack(); }"
+# Beneath the circles once on the map (a feature group is put on the map after its layers are
+# built).
+_TO_BACK = (
+    "layer.on('add', function () { layer.bringToBack(); }); if (layer._map) { "
+    "layer.bringToBack(); }"
+)
 
 
 class EmbeddedGeoJsonLayer(MacroElement):
@@ -100,7 +111,8 @@ class EmbeddedGeoJsonLayer(MacroElement):
     twice: 13 MB for 2,000 places. Properties carry what the JavaScript needs (colour, radius, popup
     and tooltip HTML, already escaped).
 
-    The script is built by plain string formatting (script_text). The one-line macro is there because
+    The script is built by plain string formatting (script_text). The one-line macro is there
+    because
     streamlit-folium reads every element's `script` macro to build the map it sends to the browser.
     """
 
@@ -110,7 +122,8 @@ class EmbeddedGeoJsonLayer(MacroElement):
         super().__init__()
         self._name = "EmbeddedGeoJsonLayer"
         self.layer_name = name
-        # region polygons added after the settlement circles must stay beneath them (and their clicks)
+        # region polygons added after the settlement circles must stay beneath them (and their
+        # clicks)
         self.to_back = to_back
         # "</" is escaped so no text can close the <script> element the JSON sits in.
         self.payload = json.dumps(features, ensure_ascii=False, separators=(",", ":")).replace(
@@ -175,7 +188,8 @@ def value_text(value: float) -> str:
 def region_features(
     shapes: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
 ) -> dict:
-    """Region polygons (loaders.geo.boundaries.read_region_boundaries) joined to their measures, with
+    """Region polygons (loaders.geo.boundaries.read_region_boundaries) joined to their measures,
+    with
     value, colour and an escaped tooltip in the properties."""
     joined = shapes[["region_code", "geojson"]].merge(
         measures[["region_code", "name_short", measure]], on="region_code", how="inner"
@@ -199,7 +213,8 @@ def region_features(
 def region_layer(
     shapes: gpd.GeoDataFrame, measures: pd.DataFrame, measure: str, label: str, bins: list[float]
 ) -> EmbeddedGeoJsonLayer:
-    """The choropleth, coloured in Python (folium.Choropleth and branca colour maps pull d3 from a CDN,
+    """The choropleth, coloured in Python (folium.Choropleth and branca colour maps pull d3 from a
+    CDN,
     which breaks the map offline). A click on a region reaches the page through st_folium."""
     return EmbeddedGeoJsonLayer(
         region_features(shapes, measures, measure, label, bins), "Регионы", to_back=True
@@ -214,13 +229,19 @@ def regions_without_shape(
     bins: list[float],
     group: folium.FeatureGroup | None = None,
 ) -> folium.FeatureGroup:
-    """Subjects that have no polygon (Crimea, Sevastopol, the four newest) as squares at their centres."""
+    """Subjects that have no polygon (Crimea, Sevastopol, the four newest) as squares at their
+    centres."""
     with_shape = set(shapes["region_code"])
     group = group or folium.FeatureGroup(name="Регионы без границ")
     for row in measures[~measures["region_code"].isin(with_shape)].itertuples(index=False):
         value = float(getattr(row, measure))
-        # a plain DivIcon square: folium's RegularPolygonMarker pulls a plugin from a CDN and blanks the map offline
-        square = f'<div style="width:14px;height:14px;background:{colour_for(value, bins)};border:1px solid #666;opacity:0.9"></div>'
+        # a plain DivIcon square: folium's RegularPolygonMarker pulls a plugin from a CDN and blanks
+        # the map offline
+        square = (
+            f"<div "
+            f'style="width:14px;height:14px;background:{colour_for(value, bins)};border:1px solid '
+            f'#666;opacity:0.9"></div>'
+        )
         folium.Marker(
             [row.centre_lat, row.centre_lon],
             icon=folium.DivIcon(
@@ -233,7 +254,8 @@ def regions_without_shape(
 
 
 def flow_lines(edges: pd.DataFrame, centres: pd.DataFrame, limit: int = 60) -> folium.FeatureGroup:
-    """Practice-sharing flows as lines between regional centres, the strongest `limit` pairs, width by weight."""
+    """Practice-sharing flows as lines between regional centres, the strongest `limit` pairs, width
+    by weight."""
     group = folium.FeatureGroup(name="Обмен практиками")
     position = {
         row.region_code: (row.centre_lat, row.centre_lon) for row in centres.itertuples(index=False)
@@ -276,7 +298,8 @@ def activity_map(
     tiles: str | None = "OpenStreetMap",
     with_regions: bool = True,
 ) -> folium.Map:
-    """The Карта page's map: region choropleth (the base layer when tiles cannot load), one circle per
+    """The Карта page's map: region choropleth (the base layer when tiles cannot load), one circle
+    per
     settlement sized by events and coloured by the dominant type, and optional practice flows.
     with_regions=False leaves the choropleth out (the page adds region_choropleth separately).
 

@@ -85,12 +85,14 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header_label(column: str) -> str:
-    """The Russian header of a column: the codebook's label, or the page's own for derived columns."""
+    """The Russian header of a column: the codebook's label, or the page's own for derived
+    columns."""
     return DERIVED_LABELS.get(column) or column_label(column)
 
 
 def readable(frame: pd.DataFrame, region_names: dict[str, str] | None = None) -> pd.DataFrame:
-    """The frame as a reader sees it: coded values by their Russian labels, a region name beside every
+    """The frame as a reader sees it: coded values by their Russian labels, a region name beside
+    every
     region code, dates as dates (no 00:00:00), empty cells empty, headers in Russian."""
     shown = pd.DataFrame(index=frame.index)
     for column in frame.columns:
@@ -170,7 +172,8 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def about_lines(source: str, filters: list[str]) -> list[str]:
-    """What a download says about itself: where the data come from and which filters were applied."""
+    """What a download says about itself: where the data come from and which filters were
+    applied."""
     return [f"Источник: {source}", *(f"Фильтр: {line}" for line in filters)]
 
 
@@ -202,7 +205,8 @@ def csv_bytes(frame: pd.DataFrame, about: list[str], excel: bool = True) -> byte
 
 
 def xlsx_bytes(frame: pd.DataFrame, about: list[str], sheet: str = "Данные") -> bytes:
-    """XLSX: the table on the first sheet (Russian headers, real date cells, every text cell a string
+    """XLSX: the table on the first sheet (Russian headers, real date cells, every text cell a
+    string
     cell, never a formula), the source and filters on a second sheet «О выгрузке»."""
     from openpyxl import Workbook
 

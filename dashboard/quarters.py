@@ -15,7 +15,8 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 def quarter_sql(column: str) -> str:
-    """The one SQL expression for the quarter key of a date column: '2023Q4' (DuckDB and PostgreSQL)."""
+    """The one SQL expression for the quarter key of a date column: '2023Q4' (DuckDB and
+    PostgreSQL)."""
     return f"EXTRACT(year FROM {column}) || 'Q' || EXTRACT(quarter FROM {column})"
 
 

@@ -263,7 +263,8 @@ def _cmd_users(args) -> int:
             for user in [] if args.json else users:
                 state = "активен" if user["is_active"] else "отключён"
                 print(
-                    f"{user['user_name']}\t{user['role']}\t{','.join(user['regions'] or [])}\t{state}"
+                    f"{user['user_name']}\t{user['role']}\t"
+                    f"{','.join(user['regions'] or [])}\t{state}"
                 )
     except accounts.AccountError as error:
         print(error, file=sys.stderr)
@@ -508,7 +509,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     geography = commands.add_parser(
         "check-geography",
-        help="spatial join of the gazetteer to the region polygons: settlements whose region disagrees",
+        help="spatial join of the gazetteer to the region polygons: settlements whose region "
+        "disagrees",
     )
     geography.add_argument("--all", action="store_true", help="list every disagreement")
     geography.set_defaults(handler=_cmd_check_geography)

@@ -1,4 +1,5 @@
-"""A throw-away PostgreSQL 15 + PostGIS cluster for tests: initdb + pg_ctl in a temp folder on a free
+"""A throw-away PostgreSQL 15 + PostGIS cluster for tests: initdb + pg_ctl in a temp folder on a
+free
 loopback port, stopped at the end. As root the server runs as the `postgres` user (initdb refuses
 root); otherwise as the current user."""
 

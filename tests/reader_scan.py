@@ -65,7 +65,8 @@ def _is_link(text: str) -> bool:
 
 
 def words_in_text(text: str) -> set[str]:
-    """Internal names or vocabulary keys standing as words in a text a reader reads (links aside)."""
+    """Internal names or vocabulary keys standing as words in a text a reader reads (links
+    aside)."""
     if not isinstance(text, str) or _is_link(text):
         return set()
     return set(_token_pattern().findall(text))
@@ -96,7 +97,8 @@ def words_in_frame(frame: pd.DataFrame) -> set[str]:
 
 
 def words_in_csv(payload: bytes) -> set[str]:
-    """Raw keys in any cell; internal names in the table's header and in the about-lines above it."""
+    """Raw keys in any cell; internal names in the table's header and in the about-lines above
+    it."""
     text = payload.decode("utf-8-sig")
     separator = ";" if text.count(";") > text.count(",") else ","
     found, header_seen = set(), False

@@ -1,9 +1,11 @@
-"""A bounded loopback load on a PostgreSQL store: editors accepting and correcting facts while a loader
+"""A bounded loopback load on a PostgreSQL store: editors accepting and correcting facts while a
+loader
 ingests table files, each a separate process. Used by tests/test_server_load.py (a short run) and
 tests/benchmarks/bench_server_load.py (60 s).
 
 Each editor writes what it did to a JSON file: every correction that was saved (row, new title) and
-every refusal (a version conflict: another editor changed the row first). Nothing is retried blindly:
+every refusal (a version conflict: another editor changed the row first). Nothing is retried
+blindly:
 a refused edit is reported to the editor, which is how the review pages behave.
 
 Run one role: python tests/server_load.py editor URL NAME SECONDS OUT.json

@@ -346,7 +346,8 @@ def test_document_view_without_a_chosen_row_has_no_script():
 
 
 def test_dashboard_quarters_agree_with_the_loaders_calendar():
-    """dashboard/quarters.py (pd.Period) and loaders/model/quarters.py give the same keys and labels."""
+    """dashboard/quarters.py (pd.Period) and loaders/model/quarters.py give the same keys and
+    labels."""
     import datetime as dt
 
     from dashboard import quarters as periods

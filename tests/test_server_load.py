@@ -1,5 +1,6 @@
 """A bounded loopback load on PostgreSQL (tests/server_load.py): 4 editors accepting and correcting
-facts while a loader ingests table files, each a separate process. Afterwards the audit trail accounts
+facts while a loader ingests table files, each a separate process. Afterwards the audit trail
+accounts
 for every saved edit, the last saved title of each row is the one stored, and no process failed.
 ATLAS_LOAD_SECONDS sets the length (default 10 s here; the benchmark runs 60 s)."""
 

@@ -38,9 +38,11 @@ def headline_figures(
     last_quarter: str | None,
     previous_quarter: str | None,
 ) -> list[Headline]:
-    """Headline figures: totals over the chosen period, and the last quarter of it against the one before.
+    """Headline figures: totals over the chosen period, and the last quarter of it against the one
+    before.
 
-    `in_period` and `any_period` map "events", "agreements", "links" to frames filtered with and without
+    `in_period` and `any_period` map "events", "agreements", "links" to frames filtered with and
+    without
     the period (the previous quarter may lie before the chosen range).
     """
     measures = [
@@ -157,7 +159,10 @@ def source_link(document_id: str, event_id: str | None = None) -> str:
     query = {"table": "events", "doc": str(document_id)}
     if event_id:
         query["row"] = str(event_id)
-    return f' <a href="/explore?{html.escape(urllib.parse.urlencode(query))}" target="_top">источник</a>'
+    return (
+        f' <a href="/explore?{html.escape(urllib.parse.urlencode(query))}" '
+        f'target="_top">источник</a>'
+    )
 
 
 REGION_MEASURES = {
@@ -174,7 +179,8 @@ def region_measures(
     regions: pd.DataFrame,
     areas_km2: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """One row per federal subject: events, events per 100,000 residents, events per 1000 km² (empty for
+    """One row per federal subject: events, events per 100,000 residents, events per 1000 km² (empty
+    for
     a subject without an area, i.e. without a polygon), agreements (zeros included).
 
     `areas_km2`: polygon area by region_code (loaders.geo.boundaries.region_areas_km2)."""
@@ -192,7 +198,8 @@ def region_measures(
 
 
 def colour_bins(values: pd.Series, colours: int = 5) -> list[float]:
-    """Upper bounds of equal-count classes of the non-zero values (zero gets its own pale colour)."""
+    """Upper bounds of equal-count classes of the non-zero values (zero gets its own pale
+    colour)."""
     positive = values[values > 0]
     if positive.empty:
         return []
@@ -215,7 +222,8 @@ def escape_cached(text) -> str:
 
 
 def practice_edges(links: pd.DataFrame) -> pd.DataFrame:
-    """One row per directed region pair: number of pieces of evidence, evidence types and practices."""
+    """One row per directed region pair: number of pieces of evidence, evidence types and
+    practices."""
     if links.empty:
         return pd.DataFrame(columns=["from_region", "to_region", "weight", "evidence", "practices"])
     grouped = links.assign(
@@ -266,7 +274,8 @@ def highlight_passages(text: str, passages: pd.DataFrame, focus: pd.DataFrame | 
 
 
 DOCUMENT_VIEW_HEIGHT = 480
-# Runs inside the component's own iframe: scrolls the text box (not the page) to the focused passage.
+# Runs inside the component's own iframe: scrolls the text box (not the page) to the focused
+# passage.
 _SCROLL_TO_FOCUS = (
     "<script>const box=document.getElementById('document');"
     "const mark=document.getElementById('focus');"
@@ -275,7 +284,8 @@ _SCROLL_TO_FOCUS = (
 
 
 def document_view_html(text: str, passages: pd.DataFrame, focus: pd.DataFrame | None = None) -> str:
-    """A self-contained page for an iframe: the document text (escaped) in a fixed-height scroll box,
+    """A self-contained page for an iframe: the document text (escaped) in a fixed-height scroll
+    box,
     passages marked, and the focused passage scrolled into view by a two-line script that touches
     nothing but this box."""
     body = highlight_passages(text, passages, focus)

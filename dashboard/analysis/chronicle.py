@@ -27,9 +27,11 @@ SOURCE_KINDS = {"news": "новости", "letters": "письма", "reports": 
 
 
 def count_by(rows: pd.DataFrame, keys: list[str], distinct: str | None = None) -> pd.DataFrame:
-    """keys + value: rows (or distinct values of `distinct`) per combination of keys, keys as strings.
+    """keys + value: rows (or distinct values of `distinct`) per combination of keys, keys as
+    strings.
 
-    Grouping on the categorical columns as loaded (observed=True) is 5–10× faster than DuckDB SQL over
+    Grouping on the categorical columns as loaded (observed=True) is 5–10× faster than DuckDB SQL
+    over
     the same frame, which pays ~40 ms to set up (tests/benchmarks/bench_quarters.py)."""
     grouped = rows.groupby(keys, observed=True, sort=False)
     counts = grouped[distinct].nunique() if distinct else grouped.size()
@@ -40,7 +42,8 @@ def count_by(rows: pd.DataFrame, keys: list[str], distinct: str | None = None) -
 def measure_rows(
     measure: str, events: pd.DataFrame, agreements: pd.DataFrame, links: pd.DataFrame
 ) -> tuple[pd.DataFrame, str | None]:
-    """The rows a measure counts and the column whose distinct values it counts (None: count rows)."""
+    """The rows a measure counts and the column whose distinct values it counts (None: count
+    rows)."""
     if measure == "agreements":
         return agreements, None
     if measure == "practice_links":
@@ -99,7 +102,8 @@ def default_comparison(
 
 def change_band(before: int, after: int, low_baseline: int = LOW_BASELINE) -> str:
     """Russian band for a change. From a base below the low-baseline threshold there is no ratio
-    worth naming: «мало данных», unless the count rose to RISE_FROM_LOW_BASE or more («сильный рост»)."""
+    worth naming: «мало данных», unless the count rose to RISE_FROM_LOW_BASE or more («сильный
+    рост»)."""
     if before < low_baseline:
         return "сильный рост" if after >= RISE_FROM_LOW_BASE else "мало данных"
     ratio = (after - before) / before
@@ -122,9 +126,11 @@ def compare_quarters(
     regions: pd.DataFrame,
     low_baseline: int = LOW_BASELINE,
 ) -> pd.DataFrame:
-    """Per region: the measure in `base` and in `target`, the change, the percent change and the band.
+    """Per region: the measure in `base` and in `target`, the change, the percent change and the
+    band.
 
-    Regions with nothing in either quarter are left out. Percent change is empty from a base below the
+    Regions with nothing in either quarter are left out. Percent change is empty from a base below
+    the
     low-baseline threshold, so that 1 → 3 is not shown as +200 %.
     """
     counted = count_by(rows, ["quarter", "region_code"], distinct)
@@ -152,7 +158,8 @@ def compare_with_year_ago(
     regions: pd.DataFrame,
     low_baseline: int = LOW_BASELINE,
 ) -> pd.DataFrame:
-    """compare_quarters(base → target) plus the same quarter a year earlier: year_ago, change_year, band_year."""
+    """compare_quarters(base → target) plus the same quarter a year earlier: year_ago, change_year,
+    band_year."""
     table = compare_quarters(rows, distinct, base, target, regions, low_baseline)
     year_ago = compare_quarters(
         rows, distinct, shift_quarter(target, -4), target, regions, low_baseline
@@ -184,15 +191,18 @@ def calendar_rows(events: pd.DataFrame, quarter: str) -> pd.DataFrame:
     return chosen.assign(bar_end=chosen["date_end"] + pd.Timedelta(days=1))
 
 
-# ---------------------------------------------------------------- sources: coverage and reconciliation
+# ---------------------------------------------------------------- sources: coverage and
+# reconciliation
 
 
 def coverage(
     entity_sources: pd.DataFrame, regions: pd.DataFrame, quarters: list[str]
 ) -> pd.DataFrame:
-    """Region × quarter → which kinds of source speak of it (entity_sources: region_code, quarter, kind).
+    """Region × quarter → which kinds of source speak of it (entity_sources: region_code, quarter,
+    kind).
 
-    Returns region_code, name_short, quarter, kinds (number of kinds), kinds_text; regions without any
+    Returns region_code, name_short, quarter, kinds (number of kinds), kinds_text; regions without
+    any
     source in the range get has_sources = False so they are not mistaken for zero activity.
     """
     facts = entity_sources[
@@ -220,12 +230,14 @@ def reconcile_report(
 ) -> pd.DataFrame:
     """A council's report items against other sources, one row per event:
 
-    - «подтверждено»: a report item whose event other documents also report (the merge reason shown);
+    - «подтверждено»: a report item whose event other documents also report (the merge reason
+    shown);
     - «только в отчёте»: a report item no other source mentions;
     - «нет в отчёте»: an event of the report's region and period found elsewhere but not reported.
 
     `sources`: entity, entity_id, document_id, merge_reason (one row per source of a row); `events`:
-    event_id, title, date_start, region_code, quarter. The report's own documents are those its items
+    event_id, title, date_start, region_code, quarter. The report's own documents are those its
+    items
     were read from; every other document is «another source».
     """
     report = items[
@@ -249,7 +261,8 @@ def reconcile_report(
     other_by_event = (
         others.groupby("entity_id")["document_id"].nunique().rename("other_sources").to_frame()
     )
-    # the reason is recorded on whichever source was merged in second: the report's row or the other one
+    # the reason is recorded on whichever source was merged in second: the report's row or the other
+    # one
     reasons = event_sources.groupby("entity_id")["merge_reason"].agg(
         lambda r: "; ".join(sorted({x for x in r if isinstance(x, str) and x}))
     )
@@ -281,7 +294,8 @@ def reconcile_report(
                 "title": event.title,
                 "event_id": event.event_id,
                 "other_sources": int(other_by_event.loc[event.event_id, "other_sources"]),
-                "rule": f"событие региона {event.region_code} в {quarter_label(period)} не совпало ни с одним пунктом отчёта",
+                "rule": f"событие региона {event.region_code} в {quarter_label(period)} не совпало "
+                f"ни с одним пунктом отчёта",
             }
         )
     columns = ["status", "item_number", "date_start", "title", "event_id", "other_sources", "rule"]

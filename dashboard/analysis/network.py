@@ -1,7 +1,9 @@
 """The practice-sharing network between regions (networkx, no Streamlit).
 
-Nodes are regions; a directed edge runs from the region whose practice is adopted to the adopting region.
-Its weight is the number of distinct pieces of evidence (practice links); every edge keeps its link ids,
+Nodes are regions; a directed edge runs from the region whose practice is adopted to the adopting
+region.
+Its weight is the number of distinct pieces of evidence (practice links); every edge keeps its link
+ids,
 evidence types and first and last dates.
 """
 
@@ -57,7 +59,8 @@ def build_graph(links: pd.DataFrame) -> nx.DiGraph:
 def weighted_pagerank(
     graph: nx.DiGraph, damping: float = 0.85, tolerance: float = 1e-10
 ) -> dict[str, float]:
-    """PageRank with edge weights by power iteration (networkx's own needs scipy, which we do not ship).
+    """PageRank with edge weights by power iteration (networkx's own needs scipy, which we do not
+    ship).
     Dangling nodes spread their rank evenly."""
     nodes = sorted(graph.nodes)
     if not nodes:
@@ -81,8 +84,10 @@ def weighted_pagerank(
 
 
 def region_metrics(graph: nx.DiGraph) -> pd.DataFrame:
-    """Per region: evidence given (teaches) and received (learns), distinct partners, weighted PageRank
-    (who is learned from, directly and through others) and community (modularity on the undirected graph)."""
+    """Per region: evidence given (teaches) and received (learns), distinct partners, weighted
+    PageRank
+    (who is learned from, directly and through others) and community (modularity on the undirected
+    graph)."""
     columns = [
         "region_code",
         "teaches",
@@ -94,7 +99,8 @@ def region_metrics(graph: nx.DiGraph) -> pd.DataFrame:
     ]
     if graph.number_of_nodes() == 0:
         return pd.DataFrame(columns=columns)
-    # PageRank on the reversed graph: a region scores high when many (and influential) regions learn from it.
+    # PageRank on the reversed graph: a region scores high when many (and influential) regions learn
+    # from it.
     rank = weighted_pagerank(graph.reverse(copy=False))
     communities = nx.community.greedy_modularity_communities(graph.to_undirected(), weight="weight")
     community_of = {
@@ -141,7 +147,8 @@ def edge_table(graph: nx.DiGraph) -> pd.DataFrame:
 
 
 def practice_spread(links: pd.DataFrame) -> pd.DataFrame:
-    """For every practice: the regions that adopted it, in the order they did (first dated evidence)."""
+    """For every practice: the regions that adopted it, in the order they did (first dated
+    evidence)."""
     columns = ["practice", "source_regions", "adopters", "first", "regions"]
     if links["date_start"].notna().sum() == 0:
         return pd.DataFrame(columns=columns)

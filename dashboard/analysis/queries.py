@@ -1,12 +1,16 @@
 """The pages' questions as SQL over the store: a view in, a small frame out (no Streamlit).
 
-Why hand-written SQL and not SQLAlchemy Core or ibis: every query here is a handful of filters and one
+Why hand-written SQL and not SQLAlchemy Core or ibis: every query here is a handful of filters and
+one
 GROUP BY, and all of it sits in the subset DuckDB and PostgreSQL share (EXTRACT, CASE, window
 functions, string_agg / array_agg with DISTINCT and ORDER BY, `x IN (?, ?, …)` for lists, NULLS
-LAST); the one exception, matching a regular expression, is spelled by `Store.regex_match`. Neither library is installed; SQLAlchemy would also need a DuckDB dialect
-(duckdb_engine) and ibis pulls in a large stack, for queries we can read and test as they are. Values are
+LAST); the one exception, matching a regular expression, is spelled by `Store.regex_match`. Neither
+library is installed; SQLAlchemy would also need a DuckDB dialect
+(duckdb_engine) and ibis pulls in a large stack, for queries we can read and test as they are.
+Values are
 always bound parameters (`?`); identifiers (sort columns) only come from the whitelists below. A
-PostgreSQL store wraps its connection in a `Store` whose `frame` turns `?` into `%s` (psycopg's style).
+PostgreSQL store wraps its connection in a `Store` whose `frame` turns `?` into `%s` (psycopg's
+style).
 
 An event counts in the quarter it starts; the quarter filter is a date range on `date_start`, so the
 store can skip row groups by their min/max instead of computing a key for every row.
@@ -30,10 +34,13 @@ MEASURES = ("events", "agreements", "practice_links", "settlements", "regions")
 
 @dataclass(frozen=True)
 class QueryView:
-    """What a page looks at: quarter range, regions, event types, topics, demo rows, review statuses.
+    """What a page looks at: quarter range, regions, event types, topics, demo rows, review
+    statuses.
 
-    `statuses` is for the review workflow: when the store has a `status` column, an empty tuple means
-    every row except rejected ones, and a non-empty tuple keeps only those statuses. Stores without the
+    `statuses` is for the review workflow: when the store has a `status` column, an empty tuple
+    means
+    every row except rejected ones, and a non-empty tuple keeps only those statuses. Stores without
+    the
     column ignore it.
     """
 
@@ -47,7 +54,8 @@ class QueryView:
 
     @classmethod
     def from_filter(cls, view, statuses: tuple[str, ...] = ()):
-        """From the sidebar's filters.ViewFilter (read by attribute, so this module needs no Streamlit)."""
+        """From the sidebar's filters.ViewFilter (read by attribute, so this module needs no
+        Streamlit)."""
         return cls(
             view.quarter_from,
             view.quarter_to,
@@ -70,7 +78,8 @@ class QueryView:
 
 
 class Store:
-    """A read connection and what the queries need of it: run SQL with `?` parameters into a frame, and
+    """A read connection and what the queries need of it: run SQL with `?` parameters into a frame,
+    and
     know whether a column exists (the review `status` column)."""
 
     def __init__(self, connection, placeholder: str = "?", dialect: str = "duckdb"):
@@ -118,7 +127,8 @@ def as_store(connection_or_store) -> Store:
 
 
 def _placeholders(values) -> str:
-    """`?, ?, ?`: one parameter per value (lists here are short: regions, types, one page of ids)."""
+    """`?, ?, ?`: one parameter per value (lists here are short: regions, types, one page of
+    ids)."""
     return ", ".join("?" for _ in values)
 
 
@@ -217,7 +227,8 @@ def link_where(
     ignore_period: bool = False,
     table: str = "practice_links",
 ) -> _Where:
-    """Practice links (or joint-event links) dated in the period (undated ones kept) touching a chosen
+    """Practice links (or joint-event links) dated in the period (undated ones kept) touching a
+    chosen
     region at either end."""
     where = _Where()
     if not ignore_period:
@@ -252,12 +263,14 @@ def _quarter_keys(years: pd.Series, quarters: pd.Series) -> pd.Series:
 
 
 def quarter_span(connection_or_store, view: QueryView | None = None) -> list[str]:
-    """Every quarter from the first to the last event (gaps included, so empty quarters show as zero);
+    """Every quarter from the first to the last event (gaps included, so empty quarters show as
+    zero);
     with a view, of the events in it regardless of its period."""
     store = as_store(connection_or_store)
     where = event_where(store, view or QueryView(), ignore_period=True)
     bounds = store.frame(
-        f"SELECT min(e.date_start) AS first, max(e.date_start) AS last FROM events e WHERE {where.sql()}",
+        f"SELECT min(e.date_start) AS first, max(e.date_start) AS last FROM events e WHERE "
+        f"{where.sql()}",
         where.params,
     )
     first, last = bounds.iloc[0]
@@ -274,7 +287,8 @@ def quarters_with_events(connection_or_store, view: QueryView | None = None) -> 
     store = as_store(connection_or_store)
     where = event_where(store, view or QueryView(), ignore_period=True)
     found = store.frame(
-        "SELECT DISTINCT EXTRACT(YEAR FROM e.date_start) AS y, EXTRACT(QUARTER FROM e.date_start) AS q"
+        "SELECT DISTINCT EXTRACT(YEAR FROM e.date_start) AS y, EXTRACT(QUARTER FROM e.date_start) "
+        "AS q"
         f" FROM events e WHERE {where.sql()}",
         where.params,
     )
@@ -307,7 +321,8 @@ def quarter_counts(
 ) -> pd.DataFrame:
     """One row per quarter × group: quarter, group, value (rows, or distinct settlements/regions).
 
-    Every quarter of the view's range is present and every group seen in it, zeros included; the group
+    Every quarter of the view's range is present and every group seen in it, zeros included; the
+    group
     is "—" without a split or when the measure's rows have no such column (agreements have no type).
     Rows with an empty split value are left out, as a pandas groupby does.
     """
@@ -362,7 +377,8 @@ def _complete_quarter_table(counted: pd.DataFrame, quarters: list[str]) -> pd.Da
 
 
 def region_measures(connection_or_store, view: QueryView) -> pd.DataFrame:
-    """One row per federal subject: events, agreements, events per 100,000 residents (zeros included).
+    """One row per federal subject: events, agreements, events per 100,000 residents (zeros
+    included).
 
     The division is done here on the ~90 rows SQL returns, so both stores round it the same way."""
     store = as_store(connection_or_store)
@@ -371,7 +387,8 @@ def region_measures(connection_or_store, view: QueryView) -> pd.DataFrame:
     table = store.frame(
         f"""
         WITH event_counts AS (
-            SELECT e.region_code, count(*) AS n FROM events e WHERE {events.sql()} GROUP BY e.region_code
+            SELECT e.region_code,
+                count(*) AS n FROM events e WHERE {events.sql()} GROUP BY e.region_code
         ), agreement_counts AS (
             SELECT a.region_code, count(*) AS n FROM agreements a WHERE {agreements.sql()}
             GROUP BY a.region_code
@@ -395,7 +412,8 @@ _PLACE_SQL = "coalesce(e.settlement_name, e.region_code || ' (регион)')"
 
 
 def settlement_markers(connection_or_store, view: QueryView) -> pd.DataFrame:
-    """One row per place with coordinates: place, lat, lon, events, dominant_type (the most frequent,
+    """One row per place with coordinates: place, lat, lon, events, dominant_type (the most
+    frequent,
     alphabetically first on a tie). A place is a settlement, or «<region> (регион)» for events known
     only to their region. Most active first. Popups fetch their events with `place_events`."""
     store = as_store(connection_or_store)
@@ -409,8 +427,10 @@ def settlement_markers(connection_or_store, view: QueryView) -> pd.DataFrame:
               AND {_PLACE_SQL} IS NOT NULL
             GROUP BY {_PLACE_SQL}, e.lat, e.lon, e.event_type
         ), ranked AS (
-            SELECT place, lat, lon, event_type, sum(n) OVER (PARTITION BY place, lat, lon) AS events,
-                   row_number() OVER (PARTITION BY place, lat, lon ORDER BY n DESC, event_type) AS rank
+            SELECT place, lat, lon, event_type, sum(n) OVER (PARTITION BY place, lat,
+                lon) AS events,
+                   row_number() OVER (PARTITION BY place, lat, lon ORDER BY n DESC,
+                       event_type) AS rank
             FROM by_type
         )
         SELECT place, lat, lon, events, event_type AS dominant_type
@@ -424,7 +444,8 @@ def settlement_markers(connection_or_store, view: QueryView) -> pd.DataFrame:
 def place_events(
     connection_or_store, view: QueryView, place: str, lat: float, lon: float, limit: int = 15
 ) -> pd.DataFrame:
-    """The newest `limit` events of one marker (for its popup): event_id, date_start, title, event_type,
+    """The newest `limit` events of one marker (for its popup): event_id, date_start, title,
+    event_type,
     document_id (first source)."""
     store = as_store(connection_or_store)
     where = event_where(store, view)
@@ -502,7 +523,8 @@ _LISTINGS = {
         "events e",
         event_where,
         # Not the organizers and participants lists: turning a list into text to search it costs 8×
-        # a text column (0.16 s against 0.02 s for 100,000 events), and titles are what people look for.
+        # a text column (0.16 s against 0.02 s for 100,000 events), and titles are what people look
+        # for.
         ("e.title", "e.settlement_name", "e.region_code"),
         (
             "date_start",
@@ -544,7 +566,8 @@ EXPLORER_TABLES = tuple(_LISTINGS)
 def first_sources(connection_or_store, table: str, ids: tuple[str, ...]) -> dict[str, str]:
     """id → the first (smallest id) source document of each given row of a table.
 
-    Asked for the ids of one page: the store prunes the sources by the ids' min/max, which a join with
+    Asked for the ids of one page: the store prunes the sources by the ids' min/max, which a join
+    with
     the page's query does not (6 ms against 80 ms at 100,000 events)."""
     if not ids:
         return {}
@@ -605,7 +628,8 @@ def explorer_page(
     page: int = 0,
     page_size: int = 50,
 ) -> ExplorerPage:
-    """One page of a table's rows in the view matching the search, sorted (ties by id), with the first
+    """One page of a table's rows in the view matching the search, sorted (ties by id), with the
+    first
     source document of each row, and the total number of matching rows."""
     if table not in _LISTINGS:
         raise ValueError(f"unknown table {table!r}; expected one of {', '.join(EXPLORER_TABLES)}")
@@ -613,7 +637,8 @@ def explorer_page(
     sort_by = sort_by or listing.sortable[0]
     if sort_by not in listing.sortable:
         raise ValueError(
-            f"table {table}: cannot sort by {sort_by!r}; expected one of {', '.join(listing.sortable)}"
+            f"table {table}: cannot sort by {sort_by!r}; expected one of "
+            f"{', '.join(listing.sortable)}"
         )
     if page < 0 or page_size < 1:
         raise ValueError(f"page must be ≥ 0 and page_size ≥ 1 (got {page}, {page_size})")

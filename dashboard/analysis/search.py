@@ -1,4 +1,5 @@
-"""Search for journalists (no Streamlit): every word of the query in any grammatical form, and region
+"""Search for journalists (no Streamlit): every word of the query in any grammatical form, and
+region
 names in any common form or alias («ХМАО», «Югра») matching rows of that region by code.
 
 Word forms come from the morphology the loaders already use (loaders/text/morph.py); region aliases

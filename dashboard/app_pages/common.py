@@ -14,7 +14,8 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def demo_notice(atlas: Atlas) -> None:
-    """Say plainly when what is shown includes demonstration data (demo rows in the current view)."""
+    """Say plainly when what is shown includes demonstration data (demo rows in the current
+    view)."""
     events = atlas.events
     if "is_demo" in events:  # only the demo rows need filtering to know whether any is shown
         demo = events[events["is_demo"]]
@@ -25,13 +26,15 @@ def demo_notice(atlas: Atlas) -> None:
         on_screen = atlas.documents["is_demo"].any()
     if on_screen:
         st.info(
-            "Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для знакомства с атласом.",
+            "Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для "
+            "знакомства с атласом.",
             icon="ℹ️",
         )
 
 
 def source_line(atlas: Atlas) -> str:
-    """Where the data come from, in one line (shown on every page and written into every download)."""
+    """Where the data come from, in one line (shown on every page and written into every
+    download)."""
     demo = " (демонстрационные данные)" if atlas.documents["is_demo"].any() else ""
     return (
         f"Атлас активности: {len(atlas.documents)} документов и таблиц{demo}; регионы — коды ISO "
@@ -76,7 +79,8 @@ DOWNLOAD_KEY_SUFFIX = {"XLSX": "xlsx", "CSV для Excel": "csv", "CSV (UTF-8, �
 
 
 def download_buttons(frame, name: str, key: str) -> None:
-    """XLSX, CSV for Russian Excel and plain CSV of exactly the frame shown; built only when clicked."""
+    """XLSX, CSV for Russian Excel and plain CSV of exactly the frame shown; built only when
+    clicked."""
     payloads = download_payloads(frame, name)
     for column, (label, (file_name, mime, build)) in zip(st.columns(3), payloads.items()):
         column.download_button(
@@ -91,7 +95,8 @@ def download_buttons(frame, name: str, key: str) -> None:
 
 
 def url_choice(key: str, param: str, options: list, default) -> None:
-    """Seed a widget's state from the URL once per session, so a copied link reopens the same view."""
+    """Seed a widget's state from the URL once per session, so a copied link reopens the same
+    view."""
     if key not in st.session_state:
         wanted = st.query_params.get(param)
         st.session_state[key] = wanted if wanted in options else default

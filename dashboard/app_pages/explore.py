@@ -1,4 +1,5 @@
-"""Данные: searchable tables of events, agreements, report items and practice links, downloads, and the
+"""Данные: searchable tables of events, agreements, report items and practice links, downloads, and
+the
 source document of a chosen row with its passage highlighted."""
 
 import html

@@ -1,4 +1,5 @@
-"""Обзор: headline figures of the filtered view with change against the previous quarter, and data coverage."""
+"""Обзор: headline figures of the filtered view with change against the previous quarter, and data
+coverage."""
 
 import streamlit as st
 
@@ -36,7 +37,8 @@ for column, headline in zip(st.columns(len(headlines)), headlines):
         headline.label,
         f"{headline.total:,}".replace(",", " "),
         delta=f"{headline.delta:+d} за квартал" if last else None,
-        help=f"{quarter_label(last)}: {headline.last_quarter}; {quarter_label(previous)}: {headline.previous_quarter}"
+        help=f"{quarter_label(last)}: {headline.last_quarter}; {quarter_label(previous)}: "
+        f"{headline.previous_quarter}"
         if last
         else None,
     )
@@ -49,7 +51,8 @@ with left:
     st.markdown(
         f"- Документов и таблиц: **{len(documents)}**\n"
         f"- События: **{len(events)}**, соглашения: **{len(atlas.agreements)}**, "
-        f"пункты отчётов: **{len(atlas.report_items)}**, связи практик: **{len(atlas.practice_links)}**\n"
+        f"пункты отчётов: **{len(atlas.report_items)}**, связи практик: "
+        f"**{len(atlas.practice_links)}**\n"
         + (
             f"- Период данных: **{quarter_label(events['quarter'].astype('string').min())} — "
             f"{quarter_label(events['quarter'].astype('string').max())}**\n"

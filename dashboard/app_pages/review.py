@@ -1,4 +1,5 @@
-"""Проверка: the queue of proposed facts, lowest confidence first, with their passages; accept, reject
+"""Проверка: the queue of proposed facts, lowest confidence first, with their passages; accept,
+reject
 or correct them one by one or in bulk, and undo a change. All writes go through loaders.review."""
 
 from __future__ import annotations

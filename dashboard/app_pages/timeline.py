@@ -1,4 +1,5 @@
-"""Хроника: measures per quarter, comparison of two quarters by region, calendar of a quarter, council
+"""Хроника: measures per quarter, comparison of two quarters by region, calendar of a quarter,
+council
 reports against other sources, and source coverage."""
 
 import datetime as dt
@@ -100,7 +101,8 @@ timeline = chronicle.per_quarter(rows, range_quarters, None if split == "none" e
 labels = group_labels(split, atlas.regions) if split != "none" else {}
 if int(timeline["value"].sum()) == 0:
     st.info(
-        f"{chronicle.MEASURES[measure]}: в выбранном периоде и фильтрах ничего нет. Это значит, что "
+        f"{chronicle.MEASURES[measure]}: в выбранном периоде и фильтрах ничего нет. Это значит, "
+        f"что "
         "в загруженных источниках нет таких записей, а не обязательно что активности не было."
     )
 else:
@@ -183,7 +185,8 @@ else:
         )
         st.caption(
             f"Кварталы {quarter_label(last_eight[0])} — {quarter_label(last_eight[-1])} для "
-            f"{count_phrase(len(top_regions), 'регион')} с наибольшим значением в выбранном квартале."
+            f"{count_phrase(len(top_regions), 'регион')} с наибольшим значением в выбранном "
+            f"квартале."
         )
 
     # ------------------------------------------------------------ calendar
@@ -286,7 +289,8 @@ else:
     st.plotly_chart(figures.coverage_figure(with_sources), width="stretch")
 silent = sorted(set(coverage.loc[~coverage["has_sources"], "name_short"]))
 st.caption(
-    "Цвет — сколько видов источников (новости, письма, отчёты, таблицы) говорят о регионе в квартале. "
+    "Цвет — сколько видов источников (новости, письма, отчёты, таблицы) говорят о регионе в "
+    "квартале. "
     "Пустая клетка — нет источников, а не «нет активности»."
     + (
         f" Регионы без единого источника за период ({len(silent)}): {', '.join(silent)}."

@@ -1,6 +1,7 @@
 """Загрузка: upload documents and tables, see what was read, correct, accept or reject, then save.
 
-Reading, extraction, role checks and storing are loaders' (loaders.upload); this page only shows them.
+Reading, extraction, role checks and storing are loaders' (loaders.upload); this page only shows
+them.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ if user is None or not user.can_write:
     st.stop()
 
 st.caption(
-    f"Документы ({', '.join(sorted(DOCUMENT_SUFFIXES))}) и таблицы ({', '.join(sorted(TABLE_SUFFIXES))}); "
+    f"Документы ({', '.join(sorted(DOCUMENT_SUFFIXES))}) и таблицы "
+    f"({', '.join(sorted(TABLE_SUFFIXES))}); "
     f"не больше {MAX_FILES} файлов за раз и {MAX_FILE_MB:g} МБ на файл. Вид файла проверяется по "
     "содержимому. Ничего не сохраняется до нажатия «Сохранить»."
 )
@@ -152,12 +154,15 @@ for upload in uploads:
         st.caption("Текст; отмечены фрагменты, из которых прочитаны факты")
         st.html(
             "<div style='white-space: pre-wrap; max-height: 420px; overflow-y: auto; "
-            f"font-size: 0.85em'>{highlight_passages(preview.text, preview.facts.dropna(subset=['char_start']))}</div>"
+            f"font-size: "
+            f"0.85em'>"
+            f"{highlight_passages(preview.text, preview.facts.dropna(subset=['char_start']))}</div>"
         )
     with table_column:
         edited = st.data_editor(
             base,
-            key=f"upload_editor_{upload.file_id}_{st.session_state.get(f'upload_editor_version_{upload.file_id}', 0)}",
+            key=f"upload_editor_{upload.file_id}_"
+            f"{st.session_state.get(f'upload_editor_version_{upload.file_id}', 0)}",
             hide_index=True,
             width="stretch",
             disabled=[c for c in base.columns if c not in ("Решение", "Дата", "Регион")],

@@ -447,12 +447,14 @@ def server_point_sql(table: Table) -> str | None:
     lat, lon = SERVER_POINT_COLUMNS[table.name]
     return (
         f"geom geography(Point, 4326) GENERATED ALWAYS AS (CASE WHEN {lat} IS NOT NULL AND "
-        f"{lon} IS NOT NULL THEN ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326)::geography END) STORED"
+        f"{lon} IS NOT NULL THEN ST_SetSRID(ST_MakePoint({lon}, {lat}), 4326)::geography END) "
+        f"STORED"
     )
 
 
 def create_table_sql(table: Table, dialect: str = "duckdb") -> str:
-    """CREATE TABLE IF NOT EXISTS with the primary key (the fingerprint uses the DuckDB spelling)."""
+    """CREATE TABLE IF NOT EXISTS with the primary key (the fingerprint uses the DuckDB
+    spelling)."""
     parts = [f"{column.name} {column_sql_type(column, dialect)}" for column in table.columns]
     if dialect == "postgres" and server_point_sql(table):
         parts.append(server_point_sql(table))

@@ -1,7 +1,9 @@
 """The audit trail: append-only rows of who changed what, when, from which value to which.
 
-Nothing here updates or deletes audit rows; an undo is a new entry. Entries written by one call share
-their changed_at, which is how a change of several columns (a settlement and its coordinates) is undone
+Nothing here updates or deletes audit rows; an undo is a new entry. Entries written by one call
+share
+their changed_at, which is how a change of several columns (a settlement and its coordinates) is
+undone
 as one.
 """
 
@@ -41,7 +43,8 @@ _AUDIT_LOCK = 471_143  # pg_advisory_xact_lock key of audit appends
 
 def _serialise_audit_ids(connection) -> None:
     """On PostgreSQL two editors' transactions would read the same max(audit_id) and collide on the
-    key (the load test saw it); a transaction-scoped lock orders the appends. DuckDB has one writer."""
+    key (the load test saw it); a transaction-scoped lock orders the appends. DuckDB has one
+    writer."""
     if getattr(connection, "dialect", "duckdb") == "postgres":
         connection.execute("SELECT pg_advisory_xact_lock(?)", [_AUDIT_LOCK])
 

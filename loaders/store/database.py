@@ -1,4 +1,5 @@
-"""The store (a DuckDB file, or PostgreSQL via loaders/store/postgres.py): schema creation, transactional idempotent writes, derived rows."""
+"""The store (a DuckDB file, or PostgreSQL via loaders/store/postgres.py): schema creation,
+transactional idempotent writes, derived rows."""
 
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ _HOLDER_RE = re.compile(r"(?:lock is held in|held by)\s+(.+?\(PID \d+\))")
 
 
 class StoreBusyError(RuntimeError):
-    """Another process held the store for longer than we were willing to wait; one line, no traceback."""
+    """Another process held the store for longer than we were willing to wait; one line, no
+    traceback."""
 
 
 def _lock_wait_seconds() -> float:
@@ -71,7 +73,8 @@ def _is_lock_conflict(error: Exception) -> bool:
 
 
 def _holder(error: Exception) -> str:
-    """What holds the store, from DuckDB's message: program and PID, with its command line if known."""
+    """What holds the store, from DuckDB's message: program and PID, with its command line if
+    known."""
     match = _HOLDER_RE.search(str(error))
     if not match:
         return "другой процесс / another process"
@@ -136,7 +139,8 @@ def connect(
             if time.monotonic() + pause > deadline:
                 raise StoreBusyError(
                     f"{path}: хранилище занято другим процессом ({_holder(error)}); ждали "
-                    f"{wait:.0f} с / store is busy, lock held by another process; waited {wait:.0f} s"
+                    f"{wait:.0f} с / store is busy, lock held by another process; waited "
+                    f"{wait:.0f} s"
                 ) from None
         time.sleep(pause)
         pause = min(pause * 2, _LONGEST_PAUSE)
@@ -153,7 +157,8 @@ def open_store(path: Path | str | None = None, read_only: bool = False):
 
 
 def stored_hashes(db_path: Path | str | None, hashes: list[str]) -> set[str]:
-    """Which of these content hashes the store already holds (read-only, briefly; none if no store)."""
+    """Which of these content hashes the store already holds (read-only, briefly; none if no
+    store)."""
     target = db_path or database_target()
     path = target if is_server_url(str(target)) else Path(target)
     if not hashes or (isinstance(path, Path) and not path.exists()):
@@ -280,7 +285,8 @@ FACT_TABLES = (EVENTS, AGREEMENTS, REPORT_ITEMS, PRACTICE_LINKS)
 
 
 def default_status(document: dict) -> str:
-    """Rows of official tables and of the demo data start confirmed; extracted rows start proposed."""
+    """Rows of official tables and of the demo data start confirmed; extracted rows start
+    proposed."""
     return (
         "confirmed"
         if document.get("source_kind") == "table" or document.get("is_demo")
@@ -328,7 +334,8 @@ def _insert(connection: duckdb.DuckDBPyConnection, table_name: str, frame: pd.Da
 
 
 def validated_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
-    """The bundle's frames checked against their schemas (documents row included); SchemaError if not."""
+    """The bundle's frames checked against their schemas (documents row included); SchemaError if
+    not."""
     document = dict(bundle.document)
     document.setdefault("ingested_at", dt.datetime.now(dt.UTC).replace(tzinfo=None))
     frames = {DOCUMENTS.name: frame_from_rows(DOCUMENTS, [document])}
@@ -428,12 +435,14 @@ def _store_joint_event_links(
 
 
 def refresh_joint_event_links(connection: duckdb.DuckDBPyConnection, event_ids: list[str]) -> None:
-    """Re-derive the joint-event links of events changed by review (inside the caller's transaction)."""
+    """Re-derive the joint-event links of events changed by review (inside the caller's
+    transaction)."""
     _store_joint_event_links(connection, list(event_ids))
 
 
 def rebuild_derived(connection: duckdb.DuckDBPyConnection) -> int:
-    """Re-derive every joint-event link from the stored events (e.g. after a gazetteer fix); rows stored."""
+    """Re-derive every joint-event link from the stored events (e.g. after a gazetteer fix); rows
+    stored."""
     with transaction(connection):
         _store_joint_event_links(connection, None)
     return connection.execute(f"SELECT count(*) FROM {JOINT_EVENT_LINKS.name}").fetchone()[0]
@@ -442,9 +451,12 @@ def rebuild_derived(connection: duckdb.DuckDBPyConnection) -> int:
 def store_bundles(
     connection: duckdb.DuckDBPyConnection, bundles: list[Bundle]
 ) -> list[dict[str, int] | None]:
-    """Store several files' rows in one transaction (much faster than one each); rows written per file, or
-    None for a file whose bytes were stored before. Incoming rows that repeat stored ones (or those of an
-    earlier file in the batch) are merged into them (see loaders.store.merge). Raises the first file's
+    """Store several files' rows in one transaction (much faster than one each); rows written per
+    file, or
+    None for a file whose bytes were stored before. Incoming rows that repeat stored ones (or those
+    of an
+    earlier file in the batch) are merged into them (see loaders.store.merge). Raises the first
+    file's
     error if any file cannot be stored (the others are stored: see store_each).
     """
     results = store_each(connection, [validated_tables(bundle) for bundle in bundles])
@@ -476,7 +488,8 @@ def store_each(
 
 
 def store_bundle(connection: duckdb.DuckDBPyConnection, bundle: Bundle) -> dict[str, int] | None:
-    """Store one file's rows atomically; rows written per table, or None (nothing written) if the same bytes
+    """Store one file's rows atomically; rows written per table, or None (nothing written) if the
+    same bytes
     were stored before."""
     return store_bundles(connection, [bundle])[0]
 

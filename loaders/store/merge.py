@@ -6,7 +6,8 @@ Natural keys (explainable; the reason is stored in sources.merge_reason):
   other, the numbers in the titles agree («Двор 1» is not «Двор 2»), and the titles are alike
   (word-stem overlap ≥ 0.5, or ≥ 0.25 with the same event type); events with no region on either
   side only when title and dates are the same;
-- agreements: date, parties (as a set, ignoring case, quotes and spacing) and place (settlement, else
+- agreements: date, parties (as a set, ignoring case, quotes and spacing) and place (settlement,
+else
   region); without a date the subject must agree too;
 - practice links: from, to, practice (normalised as the parties) and date;
 - report items: reporting body, the event reported (after events are merged) and item number.
@@ -84,7 +85,8 @@ def match_reason(incoming: dict, stored) -> str | None:
     same_type = incoming["event_type"] == stored.event_type
     if similarity >= 0.5 or (same_type and similarity >= 0.25):
         return (
-            f"dates overlap ({incoming['date_start']} / {stored.date_start}), same region {stored.region_code}"
+            f"dates overlap ({incoming['date_start']} / {stored.date_start}), same region "
+            f"{stored.region_code}"
             + (
                 ", same settlement"
                 if incoming["settlement_id"] and incoming["settlement_id"] == stored.settlement_id
@@ -192,7 +194,8 @@ def _stored_keys(connection, batch) -> dict[str, dict[tuple, str]]:
     if agreements is not None:
         dates = [d for d in agreements["date"].dropna().unique()]
         rows = connection.execute(
-            "SELECT agreement_id, date, parties, settlement_id, region_code, subject FROM agreements "
+            "SELECT agreement_id, date, parties, settlement_id, region_code, subject FROM "
+            "agreements "
             "WHERE date IN (SELECT unnest(?)) OR date IS NULL",
             [dates],
         ).fetchall()

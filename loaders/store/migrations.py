@@ -1,10 +1,13 @@
 """Versioned schema migrations for the server store, generated from the one schema definition.
 
 Why not Alembic or hand-written numbered SQL files: the tables are defined once in
-loaders/model/schema.py (and checked with pandera there); Alembic would need them again as SQLAlchemy
+loaders/model/schema.py (and checked with pandera there); Alembic would need them again as
+SQLAlchemy
 models, and SQL files would spell every change twice (DuckDB and PostgreSQL). Instead each change of
-schema.py that a store has not seen yet becomes one numbered migration: the statements that bring the
-store's catalogue up to the definition (new tables, new columns), applied in one transaction under an
+schema.py that a store has not seen yet becomes one numbered migration: the statements that bring
+the
+store's catalogue up to the definition (new tables, new columns), applied in one transaction under
+an
 advisory lock (two app replicas starting together apply it once) and recorded in `schema_migrations`
 with the statements themselves and the schema fingerprint. A change that cannot be applied without
 losing rows (a column dropped or retyped, a key changed) is refused with OutdatedStoreError, as the
@@ -84,7 +87,8 @@ def _refuse_dropped_columns(table: Table, stored: dict[str, str]) -> None:
     dropped = sorted(set(stored) - set(table.column_names) - _SERVER_ONLY_COLUMNS)
     if dropped:
         raise SchemaDriftError(
-            f"таблица {table.name}: в хранилище есть столбцы, которых нет в схеме ({', '.join(dropped)}); "
+            f"таблица {table.name}: в хранилище есть столбцы, которых нет в схеме "
+            f"({', '.join(dropped)}); "
             f"/ table {table.name} holds columns the schema no longer has: {', '.join(dropped)}"
         )
 
@@ -97,7 +101,8 @@ def applied_versions(connection) -> list[tuple[int, str]]:
 
 
 def migrate_server_schema(connection) -> int | None:
-    """Apply the pending migration, if any, in the caller's transaction; its version, or None when the
+    """Apply the pending migration, if any, in the caller's transaction; its version, or None when
+    the
     store already matches the definition."""
     # The lock first: two replicas creating the same table at once collide even with IF NOT EXISTS.
     connection.execute("SELECT pg_advisory_xact_lock(?)", [_MIGRATION_LOCK])
@@ -121,7 +126,7 @@ def migrate_server_schema(connection) -> int | None:
     return version
 
 
-# --- Data version ----------------------------------------------------------------------------------
+# --- Data version ---------------------------------------------------------------------------------
 # Every statement that writes a table of the store bumps one sequence (statement-level triggers), so
 # any app replica learns that the data changed by reading one number: its caches are keyed by it.
 # A sequence is outside transactions: a rolled-back write bumps it too, which costs one cache miss.

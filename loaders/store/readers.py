@@ -1,5 +1,6 @@
 """Read access to either store for the dashboard and reports: open read-only, does it exist, and the
-data version that caches are keyed by (a DuckDB file's size and time; the server's write counter)."""
+data version that caches are keyed by (a DuckDB file's size and time; the server's write
+counter)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from loaders.store.postgres import ServerConnection, is_server_url
 
 
 def open_reader(target: Path | str):
-    """A read-only connection to the store (DuckDB file or postgresql:// URL); close it after use."""
+    """A read-only connection to the store (DuckDB file or postgresql:// URL); close it after
+    use."""
     if is_server_url(str(target)):
         return ServerConnection(str(target), read_only=True)
     return duckdb.connect(str(target), read_only=True)

@@ -76,7 +76,8 @@ def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
 def events_within_km(connection, lat: float, lon: float, radius_km: float) -> list[str]:
     """Ids of stored events placed in a settlement within radius_km of (lat, lon), sorted. Events
     known only to their region (placed at its centre) or without coordinates are never within: a
-    radius around a town says nothing about them. PostGIS ST_DWithin on the server, numpy on DuckDB."""
+    radius around a town says nothing about them. PostGIS ST_DWithin on the server, numpy on
+    DuckDB."""
     if radius_km < 0:
         raise ValueError(f"радиус не может быть отрицательным / negative radius: {radius_km}")
     if isinstance(connection, ServerConnection):

@@ -1,7 +1,9 @@
-"""Short write sessions for people's changes: open, write in one transaction, close; retry while busy.
+"""Short write sessions for people's changes: open, write in one transaction, close; retry while
+busy.
 
 DuckDB lets one process at a time open the store for writing. The app therefore holds no write
-connection: each save opens the file, writes one transaction and closes it, so a `loaders` command or
+connection: each save opens the file, writes one transaction and closes it, so a `loaders` command
+or
 another app process gets its turn in between. A save that finds the file locked retries with
 exponential back-off and then fails with StoreBusyError, a clear message for the person saving.
 """
@@ -70,7 +72,8 @@ def _open_with_retry(
 
 @contextlib.contextmanager
 def write_session(path: Path | None = None, wait_seconds: float = DEFAULT_WAIT_SECONDS):
-    """A connection inside one transaction: committed on success, rolled back on any error, then closed."""
+    """A connection inside one transaction: committed on success, rolled back on any error, then
+    closed."""
     connection = _open_with_retry(path, wait_seconds)
     try:
         with transaction(connection):

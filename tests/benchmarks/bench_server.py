@@ -1,4 +1,5 @@
-"""Benchmark of the PostgreSQL/PostGIS store against DuckDB on this machine (a throw-away cluster in a
+"""Benchmark of the PostgreSQL/PostGIS store against DuckDB on this machine (a throw-away cluster in
+a
 temp folder, as the tests start it): `migrate` of the national synthetic store, the radius query
 («events within N km»), the data-version read every page does, and small table loads.
 
@@ -57,7 +58,8 @@ def main() -> None:
         moved = sum(report.target_counts.values())
         print(
             f"migrate {args.scale} ({counts['events']:,} events, {total:,} rows): {seconds:.1f} s, "
-            f"{moved / seconds:,.0f} rows/s, counts equal: {report.source_counts == report.target_counts}"
+            f"{moved / seconds:,.0f} rows/s, counts equal: "
+            f"{report.source_counts == report.target_counts}"
         )
         with store.connect(duck, read_only=True) as local, store.connect(url) as server:
             for town, (lat, lon) in TOWNS.items():
