@@ -22,6 +22,8 @@ run: demo-db
 	$(PY) -m streamlit run dashboard/app.py --server.port 8501
 
 test: $(STAMP)
+	$(PY) -m ruff check loaders dashboard tests
+	$(PY) -m ruff format --check loaders dashboard tests
 	$(PY) -m pytest
 
 bench: $(STAMP)
