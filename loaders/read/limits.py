@@ -45,7 +45,7 @@ def current_limits() -> Limits:
         zip_parts=_env_int("MAX_ZIP_PARTS", 2_000),
         zip_xml_part_bytes=_env_int("MAX_ZIP_XML_PART_BYTES", 10 * 1024 * 1024),
         ner_chunk_chars=_env_int("MAX_NER_CHUNK_CHARS", 5_000),
-        worker_memory_mb=_env_int("WORKER_MEMORY_MB", 3_072),
+        worker_memory_mb=_env_int("WORKER_MEMORY_MB", 6_144),
         seconds_per_file=_env_int("SECONDS_PER_FILE", 120),
     )
 
