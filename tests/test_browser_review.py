@@ -82,7 +82,8 @@ def browser(tmp_path):
 
 
 def _sign_in(page, name: str) -> None:
-    page.get_by_text("Вход для редакторов").click()
+    # exact: the pages also name the expander inside a sentence
+    page.get_by_text("Вход для редакторов", exact=True).click()
     page.get_by_label("Имя пользователя").fill(name)
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("button", name="Войти").click()
