@@ -137,7 +137,9 @@ def _cmd_extract(args) -> int:
 def _cmd_ingest(args) -> int:
     from loaders.pipeline.ingest import ingest_documents
 
-    summary = ingest_documents([Path(p) for p in args.paths], args.db, workers=args.workers)
+    summary = ingest_documents(
+        [Path(p) for p in args.paths], args.db, workers=args.workers, scheduler=args.scheduler
+    )
     _print_failures(summary)
     print(f"Прочитано документов / documents read: {len(summary.stored) + len(summary.unchanged)}")
     print("\n".join(summary.lines()))
@@ -471,7 +473,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument(
-        "--workers", type=int, default=None, help="extraction processes (default: cores, at most 4)"
+        "--workers",
+        type=int,
+        default=None,
+        help="local Dask worker processes (default: cores, at most 4); ignored with --scheduler",
+    )
+    ingest.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:8786",
+        help="extract on the workers of this Dask scheduler instead of a local cluster",
     )
     ingest.set_defaults(handler=_cmd_ingest)
 

@@ -131,7 +131,7 @@ def test_stored_bytes_are_not_read_again(hostile_folder, tmp_path, monkeypatch):
     copy.mkdir()
     (copy / "good.txt").write_bytes((folder / "good.txt").read_bytes())
 
-    def must_not_run(path, is_demo):
+    def must_not_run(path, data, is_demo):
         raise AssertionError("extraction ran for a stored file")
 
     monkeypatch.setattr(ingest, "_prepare_file", must_not_run)
@@ -140,7 +140,9 @@ def test_stored_bytes_are_not_read_again(hostile_folder, tmp_path, monkeypatch):
 
 
 def test_a_file_over_the_time_limit_fails_alone(tmp_path, monkeypatch):
-    monkeypatch.setenv("ATLAS_SECONDS_PER_FILE", "3")
+    # the good document needs ~0.2 s of CPU (a busy shared machine stretches that tenfold), the
+    # long line about a minute
+    monkeypatch.setenv("ATLAS_SECONDS_PER_FILE", "15")
     (tmp_path / "good.txt").write_text(GOOD_DOCUMENT, encoding="utf-8")
     words = "форум добровольцев прошёл в Сургуте собрал участников из Тюмени и Кемерово".split()
     (tmp_path / "line.txt").write_text(" ".join(words[i % len(words)] for i in range(30_000)))
@@ -153,10 +155,10 @@ def test_a_file_over_the_time_limit_fails_alone(tmp_path, monkeypatch):
 def test_a_killed_worker_fails_its_file_and_the_batch_finishes(tmp_path, monkeypatch):
     real = ingest._prepare_file
 
-    def killing(path, is_demo):
+    def killing(path, data, is_demo):
         if path.endswith("killer.txt"):
             os.kill(os.getpid(), signal.SIGKILL)
-        return real(path, is_demo)
+        return real(path, data, is_demo)
 
     monkeypatch.setattr(ingest, "_prepare_file", killing)
     for index in range(5):
@@ -174,10 +176,10 @@ def test_a_worker_over_its_memory_cap_fails_its_file_alone(tmp_path, monkeypatch
     monkeypatch.setenv("ATLAS_WORKER_MEMORY_MB", "3072")
     real = ingest._prepare_file
 
-    def greedy(path, is_demo):
+    def greedy(path, data, is_demo):
         if path.endswith("greedy.txt"):
             bytearray(4 * 1024 * MB)  # more than the cap allows
-        return real(path, is_demo)
+        return real(path, data, is_demo)
 
     monkeypatch.setattr(ingest, "_prepare_file", greedy)
     (tmp_path / "good.txt").write_text(GOOD_DOCUMENT, encoding="utf-8")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,7 +275,7 @@ def load_gazetteer_frame(cache: Path = GAZETTEER_CACHE) -> pd.DataFrame:
         return correct_regions(pd.read_parquet(cache))
     frame = build_gazetteer_frame(region_index())
     cache.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cache.with_suffix(".tmp")
+    temporary = cache.with_suffix(f".{os.getpid()}.tmp")  # workers may build it at once
     frame.to_parquet(temporary, index=False)
     temporary.replace(cache)
     return correct_regions(frame)

@@ -1,24 +1,20 @@
-"""Ingesting documents: hash → read → extract (in worker processes) → store (batched transactions).
+"""Ingesting documents: hash → read → extract (on Dask workers) → store (batched transactions).
 
 Hostile input is expected. Files whose bytes are stored already are skipped before any reading;
-every other file is read and extracted in a worker process with a memory cap and a time limit, and
-whatever goes wrong there (an error, a limit, a worker killed by the kernel) is that file's failure
-alone: the batch finishes and the summary lists it.
+every other file is read here and extracted on a Dask worker (loaders.pipeline.cluster) with a
+memory cap and a time limit, and whatever goes wrong there (an error, a limit, a worker killed by
+the kernel) is that file's failure alone: the batch finishes and the summary lists it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
-import multiprocessing
 import os
 import resource
-import signal
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import threading
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +24,7 @@ from loaders.text.extract import Extraction, extract_document, topic_of
 from loaders.model.ids import document_id, file_sha256, sha256_hex, stable_id
 from loaders.model.quarters import quarter_key
 from loaders.pipeline.summary import LoadSummary, expand_paths
-from loaders.read.documents import DOCUMENT_SUFFIXES, read_document
+from loaders.read.documents import DOCUMENT_SUFFIXES, document_text, read_document_bytes
 from loaders.read.limits import current_limits
 from loaders.geo.regions import region_index
 from loaders.model.schema import (
@@ -71,18 +67,29 @@ def extract_file(path: str) -> ExtractedFile:
     """Read and extract one file; a file that cannot be read comes back with its error, not an
     exception."""
     try:
-        data, text = read_document(Path(path))
+        data = read_document_bytes(Path(path))
     except UnreadableFileError as error:
         return ExtractedFile(path, error=str(error))
     except OSError as error:
-        return ExtractedFile(
-            path, error=f"{Path(path).name}: не удалось прочитать / cannot read ({error})"
-        )
+        return ExtractedFile(path, error=_cannot_read(path, error))
+    return extract_bytes(path, data)
+
+
+def extract_bytes(path: str, data: bytes) -> ExtractedFile:
+    """Extract a document already read (its bytes); `path` names it and its suffix its format."""
+    try:
+        data, text = document_text(data, Path(path))
+    except UnreadableFileError as error:
+        return ExtractedFile(path, error=str(error))
     return ExtractedFile(path, extract_document(text), data)
 
 
-def prepare_file(path: str, is_demo: bool = False) -> ExtractedFile:
-    """Read, extract and build the file's validated rows: all the per-file work, done in a worker.
+def _cannot_read(path: str, error: OSError) -> str:
+    return f"{Path(path).name}: не удалось прочитать / cannot read ({error})"
+
+
+def prepare_file(path: str, data: bytes, is_demo: bool = False) -> ExtractedFile:
+    """Extract a file's bytes and build its validated rows: all the per-file work, done on a worker.
 
     Never raises: any failure, including running out of memory or time, comes back as the file's
     error.
@@ -91,13 +98,9 @@ def prepare_file(path: str, is_demo: bool = False) -> ExtractedFile:
     limits = current_limits()
     try:
         with _time_limit(limits.seconds_per_file):
-            return _prepare_file(path, is_demo)
+            return _prepare_file(path, data, is_demo)
     except _FileTimeout:
-        return ExtractedFile(
-            path,
-            error=f"{name}: обработка заняла больше {limits.seconds_per_file} с "
-            "(ATLAS_SECONDS_PER_FILE) / processing exceeded the time limit",
-        )
+        return timed_out(path)
     except MemoryError:
         return ExtractedFile(
             path,
@@ -111,8 +114,8 @@ def prepare_file(path: str, is_demo: bool = False) -> ExtractedFile:
         )
 
 
-def _prepare_file(path: str, is_demo: bool) -> ExtractedFile:
-    extracted = extract_file(path)
+def _prepare_file(path: str, data: bytes, is_demo: bool) -> ExtractedFile:
+    extracted = extract_bytes(path, data)
     if extracted.error:
         return extracted
     try:
@@ -123,28 +126,73 @@ def _prepare_file(path: str, is_demo: bool) -> ExtractedFile:
     return ExtractedFile(path, frames=frames, warnings=bundle.warnings)
 
 
-class _FileTimeout(Exception):
-    pass
+def timed_out(path: str) -> ExtractedFile:
+    """The failure of a file that took longer than ATLAS_SECONDS_PER_FILE."""
+    return ExtractedFile(
+        path,
+        error=f"{Path(path).name}: обработка заняла больше {current_limits().seconds_per_file} с "
+        "(ATLAS_SECONDS_PER_FILE) / processing exceeded the time limit",
+    )
+
+
+def worker_died(path: str) -> ExtractedFile:
+    """The failure of a file whose worker process died while working on it (again, when alone)."""
+    limits = current_limits()
+    return ExtractedFile(
+        path,
+        error=f"{Path(path).name}: процесс обработки завершился аварийно "
+        f"(вероятно, превышен предел памяти {limits.worker_memory_mb} МБ, "
+        "ATLAS_WORKER_MEMORY_MB) / the worker process died "
+        "while reading this file",
+    )
+
+
+class _FileTimeout(BaseException):
+    """Raised into the thread working on a file when its time is up. A BaseException, so that a
+    broad `except Exception` in a reader or an extractor cannot swallow it."""
+
+
+def _raise_in_thread(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Make `exception` raise in that thread at its next Python instruction (None: cancel one not
+    raised yet). CPython's PyThreadState_SetAsyncExc: what SIGALRM did, for any thread."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None
+    )
 
 
 @contextlib.contextmanager
 def _time_limit(seconds: int):
-    """Raise _FileTimeout in this (main) thread after `seconds`; a no-op where SIGALRM is
-    missing."""
-    if seconds <= 0 or not hasattr(signal, "SIGALRM"):
+    """Raise _FileTimeout in this thread after `seconds`.
+
+    Dask runs a file in a worker thread, where SIGALRM cannot reach, so a timer thread raises the
+    exception into this one instead. Like SIGALRM's handler, it lands between Python instructions:
+    a C call that never returns is not interrupted here; the client's deadline (cluster.py) catches
+    that one and restarts the worker.
+    """
+    if seconds <= 0:
         yield
         return
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"working": True, "raised": False}
 
-    def expire(signum, frame):
-        raise _FileTimeout()
+    def expire() -> None:
+        with lock:
+            if state["working"]:
+                state["raised"] = True
+                _raise_in_thread(target, _FileTimeout)
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
     try:
         yield
     finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        with lock:
+            state["working"] = False
+            if state["raised"]:
+                _raise_in_thread(target, None)  # finished just in time: drop the pending raise
+        timer.cancel()
 
 
 def _place_columns(mention) -> dict:
@@ -363,20 +411,22 @@ def _implausible_values(file_name: str, rows: dict[str, list[dict]]) -> list[str
     return warnings
 
 
-def _worker_init(memory_mb: int = 0) -> None:
-    """Cap the worker's address space, then load the models once per worker process."""
-    if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    _load_models()
+def cap_address_space(memory_mb: int) -> None:
+    """Cap this (worker) process's address space at `memory_mb` (0: no cap): an allocation over it
+    raises MemoryError in the file that asked, instead of the kernel killing the machine's
+    processes."""
+    if memory_mb <= 0:
+        return
+    limit = memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _load_models() -> None:
-    """Models, gazetteer and the extractor's lazily built parts, once; forked workers inherit them
-    (so no worker spends its first file's time limit on warming up)."""
+def load_extraction_models() -> None:
+    """Models, gazetteer and the extractor's lazily built parts, once per process (so no worker
+    spends its first file's time limit on warming up); forked workers inherit them."""
     from loaders.text.document import load_models
 
     load_models()  # NER, morph tagger, gazetteer
@@ -384,71 +434,6 @@ def _load_models() -> None:
 
 
 _WARM_UP_TEXT = "Семинар прошёл 1 марта 2023 года в Сургуте (Югра), его провёл совет ТОС."
-
-
-def _worker_died(path: str) -> ExtractedFile:
-    limits = current_limits()
-    return ExtractedFile(
-        path,
-        error=f"{Path(path).name}: процесс обработки завершился аварийно "
-        f"(вероятно, превышен предел памяти {limits.worker_memory_mb} МБ, "
-        "ATLAS_WORKER_MEMORY_MB) / the worker process died "
-        "while reading this file",
-    )
-
-
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    return ProcessPoolExecutor(
-        workers,
-        mp_context=context,
-        initializer=_worker_init,
-        initargs=(current_limits().worker_memory_mb,),
-    )
-
-
-def _run_in_pool(work, paths: deque, workers: int):
-    """Yield each file's result in order until the pool breaks; then return the paths in flight."""
-    in_flight: deque = deque()
-    with _new_pool(workers) as pool:
-        while paths or in_flight:
-            while paths and len(in_flight) < 2 * workers:
-                path = paths.popleft()
-                in_flight.append((path, pool.submit(work, path)))
-            path, future = in_flight.popleft()
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                for _, other in in_flight:
-                    other.cancel()
-                return [path] + [p for p, _ in in_flight]
-            except Exception as error:  # noqa: BLE001 — e.g. a result that cannot be sent back
-                result = ExtractedFile(
-                    path, error=f"{Path(path).name}: ошибка обработки / failed: {error!r}"
-                )
-            yield result
-    return []
-
-
-def prepared_files(paths: list[str], workers: int, is_demo: bool):
-    """Prepared files in input order; the per-file work runs in up to `workers` processes.
-
-    A worker that dies (the kernel's OOM killer, a crash in a C extension) breaks the pool and every
-    file in flight with it. Those files are then retried one at a time in a fresh one-worker pool:
-    the
-    file that kills its worker alone is reported as failed, the others load, and the batch goes on.
-    """
-    work = partial(prepare_file, is_demo=is_demo)
-    if not paths:
-        return
-    _load_models()  # forked workers inherit the loaded models instead of loading them each
-    pending = deque(paths)
-    while pending:
-        suspects = yield from _run_in_pool(work, pending, max(1, workers))
-        for suspect in suspects:
-            survived = yield from _run_in_pool(work, deque([suspect]), 1)
-            if survived:
-                yield _worker_died(suspect)
 
 
 def _store_batch(db_path: Path | None, batch: list[ExtractedFile], summary: LoadSummary) -> None:
@@ -489,39 +474,62 @@ def _files_to_extract(files: list[Path], db_path: Path | None, summary: LoadSumm
 
 def ingest_documents(
     paths: list[Path],
-    db_path: Path | None = None,
+    db_path: Path | str | None = None,
     is_demo: bool = False,
     workers: int | None = None,
+    scheduler: str | None = None,
 ) -> LoadSummary:
     """Extract and store documents; files that fail are reported and the rest still load.
 
-    Reading and extraction run in worker processes; the main process writes in batches of
-    STORE_BATCH files per transaction and holds the store only while writing. If the store stays
-    busy (another writer) past the wait limit, the load stops with summary.fatal set.
+    Extraction runs on Dask workers: those of the cluster at `scheduler` (tcp://host:8786), or of a
+    LocalCluster of `workers` processes on this machine (default: cores, at most 4). This process
+    reads the files, sends their bytes and writes the results in batches of STORE_BATCH files per
+    transaction, holding the store only while writing. If the store stays busy (another writer)
+    past the wait limit, or the cluster cannot be reached, the load stops with summary.fatal set;
+    what was stored until then stays stored, and a second run skips it.
     """
+    from loaders.pipeline.cluster import ClusterUnavailableError
+
     summary = LoadSummary()
     files = expand_paths(paths, DOCUMENT_SUFFIXES, summary)
     try:
         todo = _files_to_extract(files, db_path, summary)
-        workers = workers or min(os.cpu_count() or 1, 4, max(1, len(todo)))
-        batch: list[ExtractedFile] = []
-        progress = tqdm(
-            prepared_files(todo, workers, is_demo),
-            total=len(todo),
-            desc="documents",
-            unit="doc",
-            disable=len(todo) < 5,
-        )
-        for prepared in progress:
-            if prepared.error:
-                summary.fail(prepared.path, prepared.error)
-                continue
-            batch.append(prepared)
-            if len(batch) >= STORE_BATCH:
-                _store_batch(db_path, batch, summary)
-                batch = []
-        if batch:
-            _store_batch(db_path, batch, summary)
-    except StoreBusyError as error:
+        if todo:
+            workers = workers or min(os.cpu_count() or 1, 4, len(todo))
+            _extract_and_store(todo, db_path, is_demo, workers, scheduler, summary)
+    except (StoreBusyError, ClusterUnavailableError) as error:
         summary.fatal = str(error)
     return summary
+
+
+def _extract_and_store(
+    todo: list[str],
+    db_path: Path | str | None,
+    is_demo: bool,
+    workers: int,
+    scheduler: str | None,
+    summary: LoadSummary,
+) -> None:
+    from loaders.pipeline.cluster import extraction_client, extracted_on_cluster
+
+    batch: list[ExtractedFile] = []
+    try:
+        with extraction_client(workers, scheduler) as client:
+            progress = tqdm(
+                extracted_on_cluster(client, todo, is_demo),
+                total=len(todo),
+                desc="documents",
+                unit="doc",
+                disable=len(todo) < 5,
+            )
+            for prepared in progress:
+                if prepared.error:
+                    summary.fail(prepared.path, prepared.error)
+                    continue
+                batch.append(prepared)
+                if len(batch) >= STORE_BATCH:
+                    full, batch = batch, []
+                    _store_batch(db_path, full, summary)
+    finally:  # files extracted before the cluster was lost are stored all the same
+        if batch:
+            _store_batch(db_path, batch, summary)

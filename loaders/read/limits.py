@@ -37,17 +37,30 @@ class Limits:
     seconds_per_file: int  # wall time one file may take in a worker
 
 
+# Each limit's environment variable (ATLAS_<NAME>) and default.
+_SETTINGS = {
+    "file_bytes": ("MAX_FILE_BYTES", 20 * 1024 * 1024),
+    "document_chars": ("MAX_DOCUMENT_CHARS", 500_000),
+    "zip_uncompressed_bytes": ("MAX_ZIP_UNCOMPRESSED_BYTES", 100 * 1024 * 1024),
+    "zip_parts": ("MAX_ZIP_PARTS", 2_000),
+    "zip_xml_part_bytes": ("MAX_ZIP_XML_PART_BYTES", 10 * 1024 * 1024),
+    "ner_chunk_chars": ("MAX_NER_CHUNK_CHARS", 5_000),
+    "worker_memory_mb": ("WORKER_MEMORY_MB", 6_144),
+    "seconds_per_file": ("SECONDS_PER_FILE", 120),
+}
+
+
 def current_limits() -> Limits:
     return Limits(
-        file_bytes=_env_int("MAX_FILE_BYTES", 20 * 1024 * 1024),
-        document_chars=_env_int("MAX_DOCUMENT_CHARS", 500_000),
-        zip_uncompressed_bytes=_env_int("MAX_ZIP_UNCOMPRESSED_BYTES", 100 * 1024 * 1024),
-        zip_parts=_env_int("MAX_ZIP_PARTS", 2_000),
-        zip_xml_part_bytes=_env_int("MAX_ZIP_XML_PART_BYTES", 10 * 1024 * 1024),
-        ner_chunk_chars=_env_int("MAX_NER_CHUNK_CHARS", 5_000),
-        worker_memory_mb=_env_int("WORKER_MEMORY_MB", 6_144),
-        seconds_per_file=_env_int("SECONDS_PER_FILE", 120),
+        **{field: _env_int(name, default) for field, (name, default) in _SETTINGS.items()}
     )
+
+
+def limits_environment() -> dict[str, str]:
+    """The limits in force as environment variables: what a Dask worker on another machine sets so
+    that the client's limits, not the worker's, apply to the files it sends."""
+    limits = current_limits()
+    return {f"ATLAS_{name}": str(getattr(limits, field)) for field, (name, _) in _SETTINGS.items()}
 
 
 def _megabytes(count: int) -> str:

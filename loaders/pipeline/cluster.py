@@ -1,0 +1,318 @@
+"""Extraction on Dask: this process reads the files and sends their bytes to the workers of a
+LocalCluster on this machine, or of a cluster behind a scheduler address; the results come back
+here in input order, to be stored.
+
+The rules of the hand-made process pool this replaces still hold:
+- one model load per worker process: local workers are forked from this process after it has
+  loaded the models; workers elsewhere load them once, in ExtractionSetup (a WorkerPlugin, which
+  also reaches workers that join or restart later);
+- the client's limits (ATLAS_*) are in force on every worker, and ATLAS_WORKER_MEMORY_MB caps each
+  worker's address space (RLIMIT_AS): an allocation over it is that file's MemoryError;
+- the time limit runs inside the worker (ingest._time_limit); a file not back by that limit plus a
+  grace period after its worker started it (a C call that never returns) is reported as timed out
+  and its worker restarted. Workers announce each start as an event, so that a file waiting behind
+  a stuck one is not counted late;
+- a worker that dies is Dask's to handle: its files go to other workers. A file on which workers
+  kept dying (Dask's KilledWorker) is tried once more alone; if its worker dies again, it is
+  reported as failed. No file is lost; none is stored twice (this process writes each result once,
+  and the store skips bytes it holds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import dask
+from distributed import Client, Future, KilledWorker, LocalCluster, WorkerPlugin, wait
+from distributed.client import FuturesCancelledError
+from distributed.utils import CancelledError
+
+from loaders.pipeline.ingest import (
+    ExtractedFile,
+    cap_address_space,
+    load_extraction_models,
+    prepare_file,
+    timed_out,
+    worker_died,
+)
+from loaders.read.documents import read_document_bytes
+from loaders.read.limits import current_limits, limits_environment
+from loaders.read.textio import UnreadableFileError
+
+# How often a local worker may die under a file before Dask gives up on it (KilledWorker). Low,
+# because a suspect is then tried alone before it is reported; a remote scheduler keeps its own.
+LOCAL_ALLOWED_FAILURES = 1
+DEADLINE_GRACE_SECONDS = 15  # added to ATLAS_SECONDS_PER_FILE for the client's deadline
+CONNECT_SECONDS = 30  # to reach a scheduler, and for it to have at least one worker
+NO_WORKERS_SECONDS = 120  # a cluster left without workers this long ends the run
+STARTED_TOPIC = "atlas-extraction-started"  # the event a worker logs as it starts a file
+POLL_SECONDS = 0.5  # how often overdue files are looked for while waiting
+THREADS_RECOUNT_SECONDS = 2.0  # the cluster's size is asked again after this
+FILES_AHEAD = 256  # files sent ahead of the oldest one not back yet (bounds results held here)
+
+
+class ClusterUnavailableError(RuntimeError):
+    """The scheduler cannot be reached, has no workers, or was lost during the run."""
+
+
+class ExtractionSetup(WorkerPlugin):
+    """Prepares every worker for extraction: the client's limits, the memory cap, the models."""
+
+    def __init__(self, environment: dict[str, str]) -> None:
+        self.environment = environment
+
+    async def setup(self, worker) -> None:
+        os.environ.update(self.environment)
+        cap_address_space(current_limits().worker_memory_mb)
+        # loading takes seconds: off the worker's event loop, which must keep answering
+        await asyncio.get_running_loop().run_in_executor(None, load_extraction_models)
+
+
+def _local_config() -> dict:
+    return {
+        # fork: workers start in a fraction of a second with the models this process loaded
+        # (spawn would load them again in every worker: ~10 s each)
+        "distributed.worker.multiprocessing-method": "fork" if os.name == "posix" else "spawn",
+        "distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
+    }
+
+
+@contextlib.contextmanager
+def extraction_client(workers: int, scheduler: str | None = None) -> Iterator[Client]:
+    """A Dask client whose workers are ready to extract: connected to `scheduler`
+    (tcp://host:8786), or to a new LocalCluster of `workers` one-thread processes on loopback,
+    closed on exit."""
+    if scheduler:
+        with _remote_client(scheduler) as client:
+            _set_up_workers(client)
+            yield client
+        return
+    load_extraction_models()
+    memory_mb = current_limits().worker_memory_mb
+    with (
+        dask.config.set(_local_config()),
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            scheduler_port=0,
+            dashboard_address=None,
+            memory_limit=f"{memory_mb}MiB" if memory_mb > 0 else 0,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        _set_up_workers(client)
+        yield client
+
+
+@contextlib.contextmanager
+def _remote_client(scheduler: str) -> Iterator[Client]:
+    try:
+        client = Client(scheduler, timeout=CONNECT_SECONDS)
+    except OSError as error:
+        raise ClusterUnavailableError(
+            f"планировщик Dask {scheduler} недоступен / cannot reach the Dask scheduler: {error}"
+        ) from error
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        except TimeoutError as error:
+            raise ClusterUnavailableError(
+                f"у планировщика Dask {scheduler} нет исполнителей за {CONNECT_SECONDS} с / "
+                "the Dask scheduler has no workers"
+            ) from error
+        yield client
+
+
+def _set_up_workers(client: Client) -> None:
+    client.register_plugin(ExtractionSetup(limits_environment()), name="atlas-extraction")
+
+
+def deadline_seconds() -> float:
+    """How long after a worker started a file the client gives up on it (0: never)."""
+    seconds = current_limits().seconds_per_file
+    return seconds + DEADLINE_GRACE_SECONDS if seconds > 0 else 0
+
+
+def prepare_announced(path: str, data: bytes, is_demo: bool) -> ExtractedFile:
+    """prepare_file on a worker, after telling the client (an event) that this file starts now."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    worker.log_event(STARTED_TOPIC, worker.get_current_task())
+    return prepare_file(path, data, is_demo)
+
+
+def extracted_on_cluster(
+    client: Client, paths: list[str], is_demo: bool
+) -> Iterator[ExtractedFile]:
+    """Each file prepared (ingest.prepare_file) on the client's workers, in input order, so that the
+    store merges rows in the same order whatever the number of workers."""
+    yield from _ClusterRun(client, paths, is_demo).results()
+
+
+@dataclass
+class _Job:
+    index: int
+    path: str
+    alone: bool = False  # a suspect retried with no other file on the cluster
+
+
+class _ClusterRun:
+    """One pass over the files: keeps about two per worker thread in flight, watches the deadline,
+    retries suspects alone, and hands results back in input order."""
+
+    def __init__(self, client: Client, paths: list[str], is_demo: bool) -> None:
+        self.client = client
+        self.is_demo = is_demo
+        self.waiting: deque[tuple[int, str]] = deque(enumerate(paths))
+        self.suspects: deque[tuple[int, str]] = deque()
+        self.in_flight: dict[Future, _Job] = {}
+        self.finished: dict[int, ExtractedFile] = {}
+        self.next_index = 0
+        self.deadline = deadline_seconds()
+        self.started: dict[str, float] = {}  # task key → time.monotonic() its worker started it
+        self._threads = 1
+        self._threads_counted_at = float("-inf")
+        self._workers_seen_at = time.monotonic()
+
+    def results(self) -> Iterator[ExtractedFile]:
+        self.client.subscribe_topic(STARTED_TOPIC, self._on_started)
+        try:
+            while self.waiting or self.suspects or self.in_flight:
+                self._send_more()
+                self._collect()
+                yield from self._in_order()
+            yield from self._in_order()
+        finally:
+            self.client.unsubscribe_topic(STARTED_TOPIC)
+
+    def _on_started(self, event: tuple[float, str]) -> None:
+        """Called in the client's event loop: the clock is this machine's, not the worker's."""
+        self.started[event[1]] = time.monotonic()
+
+    def _in_order(self) -> Iterator[ExtractedFile]:
+        while self.next_index in self.finished:
+            yield self.finished.pop(self.next_index)
+            self.next_index += 1
+
+    def _send_more(self) -> None:
+        if self.suspects:  # a suspect goes alone: wait until nothing else is in flight
+            if not self.in_flight:
+                self._send(*self.suspects.popleft(), alone=True)
+            return
+        capacity = 2 * self._thread_count()
+        while (
+            self.waiting
+            and len(self.in_flight) < capacity
+            and self.waiting[0][0] - self.next_index < FILES_AHEAD
+        ):
+            self._send(*self.waiting.popleft())
+
+    def _thread_count(self) -> int:
+        """Worker threads in the cluster now (workers may join, die or restart), asked at most
+        every THREADS_RECOUNT_SECONDS."""
+        now = time.monotonic()
+        if now - self._threads_counted_at > THREADS_RECOUNT_SECONDS:
+            threads = sum(self.client.nthreads().values())
+            if threads:
+                self._workers_seen_at = now
+            elif now - self._workers_seen_at > NO_WORKERS_SECONDS:
+                raise ClusterUnavailableError(
+                    f"у планировщика Dask нет исполнителей {NO_WORKERS_SECONDS} с / "
+                    "the Dask cluster has had no workers for too long"
+                )
+            self._threads = max(1, threads)
+            self._threads_counted_at = now
+        return self._threads
+
+    def _send(self, index: int, path: str, alone: bool = False) -> None:
+        """Read the file here (workers need no shared disk) and submit its bytes."""
+        try:
+            data = read_document_bytes(Path(path))
+        except UnreadableFileError as error:
+            self.finished[index] = ExtractedFile(path, error=str(error))
+            return
+        except OSError as error:
+            self.finished[index] = ExtractedFile(
+                path, error=f"{Path(path).name}: не удалось прочитать / cannot read ({error})"
+            )
+            return
+        future = self.client.submit(prepare_announced, path, data, self.is_demo, pure=False)
+        self.in_flight[future] = _Job(index, path, alone)
+
+    def _collect(self) -> None:
+        if not self.in_flight:
+            return
+        try:
+            done = wait(list(self.in_flight), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+            finished = done.done
+        except TimeoutError:
+            finished = set()
+        except (FuturesCancelledError, CancelledError) as error:
+            raise _lost(error) from error
+        for future in finished:
+            self._take(future, self.in_flight.pop(future))
+            self.started.pop(future.key, None)
+        self._give_up_overdue()
+
+    def _take(self, future: Future, job: _Job) -> None:
+        try:
+            self.finished[job.index] = future.result()
+        except KilledWorker:
+            if job.alone:
+                self.finished[job.index] = worker_died(job.path)
+            else:
+                self.suspects.append((job.index, job.path))
+        except CancelledError as error:  # the scheduler went away
+            raise _lost(error) from error
+        except Exception as error:  # noqa: BLE001 — e.g. a result that could not be sent back
+            self.finished[job.index] = ExtractedFile(
+                job.path, error=f"{Path(job.path).name}: ошибка обработки / failed: {error!r}"
+            )
+
+    def _give_up_overdue(self) -> None:
+        """Files past the deadline are reported as timed out; their workers are restarted (the
+        thread stuck in them cannot be stopped otherwise)."""
+        if not self.deadline:
+            return
+        if len(self.started) > 2 * len(self.in_flight) + 100:  # starts announced after the result
+            keys = {future.key for future in self.in_flight}
+            self.started = {key: at for key, at in self.started.items() if key in keys}
+        now = time.monotonic()
+        overdue = [
+            future
+            for future in self.in_flight
+            if now - self.started.get(future.key, now) > self.deadline
+        ]
+        if not overdue:
+            return
+        running_on = {
+            key: worker for worker, keys in self.client.processing().items() for key in keys
+        }
+        self.client.cancel(overdue)
+        stuck_workers = {running_on[f.key] for f in overdue if f.key in running_on}
+        if stuck_workers:
+            self.client.restart_workers(sorted(stuck_workers), raise_for_error=False)
+        for future in overdue:
+            job = self.in_flight.pop(future)
+            self.started.pop(future.key, None)
+            self.finished[job.index] = timed_out(job.path)
+
+
+def _lost(error: BaseException) -> ClusterUnavailableError:
+    return ClusterUnavailableError(
+        f"связь с планировщиком Dask потеряна / lost the Dask scheduler ({error!r}); "
+        "сохранённое сохранено, повторный запуск продолжит / what was stored stays stored, "
+        "run again to go on"
+    )
