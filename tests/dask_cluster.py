@@ -101,6 +101,22 @@ class LoopbackCluster:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
 
+    def kill_when_busy(self, name: str, after_files: int, within_seconds: float) -> dict:
+        """Wait until worker `name` has finished `after_files` files and is working on more, then
+        kill it; what it had in flight then (files Dask must run elsewhere), or {} if that moment
+        did not come within `within_seconds`."""
+        address = self.worker_address(name)
+        deadline = time.monotonic() + within_seconds
+        with self.client() as client:
+            while time.monotonic() < deadline:
+                done = client.run(executed_count, workers=[address]).get(address, 0)
+                in_flight = client.processing([address]).get(address, [])
+                if done >= after_files and in_flight:
+                    self.kill(name)
+                    return {"done_before_kill": done, "in_flight_at_kill": list(in_flight)}
+                time.sleep(0.2)
+        return {}
+
     def log(self, name: str) -> str:
         path = self.log_folder / f"{name}.log"
         return path.read_text(errors="replace")[-4000:] if path.exists() else ""
@@ -115,3 +131,8 @@ class LoopbackCluster:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=30)
+
+
+def executed_count(dask_worker) -> int:
+    """Tasks this worker has run (client.run passes the worker as `dask_worker`)."""
+    return dask_worker.state.executed_count

@@ -166,24 +166,6 @@ def loopback(tmp_path):
     started.stop()
 
 
-def _kill_when_busy(loopback: LoopbackCluster, name: str, seen: dict) -> None:
-    """Wait until worker `name` has finished a few files and is working on another, then kill it.
-    Runs beside the ingest; what it saw goes into `seen`."""
-    address = loopback.worker_address(name)
-    deadline = time.monotonic() + RUN_SECONDS
-    with loopback.client() as client:
-        while time.monotonic() < deadline:
-            done = client.run(
-                lambda dask_worker: dask_worker.state.executed_count, workers=[address]
-            )
-            processing = client.processing([address]).get(address, [])
-            if done.get(address, 0) >= 3 and processing:
-                seen["done_before_kill"], seen["in_flight_at_kill"] = done[address], processing
-                loopback.kill(name)
-                return
-            time.sleep(0.2)
-
-
 @pytest.mark.parametrize(
     "backend", ["duckdb", pytest.param("postgres", marks=pytest.mark.requires("postgres"))]
 )
@@ -193,7 +175,11 @@ def test_a_loopback_cluster_survives_a_worker_killed_mid_run(request, tmp_path, 
     command = [sys.executable, "-m", "loaders", "ingest", "--db", str(target)]
     command += ["--scheduler", loopback.address, str(tmp_path / "docs")]
     seen: dict = {}
-    killer = threading.Thread(target=_kill_when_busy, args=(loopback, "worker-2", seen))
+
+    def kill_worker_2() -> None:
+        seen.update(loopback.kill_when_busy("worker-2", after_files=3, within_seconds=RUN_SECONDS))
+
+    killer = threading.Thread(target=kill_worker_2)
     run = subprocess.Popen(
         command,
         cwd=ROOT,
