@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import os
+import queue
 import resource
 import threading
 from dataclasses import dataclass, field
@@ -512,6 +513,7 @@ def _extract_and_store(
 ) -> None:
     from loaders.pipeline.cluster import extraction_client, extracted_on_cluster
 
+    writer = _BatchWriter(db_path, summary)
     batch: list[ExtractedFile] = []
     try:
         with extraction_client(workers, scheduler) as client:
@@ -528,8 +530,46 @@ def _extract_and_store(
                     continue
                 batch.append(prepared)
                 if len(batch) >= STORE_BATCH:
-                    full, batch = batch, []
-                    _store_batch(db_path, full, summary)
+                    writer.put(batch)
+                    batch = []
     finally:  # files extracted before the cluster was lost are stored all the same
-        if batch:
-            _store_batch(db_path, batch, summary)
+        writer.close(batch)
+
+
+class _BatchWriter:
+    """Stores batches in a thread of its own while the workers go on extracting: writing 50 files
+    takes a second or more, in which the cluster would otherwise run dry. At most one batch waits;
+    the first error (e.g. StoreBusyError) stops the writing and is raised by the next put or close.
+
+    The summary is shared with the extracting thread; each of its updates is one list append or
+    dict assignment, which the interpreter does atomically.
+    """
+
+    def __init__(self, db_path: Path | str | None, summary: LoadSummary) -> None:
+        self.db_path, self.summary = db_path, summary
+        self.batches: queue.Queue[list[ExtractedFile] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._write, name="atlas-writer", daemon=True)
+        self.thread.start()
+
+    def _write(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            if self.error is None:
+                try:
+                    _store_batch(self.db_path, batch, self.summary)
+                except BaseException as error:  # noqa: BLE001 — handed to the extracting thread
+                    self.error = error
+
+    def put(self, batch: list[ExtractedFile]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.batches.put(batch)
+
+    def close(self, last: list[ExtractedFile]) -> None:
+        """Store the last batch, wait for the writing to end, raise its error if any."""
+        if last and self.error is None:
+            self.batches.put(last)
+        self.batches.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
