@@ -69,6 +69,14 @@ def test_intents_plans_and_past_agreements_are_not_agreements(sentence):
     assert _agreements(PAGE + sentence) == []
 
 
+def test_what_a_relative_clause_plans_does_not_unsign_the_agreement():
+    text = PAGE + (
+        "Минэкологии области и комитет по экологии республики заключили соглашение о "
+        "сотрудничестве, в рамках которого планируется работа по созданию новых заказников."
+    )
+    assert _agreements(text) == [("2023-09-14", 2)]
+
+
 def test_the_date_of_a_follow_up_sentence_beats_the_page_date():
     text = PAGE + (
         "Правительство Томской области и Сибирское управление гидрометслужбы заключили "

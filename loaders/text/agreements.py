@@ -80,10 +80,15 @@ _BOTH_SIDES = re.compile(r"\b(обе\s+стороны|обеими\s+сторо�
 _NOT_SIGNED = re.compile(
     r"планиру\w*|запланирован\w*|намерен\w*|подпишут|подпишем|будет\s+подписан\w*|предстоит"
     r"|готов\w+\s+к\s+подписани|договорил\w+\s+о\s+подписани|ожида\w+\s+подписани"
-    r"|решени\w+\s+о\s+подписании|проект\w*\s+(?:соглашени|меморандум)|уточняется|разработан\w*"
+    r"|решени\w+\s+о\s+подписании|проект\w*\s+(?:соглашени|меморандум)|уточняется"
+    r"|разработан\w*\s+(?:\w+\s+){0,2}(?:соглашени|меморандум)"
     r"|ранее|напомним|аналогичн\w*|подобн\w+\s+(?:соглашени|документ)|\bуже\s+подписыва"
     r"|\bуже\s+заключ|уже\s+действующ|в\s+прошлом\s+году",
     re.I,
+)
+# «…, в рамках которого планируется работа»: a relative clause tells the agreement's content.
+_RELATIVE_CLAUSE = re.compile(
+    r",\s+(?:в\s+рамках\s+|согласно\s+|по\s+|в\s+соответствии\s+с\s+)?котор\w+", re.I
 )
 # The noun inside a frame is not what was signed: «план мероприятий в рамках соглашения».
 _FRAME_BEFORE = re.compile(
@@ -542,7 +547,7 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
             continue
         signed = _SIGNING.search(sentence.text) or _BETWEEN.search(sentence.text)
         in_list = listed_left > 0 and noun is not None and not noun.plural
-        if not (signed or in_list) or _NOT_SIGNED.search(sentence.text):
+        if not (signed or in_list) or _is_intent(sentence):
             continue
         if _is_past_background(document, sentence):
             continue
@@ -566,11 +571,17 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
     return _one_per_agreement(found)
 
 
+def _is_intent(sentence: Sentence) -> bool:
+    """An intent, plan or past agreement in the sentence's main clause (a relative clause after
+    the agreement tells what the parties plan under it)."""
+    return bool(_NOT_SIGNED.search(_RELATIVE_CLAUSE.split(sentence.text, maxsplit=1)[0]))
+
+
 def _is_follow_up(sentence: Sentence) -> bool:
     return bool(
         _FOLLOW_UP.match(sentence.text)
         and re.search(r"подпис|скрепил|заключ", sentence.text, re.I)
-        and not _NOT_SIGNED.search(sentence.text)
+        and not _is_intent(sentence)
     )
 
 
