@@ -134,9 +134,24 @@ def _cmd_extract(args) -> int:
     return 1 if failed else 0
 
 
+def _quiet_dask_logs() -> None:
+    """The ingest summary says what became of every file; Dask's own log lines (a worker restarted,
+    the reconnect traceback after a lost scheduler) would only repeat it as noise or tracebacks.
+    Dask gives some of its loggers levels of their own and a handler on «distributed»: all muted."""
+    import logging
+
+    import distributed  # noqa: F401 — sets up its loggers, which are then muted
+
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("distributed")]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    for handler in logging.getLogger("distributed").handlers:
+        handler.setLevel(logging.CRITICAL)
+
+
 def _cmd_ingest(args) -> int:
     from loaders.pipeline.ingest import ingest_documents
 
+    _quiet_dask_logs()
     summary = ingest_documents(
         [Path(p) for p in args.paths], args.db, workers=args.workers, scheduler=args.scheduler
     )

@@ -190,12 +190,16 @@ class _ClusterRun:
         self.client.subscribe_topic(STARTED_TOPIC, self._on_started)
         try:
             while self.waiting or self.suspects or self.in_flight:
-                self._send_more()
-                self._collect()
+                try:
+                    self._send_more()
+                    self._collect()
+                except OSError as error:  # a call to a scheduler that is gone (CommClosedError)
+                    raise _lost(error) from error
                 yield from self._in_order()
             yield from self._in_order()
         finally:
-            self.client.unsubscribe_topic(STARTED_TOPIC)
+            with contextlib.suppress(Exception):  # the scheduler may be gone by now
+                self.client.unsubscribe_topic(STARTED_TOPIC)
 
     def _on_started(self, event: tuple[float, str]) -> None:
         """Called in the client's event loop: the clock is this machine's, not the worker's."""
@@ -288,7 +292,8 @@ class _ClusterRun:
             return
         if len(self.started) > 2 * len(self.in_flight) + 100:  # starts announced after the result
             keys = {future.key for future in self.in_flight}
-            self.started = {key: at for key, at in self.started.items() if key in keys}
+            for key in [key for key in list(self.started) if key not in keys]:
+                self.started.pop(key, None)  # in place: _on_started may be adding one right now
         now = time.monotonic()
         overdue = [
             future
@@ -312,7 +317,7 @@ class _ClusterRun:
 
 def _lost(error: BaseException) -> ClusterUnavailableError:
     return ClusterUnavailableError(
-        f"связь с планировщиком Dask потеряна / lost the Dask scheduler ({error!r}); "
+        f"связь с планировщиком Dask потеряна / lost the Dask scheduler ({type(error).__name__}); "
         "сохранённое сохранено, повторный запуск продолжит / what was stored stays stored, "
         "run again to go on"
     )

@@ -516,9 +516,12 @@ def _extract_and_store(
     writer = _BatchWriter(db_path, summary)
     batch: list[ExtractedFile] = []
     try:
-        with extraction_client(workers, scheduler) as client:
+        with (
+            extraction_client(workers, scheduler) as client,
+            contextlib.closing(extracted_on_cluster(client, todo, is_demo)) as extracted,
+        ):
             progress = tqdm(
-                extracted_on_cluster(client, todo, is_demo),
+                extracted,
                 total=len(todo),
                 desc="documents",
                 unit="doc",
