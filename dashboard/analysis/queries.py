@@ -513,6 +513,7 @@ class _Listing:
     where: object
     search: tuple[str, ...]
     sortable: tuple[str, ...]
+    region_columns: tuple[str, ...] = ()
 
 
 _LISTINGS = {
@@ -535,6 +536,7 @@ _LISTINGS = {
             "region_code",
             "participants_count",
         ),
+        ("e.region_code",),
     ),
     "agreements": _Listing(
         "a.agreement_id, a.date, a.parties_count, array_to_string(a.parties, '; ') AS parties,"
@@ -543,6 +545,7 @@ _LISTINGS = {
         agreement_where,
         ("array_to_string(a.parties, '; ')", "a.settlement_name", "a.region_code", "a.subject"),
         ("date", "parties_count", "settlement_name", "region_code", "subject"),
+        ("a.region_code",),
     ),
     "report_items": _Listing(
         "r.report_item_id, r.reporting_body, r.quarter, r.item_number, r.date_start,"
@@ -551,6 +554,7 @@ _LISTINGS = {
         report_item_where,
         ("r.reporting_body", "r.title", "r.goal", "r.region_code"),
         ("quarter", "reporting_body", "item_number", "date_start", "title", "region_code"),
+        ("r.region_code",),
     ),
     "practice_links": _Listing(
         "p.link_id, p.from_region, p.to_region, p.practice, p.date_start, p.evidence_type",
@@ -558,6 +562,7 @@ _LISTINGS = {
         link_where,
         ("p.from_region", "p.to_region", "p.practice"),
         ("date_start", "from_region", "to_region", "practice", "evidence_type"),
+        ("p.from_region", "p.to_region"),
     ),
 }
 EXPLORER_TABLES = tuple(_LISTINGS)
@@ -594,8 +599,9 @@ def search_pattern(text: str) -> str | None:
     return "(?i)" + escaped.replace("е", "[её]")
 
 
-def _add_search(store: Store, where: _Where, columns: tuple[str, ...], text: str) -> None:
-    """Rows where any column contains the text (case-insensitive, ё = е), as the pandas search does.
+def _add_substring_search(store: Store, where: _Where, columns: tuple[str, ...], text: str) -> None:
+    """Rows where any column contains the text (case-insensitive, ё = е): the search of a store
+    without search terms (one built before they existed and opened read-only since).
 
     A regular expression, not lower() + LIKE: lower-casing Cyrillic row by row cost 2.8× more at
     1,000,000 varied titles (tests/benchmarks/bench_queries.py)."""
@@ -604,6 +610,64 @@ def _add_search(store: Store, where: _Where, columns: tuple[str, ...], text: str
         return
     tests = [store.regex_match(column) for column in columns]
     where.add("(" + " OR ".join(tests) + ")", *([pattern] * len(columns)))
+
+
+def _region_test(columns: tuple[str, ...], codes: list[str]) -> tuple[str, list[str]]:
+    """SQL testing whether any of the row's region columns holds one of the codes."""
+    marks = _placeholders(codes)
+    return "(" + " OR ".join(f"{column} IN ({marks})" for column in columns) + ")", [
+        code for _ in columns for code in codes
+    ]
+
+
+def _add_term_search(store: Store, where: _Where, table: str, text: str) -> None:
+    """Rows holding every word of the text in any grammatical form (looked up in search_terms), a
+    word also found in the name of the row's region; or, when the whole text names a region («ХМАО»,
+    «Югра»), rows of that region."""
+    from dashboard.analysis.search import region_of_query, regions_named_by
+    from loaders.store.search_terms import PREFIX_MIN_LENGTH, query_terms, query_words
+
+    query = query_words(text)
+    if not query:  # only punctuation or symbols («%», «—»): no row holds such a word
+        where.add("FALSE")
+        return
+    listing = _LISTINGS[table]
+    key = f"{listing.source.split()[-1]}.{_ID_OF[table]}"
+    tests, params = [], []
+    for word in query:
+        terms = query_terms(word)
+        condition = f"t.term IN ({_placeholders(terms)})"
+        word_params = [*terms]
+        if len(word) >= PREFIX_MIN_LENGTH:
+            condition = f"({condition} OR starts_with(t.term, ?))"
+            word_params.append(word)
+        test = (
+            f"{key} IN (SELECT t.entity_id FROM search_terms t WHERE t.entity = ? AND {condition})"
+        )
+        word_params.insert(0, _ENTITY_OF[table])
+        regions = regions_named_by(word)
+        if regions:
+            region_sql, region_params = _region_test(listing.region_columns, regions)
+            test = f"({test} OR {region_sql})"
+            word_params.extend(region_params)
+        tests.append(test)
+        params.extend(word_params)
+    condition = " AND ".join(tests)
+    region = region_of_query(text)
+    if region:
+        region_sql, region_params = _region_test(listing.region_columns, [region])
+        condition = f"({condition}) OR {region_sql}"
+        params.extend(region_params)
+    where.add(f"({condition})", *params)
+
+
+def _add_search(store: Store, where: _Where, table: str, text: str) -> None:
+    if not text.strip():
+        return
+    if store.columns("search_terms"):
+        _add_term_search(store, where, table, text)
+    else:
+        _add_substring_search(store, where, _LISTINGS[table].search, text)
 
 
 @dataclass(frozen=True)
@@ -644,13 +708,21 @@ def explorer_page(
         raise ValueError(f"page must be ≥ 0 and page_size ≥ 1 (got {page}, {page_size})")
     store = as_store(connection_or_store)
     where = listing.where(store, view)
-    _add_search(store, where, listing.search, search)
-    select = listing.select
+    _add_search(store, where, table, search)
+    alias = listing.source.split()[-1]
     key = _ID_OF[table]
-    order = f"{sort_by} {'DESC' if descending else 'ASC'} NULLS LAST, {key}"
+    order = f"{alias}.{sort_by} {'DESC' if descending else 'ASC'} NULLS LAST, {alias}.{key}"
+    # The page's ids first, its columns after: computing the shown columns (lists joined into text)
+    # for every row before the sort cost seconds at 1,000,000 events.
     rows = store.frame(
-        f"SELECT {select} FROM {listing.source} WHERE {where.sql()}"
-        f" ORDER BY {order} LIMIT ? OFFSET ?",
+        f"""
+        WITH page AS (
+            SELECT {alias}.{key} AS page_id FROM {listing.source} WHERE {where.sql()}
+            ORDER BY {order} LIMIT ? OFFSET ?
+        )
+        SELECT {listing.select} FROM page JOIN {listing.source} ON {alias}.{key} = page.page_id
+        ORDER BY {order}
+        """,
         where.params + [page_size, page * page_size],
     )
     rows["document_id"] = rows[key].map(first_sources(store, table, tuple(rows[key])))

@@ -42,6 +42,36 @@ def region_of_query(text: str) -> str | None:
     return region_index().resolve(text.strip()) if text.strip() else None
 
 
+@functools.cache
+def _region_terms() -> dict[str, frozenset[str]]:
+    """Region code → the terms of its full and short names and aliases (as rows are indexed)."""
+    from loaders.store.search_terms import word_terms, words
+
+    terms = {}
+    for code, region in region_index().regions.items():
+        names = (region.name_full, region.name_short, *region.aliases)
+        terms[code] = frozenset(
+            term for name in names for word in words(name) for term in word_terms(word)
+        )
+    return terms
+
+
+@functools.lru_cache(maxsize=4_096)
+def regions_named_by(word: str) -> list[str]:
+    """Codes of the regions one folded query word names, in any form, by a word of a name or alias
+    («югры» → Ханты-Мансийский АО — Югра; «тюменской» → Тюменская область). Words of three or more
+    letters also match the names' words they begin, as in the row search."""
+    from loaders.store.search_terms import PREFIX_MIN_LENGTH, query_terms
+
+    wanted = set(query_terms(word))
+    prefix = len(word) >= PREFIX_MIN_LENGTH
+    return sorted(
+        code
+        for code, terms in _region_terms().items()
+        if wanted & terms or (prefix and any(term.startswith(word) for term in terms))
+    )
+
+
 def search_rows(
     frame: pd.DataFrame, text: str, columns: list[str], region_columns: tuple[str, ...] = ()
 ) -> pd.DataFrame:
