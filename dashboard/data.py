@@ -751,3 +751,30 @@ def query_regions() -> pd.DataFrame:
     """The regions reference (about ninety rows; empty without a store)."""
     store = _store_key()
     return pd.DataFrame() if store is None else _cached_regions_table(*store)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_network(
+    db_path: str, version: str, key: tuple, with_joint_events: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from dashboard.analysis import network, queries
+
+    with _query_store(db_path) as store:
+        edges = queries.network_edges(store, _from_key(key), with_joint_events)
+    # PageRank and communities cost ~0.3 s for a national network: once per view, not per run
+    return edges, network.region_metrics(network.graph_from_edges(edges))
+
+
+def query_network(view, with_joint_events: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The view's region → region edges (analysis.queries.network_edges) and the regions' metrics
+    (analysis.network.region_metrics: teaches, learns, PageRank, community); empty without a
+    store."""
+    store = _store_key()
+    if store is None:
+        from dashboard.analysis import network
+
+        empty = pd.DataFrame(
+            columns=["from_region", "to_region", "weight", "evidence", "first", "last"]
+        )
+        return empty, network.region_metrics(network.graph_from_edges(empty))
+    return _cached_network(*store, _view_key(view), with_joint_events)

@@ -819,22 +819,51 @@ def _rows_in_order(
     key: str,
     limit: int,
     offset: int,
-    with_total: bool = False,
 ) -> pd.DataFrame:
     """`limit` rows from `offset` in order: the ids first, their shown columns after (computing the
     shown columns, lists joined into text, for every row before the sort cost seconds at
-    1,000,000 events). with_total adds total_rows, the count of all matching rows, from the same
-    pass (a search's matches are then looked up once, not once for the page and once to count)."""
+    1,000,000 events)."""
     alias = listing.source.split()[-1]
-    total_sql = ", count(*) OVER () AS total_rows" if with_total else ""
-    total_out = ", page.total_rows" if with_total else ""
     return store.frame(
         f"""
         WITH page AS (
-            SELECT {alias}.{key} AS page_id{total_sql} FROM {listing.source} WHERE {where.sql()}
+            SELECT {alias}.{key} AS page_id FROM {listing.source} WHERE {where.sql()}
             ORDER BY {order} LIMIT ? OFFSET ?
         )
-        SELECT {listing.select}{total_out}
+        SELECT {listing.select}
+        FROM page JOIN {listing.source} ON {alias}.{key} = page.page_id
+        ORDER BY {order}
+        """,
+        where.params + [limit, offset],
+    )
+
+
+def _matches_in_order(
+    store: Store,
+    listing: _Listing,
+    where: _Where,
+    order: str,
+    sort_by: str,
+    descending: bool,
+    key: str,
+    limit: int,
+    offset: int,
+) -> pd.DataFrame:
+    """As _rows_in_order, with total_rows (how many rows match) from the same pass: a search's
+    matches are found once (a materialised CTE), then counted and paged, instead of once for the
+    page and once more to count (half the time at 1,000,000 events)."""
+    alias = listing.source.split()[-1]
+    direction = "DESC" if descending else "ASC"
+    return store.frame(
+        f"""
+        WITH matched AS MATERIALIZED (
+            SELECT {alias}.{key} AS page_id, {alias}.{sort_by} AS sort_value
+            FROM {listing.source} WHERE {where.sql()}
+        ), page AS (
+            SELECT page_id, (SELECT count(*) FROM matched) AS total_rows FROM matched
+            ORDER BY sort_value {direction} NULLS LAST, page_id LIMIT ? OFFSET ?
+        )
+        SELECT {listing.select}, page.total_rows
         FROM page JOIN {listing.source} ON {alias}.{key} = page.page_id
         ORDER BY {order}
         """,
@@ -942,9 +971,13 @@ def explorer_page(
         rows = _rows_in_order(store, listing, where, order, key, page_size, 0)
     else:
         searching = bool(search.strip())
-        rows = _rows_in_order(
-            store, listing, where, order, key, page_size, page * page_size, searching
-        )
+        if searching:
+            sort_by = sort_by or listing.sortable[0]
+            rows = _matches_in_order(
+                store, listing, where, order, sort_by, descending, key, page_size, page * page_size
+            )
+        else:
+            rows = _rows_in_order(store, listing, where, order, key, page_size, page * page_size)
         if searching:
             totals = rows.pop("total_rows")
             if not totals.empty:

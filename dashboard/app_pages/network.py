@@ -55,19 +55,13 @@ if len(quarters) > 1:
         quarter_to=min(query_view.quarter_to or upto, upto),
     )
 
-edges = data.query_network_edges(query_view, with_joint_events)
-if edges is None:
-    edges = pd.DataFrame(
-        columns=["from_region", "to_region", "weight", "evidence", "first", "last"]
-    )
-graph = network.graph_from_edges(edges)
-metrics = network.region_metrics(graph)
+edges, metrics = data.query_network(query_view, with_joint_events)
 names = dict(zip(regions["region_code"], regions["name_short"])) if not regions.empty else {}
 
 cells = st.columns(4)
 cells[0].metric("Подтверждений", int(edges["weight"].sum()))
 cells[1].metric("Пар регионов", len(edges))
-cells[2].metric("Регионов в сети", graph.number_of_nodes())
+cells[2].metric("Регионов в сети", len(metrics))
 cells[3].metric("Сообществ", int(metrics["community"].nunique()) if not metrics.empty else 0)
 
 if edges.empty:
@@ -108,7 +102,7 @@ if st.toggle(
 
 # ---------------------------------------------------------------- one region
 st.header("Регион")
-region_options = [""] + sorted(graph.nodes, key=lambda code: names.get(code, code))
+region_options = [""] + sorted(metrics["region_code"], key=lambda code: names.get(code, code))
 url_choice("network_focus", "focus", region_options, "")
 focus = st.selectbox(
     "Кто у кого учится",

@@ -707,6 +707,7 @@ COLUMN_LABELS: dict[str, str] = {
     "char_end": "Конец фрагмента",
     "entity": "Вид записи",
     "entity_id": "Запись (id)",
+    "term": "Поисковое слово",
     "row_number": "Строка файла",
     "merge_reason": "Причина объединения",
     "name_full": "Полное название",
