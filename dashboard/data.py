@@ -598,19 +598,12 @@ def _cached_document_facts(db_path: str, version: str, ids: tuple[str, ...]) -> 
 
 
 @st.cache_data(**QUERY_CACHE)
-def _cached_store_summary(db_path: str, version: str) -> dict:
+def _cached_store_basics(db_path: str, version: str) -> tuple[dict, dict[str, str]]:
+    """The store summary and the region names, read together (one connection on a cold page)."""
     from dashboard.analysis import queries
 
     with _query_store(db_path) as store:
-        return queries.store_summary(store)
-
-
-@st.cache_data(**QUERY_CACHE)
-def _cached_region_names(db_path: str, version: str) -> dict[str, str]:
-    from dashboard.analysis import queries
-
-    with _query_store(db_path) as store:
-        return queries.region_names(store)
+        return queries.store_summary(store), queries.region_names(store)
 
 
 @st.cache_data(**QUERY_CACHE)
@@ -656,13 +649,13 @@ def query_document_facts(ids) -> pd.DataFrame:
 def query_store_summary() -> dict:
     """documents (count) and has_demo of the configured store (zero and False without one)."""
     store = _store_key()
-    return {"documents": 0, "has_demo": False} if store is None else _cached_store_summary(*store)
+    return {"documents": 0, "has_demo": False} if store is None else _cached_store_basics(*store)[0]
 
 
 def query_region_names() -> dict[str, str]:
     """Region code → short name (the store's reference; empty without a store)."""
     store = _store_key()
-    return {} if store is None else _cached_region_names(*store)
+    return {} if store is None else _cached_store_basics(*store)[1]
 
 
 def query_rows_in_selection(view, table: str, search: str, ids) -> set[str]:

@@ -132,7 +132,8 @@ total = result.total if result is not None else 0
 st.metric("Найдено строк", total)
 if rows is None:
     st.stop()
-documents = data.query_document_facts(rows["document_id"])
+# the page's documents and the one a link names (?doc=), in one query
+documents = data.query_document_facts([*rows["document_id"], st.query_params.get("doc")])
 rows = rows.assign(source_file=rows["document_id"].map(documents["file_name"]))
 table = rows.drop(columns=[c for c in HIDDEN_COLUMNS if c in rows])
 picked = st.dataframe(
@@ -171,15 +172,14 @@ wanted = st.query_params.get("doc")
 if chosen_row is not None and isinstance(chosen_row["document_id"], str):
     wanted = chosen_row["document_id"]
     st.session_state["explore_document"] = wanted
-if wanted and wanted not in document_ids:
-    if not data.query_document_facts([wanted]).empty:  # a link from another page names it
-        document_ids.insert(0, wanted)
+if wanted and wanted not in document_ids and wanted in documents.index:
+    document_ids.insert(0, wanted)  # a link from another page names it
 if st.session_state.get("explore_document") not in document_ids:
     st.session_state.pop("explore_document", None)
 if not document_ids:
     st.caption("Нет строк с источником в текущей выборке.")
 else:
-    listed = data.query_document_facts(document_ids)
+    listed = documents
     choice = st.selectbox(
         "Документ",
         document_ids,
