@@ -1,10 +1,10 @@
 """Search for journalists (no Streamlit): every word of the query in any grammatical form, and
-region
-names in any common form or alias («ХМАО», «Югра») matching rows of that region by code.
+region names in any common form or alias («ХМАО», «Югра») matching rows of that region by code.
 
-Word forms come from the morphology the loaders already use (loaders/text/morph.py); region aliases
-from the regions reference (loaders/geo/regions.py). Rows are not lemmatised: each query word is
-expanded into its forms once, and the rows are scanned with one regular expression per word.
+The Данные page searches in the store (analysis/queries.py over loaders/store/search_terms.py); this
+module resolves query words to regions for it (`regions_named_by`, `region_of_query`). `search_rows`
+is the same search over frames in memory (each query word expanded into its forms, the rows scanned
+with one regular expression per word): the reference the store's search is tested against.
 """
 
 from __future__ import annotations
