@@ -274,3 +274,15 @@ def test_region_links_are_the_neighbours_of_a_region(demo, demo_links):
     )
     quarters = q.network_quarters(demo, q.QueryView(), with_joint_events=True)
     assert quarters == sorted(links["quarter"].astype("string").dropna().unique())
+
+
+def test_common_words_as_subqueries_find_what_id_lists_find(demo, monkeypatch):
+    """A word in more than ID_LIST_LIMIT rows is looked up by a subquery instead of a list of ids:
+    both must find the same rows (with region words, several words, nothing found)."""
+    searches = ("субботник", "субботники Югры", "акции Тюменской", "ХМАО", "экологической акции")
+    as_lists = {text: q.explorer_page(demo, q.QueryView(), search=text).total for text in searches}
+    monkeypatch.setattr(q, "ID_LIST_LIMIT", 0)
+    for text in searches:
+        page = q.explorer_page(demo, q.QueryView(), search=text)
+        assert page.total == as_lists[text], text
+    assert any(as_lists.values())

@@ -760,38 +760,79 @@ def _region_test(columns: tuple[str, ...], codes: list[str]) -> tuple[str, list[
     ]
 
 
+# A word matching at most this many rows is handed to the row query as a list of ids; a commoner
+# word stays a subquery. At 1,000,000 events a list of 708 ids filtered the events in 0.04 s, the
+# same ids as a subquery of search_terms in 0.54 s (the store plans the list as the small side).
+ID_LIST_LIMIT = 20_000
+
+
+def _term_test(word: str) -> tuple[str, list]:
+    """SQL (alias t, search_terms) matching the terms of one folded query word, and its params."""
+    from loaders.store.search_terms import PREFIX_MIN_LENGTH, query_terms
+
+    terms = query_terms(word)
+    condition = f"t.term IN ({_placeholders(terms)})"
+    params: list = [*terms]
+    if len(word) >= PREFIX_MIN_LENGTH:
+        condition = f"({condition} OR starts_with(t.term, ?))"
+        params.append(word)
+    return condition, params
+
+
+def _ids_of_word(store: Store, entity: str, word: str) -> set[str] | None:
+    """The ids of the rows holding a word, or None when more than ID_LIST_LIMIT rows do."""
+    condition, params = _term_test(word)
+    found = store.frame(
+        f"SELECT DISTINCT t.entity_id FROM search_terms t WHERE t.entity = ? AND {condition}"
+        " LIMIT ?",
+        [entity, *params, ID_LIST_LIMIT + 1],
+    )
+    return None if len(found) > ID_LIST_LIMIT else set(found["entity_id"])
+
+
 def _add_term_search(store: Store, where: _Where, table: str, text: str) -> None:
     """Rows holding every word of the text in any grammatical form (looked up in search_terms), a
     word also found in the name of the row's region; or, when the whole text names a region («ХМАО»,
-    «Югра»), rows of that region."""
+    «Югра»), rows of that region.
+
+    Words found in few rows become one list of ids (their intersection, unless a word may also be a
+    region); common words stay subqueries."""
     from dashboard.analysis.search import region_of_query, regions_named_by
-    from loaders.store.search_terms import PREFIX_MIN_LENGTH, query_terms, query_words
+    from loaders.store.search_terms import query_words
 
     query = query_words(text)
     if not query:  # only punctuation or symbols («%», «—»): no row holds such a word
         where.add("FALSE")
         return
     listing = _LISTINGS[table]
+    entity = _ENTITY_OF[table]
     key = f"{listing.source.split()[-1]}.{_ID_OF[table]}"
     tests, params = [], []
+    common: set[str] | None = None  # ids holding every listed word that names no region
     for word in query:
-        terms = query_terms(word)
-        condition = f"t.term IN ({_placeholders(terms)})"
-        word_params = [*terms]
-        if len(word) >= PREFIX_MIN_LENGTH:
-            condition = f"({condition} OR starts_with(t.term, ?))"
-            word_params.append(word)
-        test = (
-            f"{key} IN (SELECT t.entity_id FROM search_terms t WHERE t.entity = ? AND {condition})"
-        )
-        word_params.insert(0, _ENTITY_OF[table])
+        ids = _ids_of_word(store, entity, word)
         regions = regions_named_by(word)
+        if ids is not None and not regions:
+            common = ids if common is None else common & ids
+            continue
+        if ids is None:
+            condition, word_params = _term_test(word)
+            test = (
+                f"{key} IN (SELECT t.entity_id FROM search_terms t"
+                f" WHERE t.entity = ? AND {condition})"
+            )
+            word_params = [entity, *word_params]
+        else:
+            test, word_params = f"{key} IN (SELECT unnest(?))", [sorted(ids)]
         if regions:
             region_sql, region_params = _region_test(listing.region_columns, regions)
             test = f"({test} OR {region_sql})"
-            word_params.extend(region_params)
+            word_params = [*word_params, *region_params]
         tests.append(test)
         params.extend(word_params)
+    if common is not None:
+        tests.insert(0, f"{key} IN (SELECT unnest(?))" if common else "FALSE")
+        params[:0] = [sorted(common)] if common else []
     condition = " AND ".join(tests)
     region = region_of_query(text)
     if region:
