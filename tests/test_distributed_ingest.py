@@ -208,3 +208,12 @@ def test_a_loopback_cluster_survives_a_worker_killed_mid_run(request, tmp_path, 
         # the client's limits reached the workers (the plugin), memory cap included
         caps = client.run(lambda: resource.getrlimit(resource.RLIMIT_AS)[0])
         assert set(caps.values()) == {5000 * 1024 * 1024}
+
+
+def test_a_memory_cap_the_worker_already_fills_is_one_clear_error(tmp_path, monkeypatch):
+    """Rather than a worker that can allocate nothing and hangs, the run stops with the reason."""
+    monkeypatch.setenv("ATLAS_WORKER_MEMORY_MB", "100")
+    (tmp_path / "doc.txt").write_text(GOOD_DOCUMENT, encoding="utf-8")
+    summary = _ingest_within(RUN_SECONDS, [tmp_path], tmp_path / "s.duckdb", workers=1)
+    assert summary.fatal and "ATLAS_WORKER_MEMORY_MB=100" in summary.fatal
+    assert not summary.stored

@@ -173,12 +173,13 @@ def test_a_killed_worker_fails_its_file_and_the_batch_finishes(tmp_path, monkeyp
 
 
 def test_a_worker_over_its_memory_cap_fails_its_file_alone(tmp_path, monkeypatch):
-    monkeypatch.setenv("ATLAS_WORKER_MEMORY_MB", "3072")
+    # a forked worker starts with the test process's mappings (over 3 GB late in a full run)
+    monkeypatch.setenv("ATLAS_WORKER_MEMORY_MB", "6144")
     real = ingest._prepare_file
 
     def greedy(path, data, is_demo):
         if path.endswith("greedy.txt"):
-            bytearray(4 * 1024 * MB)  # more than the cap allows
+            bytearray(12 * 1024 * MB)  # more than the cap allows (without it: lazily zeroed pages)
         return real(path, data, is_demo)
 
     monkeypatch.setattr(ingest, "_prepare_file", greedy)

@@ -135,7 +135,12 @@ def _remote_client(scheduler: str) -> Iterator[Client]:
 
 
 def _set_up_workers(client: Client) -> None:
-    client.register_plugin(ExtractionSetup(limits_environment()), name="atlas-extraction")
+    try:
+        client.register_plugin(ExtractionSetup(limits_environment()), name="atlas-extraction")
+    except Exception as error:  # noqa: BLE001 — e.g. MemoryCapError, raised on a worker
+        raise ClusterUnavailableError(
+            f"исполнители Dask не готовы / the Dask workers could not be set up: {error}"
+        ) from error
 
 
 def deadline_seconds() -> float:

@@ -412,13 +412,40 @@ def _implausible_values(file_name: str, rows: dict[str, list[dict]]) -> list[str
     return warnings
 
 
+class MemoryCapError(RuntimeError):
+    """ATLAS_WORKER_MEMORY_MB leaves a worker no room: it already maps nearly that much."""
+
+
+CAP_HEADROOM_BYTES = 512 * 1024 * 1024  # what a worker needs above its mappings to work at all
+
+
+def _mapped_bytes() -> int:
+    """This process's address space now (Linux: VmSize), 0 where unknown."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
 def cap_address_space(memory_mb: int) -> None:
     """Cap this (worker) process's address space at `memory_mb` (0: no cap): an allocation over it
     raises MemoryError in the file that asked, instead of the kernel killing the machine's
-    processes."""
+    processes. A cap the worker already (nearly) fills is refused: every allocation of the worker's
+    own machinery would fail too, and it would hang instead of working."""
     if memory_mb <= 0:
         return
     limit = memory_mb * 1024 * 1024
+    mapped = _mapped_bytes()
+    if mapped + CAP_HEADROOM_BYTES > limit:
+        raise MemoryCapError(
+            f"ATLAS_WORKER_MEMORY_MB={memory_mb}: процесс-исполнитель уже занимает "
+            f"{mapped // 1024 // 1024} МБ адресного пространства, увеличьте предел / the worker "
+            "already maps nearly that much: raise the limit"
+        )
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
