@@ -7,15 +7,11 @@ controls, and URL parameters grant nothing."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import duckdb
 import pytest
 from review_fixtures import PASSWORD, writable_store
-from test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, _wait_for_health
 from test_upload import news_docx
 
 CORRECTED_TITLE = "Экофорум «Чистая Обь» (исправлено)"
@@ -23,62 +19,19 @@ OFFICIAL_TABLE = """Дата,Мероприятие,Тип,Тематика,Го
 20.01.2024,Лыжный эко-забег,акция,экология,Ханты-Мансийск,Югра
 """
 
-pytestmark = [
-    pytest.mark.server,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = [pytest.mark.server, pytest.mark.requires("chromium")]
 
 
 @pytest.fixture()
-def server(fixture_db, tmp_path):
+def server(fixture_db, tmp_path, live_app):
     store = writable_store(fixture_db, tmp_path, with_news=False)
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env={**os.environ, "ATLAS_DB": str(store)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_for_health(port, process)
-        yield f"http://127.0.0.1:{port}", store
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    return live_app.serve(store), store
 
 
 @pytest.fixture()
-def browser(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1500, "height": 1400},
-        )
-        context.set_default_timeout(90_000)
-        try:
-            yield context
-        finally:
-            context.close()
+def browser(live_app):
+    # not offline: these tests have always let the browser ask other hosts (the app asks none)
+    return live_app.browser({"width": 1500, "height": 1400}, offline=False, timeout_ms=90_000)
 
 
 def _sign_in(page, name: str) -> None:
