@@ -41,6 +41,11 @@ RESOURCES = {
         "PostgreSQL 15 + PostGIS 3 are absent: apt-get install postgresql postgis "
         "postgresql-15-postgis-3",
     ),
+    "nginx": (
+        lambda: Path("/usr/sbin/nginx").exists(),
+        "nginx is absent (tests/test_replicas.py puts it before two app replicas): "
+        "apt-get install nginx",
+    ),
     "chromium": (
         lambda: Path("/usr/bin/chromium").exists() and _importable("playwright"),
         "Debian's chromium (/usr/bin/chromium) or playwright is absent: apt-get install chromium",
