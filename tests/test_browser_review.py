@@ -1,17 +1,17 @@
 """People in the loop, in a real browser (Playwright driving Debian's Chromium) against a real
-server:
-an editor signs in, uploads a .docx and a .csv, corrects one fact and accepts it, and finds it
-confirmed
-on the map, the timeline and the explorer, with its audit entry; a viewer sees no upload or review
-controls, and URL parameters grant nothing."""
+server on a DuckDB file and on a PostgreSQL database: an editor signs in, uploads a .docx and a
+.csv, corrects one fact and accepts it, and finds it confirmed on the map, the timeline and the
+explorer, with its audit entry; a viewer sees no upload or review controls, and URL parameters grant
+nothing."""
 
 from __future__ import annotations
 
 import re
 
-import duckdb
 import pytest
 from review_fixtures import PASSWORD, writable_store
+
+from loaders.store.database import connect
 from test_upload import news_docx
 
 CORRECTED_TITLE = "Экофорум «Чистая Обь» (исправлено)"
@@ -23,8 +23,9 @@ pytestmark = [pytest.mark.server, pytest.mark.requires("chromium")]
 
 
 @pytest.fixture()
-def server(fixture_db, tmp_path, live_app):
-    store = writable_store(fixture_db, tmp_path, with_news=False)
+def server(fixture_store, tmp_path, live_app):
+    """The app on a writable copy of the fixture store, a DuckDB file or a PostgreSQL database."""
+    store = writable_store(fixture_store, tmp_path, with_news=False)
     return live_app.serve(store), store
 
 
@@ -90,7 +91,7 @@ def test_editor_uploads_corrects_accepts_and_finds_it_confirmed(server, browser,
     _wait_idle(page)
     assert _metric(page, "В очереди") == "1"
 
-    with duckdb.connect(str(store), read_only=True) as connection:
+    with connect(store, read_only=True) as connection:
         event_id, status = connection.execute(
             "SELECT event_id, status FROM events WHERE title = ?", [CORRECTED_TITLE]
         ).fetchall()[0]
@@ -141,7 +142,7 @@ def test_viewer_sees_no_write_controls_and_urls_grant_nothing(server, browser):
     crafted.goto(f"{url}/upload?user=khm&role=admin&auth_token=anything")
     crafted.get_by_text("могут редакторы и администраторы").wait_for()
     assert crafted.locator("input[type=file]").count() == 0
-    with duckdb.connect(str(store), read_only=True) as connection:
+    with connect(store, read_only=True) as connection:
         assert connection.execute(
             "SELECT count(*) FROM audit WHERE action <> 'user_change'"
         ).fetchall() == [(0,)]
