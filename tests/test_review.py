@@ -15,10 +15,11 @@ from loaders import accounts
 from loaders.accounts import Credential, NotAuthorisedError
 from loaders.cli import main
 from loaders.review import ReviewError, VersionConflictError, accept, correct, reject, undo
+from loaders.pipeline.load_tables import load_tables
 from loaders.store.audit import read_audit
 from loaders.store.database import connect
-from loaders.store.postgres import is_server_url
 from loaders.store.writer import write_session
+from tests.conftest import write_fixture_tables
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +34,30 @@ def store(store_template, tmp_path):
     return copy_store(store_template, tmp_path)
 
 
-@pytest.fixture()
-def duckdb_store(store):
-    """The DuckDB copy only: for DuckDB's one-writer file lock, which PostgreSQL does not have."""
-    if is_server_url(str(store)):
-        pytest.skip("DuckDB's file lock: the PostgreSQL counterpart is tested below")
-    return store
+@pytest.fixture(scope="module")
+def duckdb_template(fixture_db, tmp_path_factory):
+    return writable_store(fixture_db, tmp_path_factory.mktemp("review_duckdb"))
 
 
 @pytest.fixture()
-def server_store(store):
-    if not is_server_url(str(store)):
-        pytest.skip("PostgreSQL's concurrent transactions: DuckDB's lock is tested above")
-    return store
+def duckdb_store(duckdb_template, tmp_path):
+    """A DuckDB copy only: for DuckDB's one-writer file lock, which PostgreSQL does not have."""
+    return copy_store(duckdb_template, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def server_template(pg_cluster, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("review_server")
+    url = pg_cluster.new_database()
+    assert not load_tables(write_fixture_tables(folder / "tables"), url).failed
+    return writable_store(url, folder)
+
+
+@pytest.fixture()
+def server_store(server_template, tmp_path):
+    """A PostgreSQL copy only: for concurrent transactions, which DuckDB's one writer does not
+    have."""
+    return copy_store(server_template, tmp_path)
 
 
 _one = read_rows
