@@ -47,6 +47,7 @@ if catalogue.is_stale:
 st.session_state["view"] = filters.render_sidebar(catalogue)
 st.sidebar.caption(f"Источник: {source_line(catalogue)}")
 try:
-    navigation.run()
+    with data.page_run():  # the page's queries share one read connection
+        navigation.run()
 except data.StoreBusyError:  # a page asked for something not read before the load began
     st.warning(BUSY_MESSAGE, icon="⏳")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -380,21 +381,57 @@ def warm_extraction() -> bool:
 QUERY_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
 
 
+_RUN = threading.local()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _known_columns(db_path: str, version: str) -> dict[str, set[str]]:
+    """Table → columns of one version of a store, shared by every query on it (asking the
+    information schema cost ~0.1 s per connection on a busy machine)."""
+    return {}
+
+
 @contextlib.contextmanager
-def _query_store(db_path: str):
-    """A read-only connection for one query, closed at once: a connection held open would lock the
-    loaders out of the store file (DuckDB lets one process write only when no other has it open).
-    Opening costs ~50 ms at 1,000,000 events, paid only on a cache miss."""
+def page_run():
+    """Within a script run, the cache misses of all its queries share one read connection per
+    store, closed when the run ends: opening one per query cost 0.05–0.3 s each. Held for one run
+    only, so the loaders (which retry while the file is held) get the store between runs."""
+    _RUN.stack, _RUN.stores = contextlib.ExitStack(), {}
+    try:
+        yield
+    finally:
+        stack = _RUN.stack
+        _RUN.stack = _RUN.stores = None
+        stack.close()
+
+
+def _open_store(stack: contextlib.ExitStack, db_path: str, version: str | None):
     from dashboard.analysis.queries import Store
     from loaders.store.writer import read_connection
 
     # DuckDB file or PostgreSQL: the queries are common SQL. Waits while a save of this server
     # process holds the file; another process's lock is raised (see _ask).
-    with read_connection(db_path) as connection:
-        if isinstance(connection, duckdb.DuckDBPyConnection):
-            connection.execute("SET enable_progress_bar = false")
-        dialect = "duckdb" if isinstance(connection, duckdb.DuckDBPyConnection) else "postgresql"
-        yield Store(connection, dialect=dialect)
+    connection = stack.enter_context(read_connection(db_path))
+    if isinstance(connection, duckdb.DuckDBPyConnection):
+        connection.execute("SET enable_progress_bar = false")
+    dialect = "duckdb" if isinstance(connection, duckdb.DuckDBPyConnection) else "postgresql"
+    columns = _known_columns(db_path, version) if version is not None else None
+    return Store(connection, dialect=dialect, columns=columns)
+
+
+@contextlib.contextmanager
+def _query_store(db_path: str, version: str | None = None):
+    """A read-only connection for a cache miss: the run's shared one inside page_run(), else one
+    opened for this query and closed at once (a connection held open would lock the loaders out
+    of the store file: DuckDB lets one process write only when no other has it open)."""
+    stores = getattr(_RUN, "stores", None)
+    if stores is not None:
+        if db_path not in stores:
+            stores[db_path] = _open_store(_RUN.stack, db_path, version)
+        yield stores[db_path]
+        return
+    with contextlib.ExitStack() as stack:
+        yield _open_store(stack, db_path, version)
 
 
 def _view_key(view) -> tuple:
@@ -431,7 +468,7 @@ def _store_key() -> tuple[str, str] | None:
 def _cached_quarter_span(db_path: str, version: str, key: tuple) -> list[str]:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.quarter_span(store, _from_key(key))
 
 
@@ -441,7 +478,7 @@ def _cached_quarter_counts(
 ) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.quarter_counts(store, _from_key(key), measure, split)
 
 
@@ -449,7 +486,7 @@ def _cached_quarter_counts(
 def _cached_region_measures(db_path: str, version: str, key: tuple) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.region_measures(store, _from_key(key))
 
 
@@ -457,7 +494,7 @@ def _cached_region_measures(db_path: str, version: str, key: tuple) -> pd.DataFr
 def _cached_settlement_markers(db_path: str, version: str, key: tuple) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.settlement_markers(store, _from_key(key))
 
 
@@ -467,7 +504,7 @@ def _cached_place_events(
 ) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.place_events(store, _from_key(key), place, lat, lon, limit)
 
 
@@ -477,7 +514,7 @@ def _cached_network_edges(
 ) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.network_edges(store, _from_key(key), with_joint_events)
 
 
@@ -495,7 +532,7 @@ def _cached_explorer_page(
 ):
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.explorer_page(
             store, _from_key(key), table, search, sort_by, descending, page, page_size
         )
@@ -645,7 +682,7 @@ class Catalogue:
 def _cached_catalogue(db_path: str, version: str) -> Catalogue:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return Catalogue(
             regions=queries.regions(store),
             event_quarters=queries.event_quarter_totals(store),
@@ -673,7 +710,7 @@ def _cached_query(db_path: str, version: str, name: str, key: tuple | None, args
     view: one cache for the small answers the pages draw."""
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         function = getattr(queries, name)
         if key is None:
             return function(store, *args)

@@ -93,11 +93,18 @@ class Store:
     and
     know whether a column exists (the review `status` column)."""
 
-    def __init__(self, connection, placeholder: str = "?", dialect: str = "duckdb"):
+    def __init__(
+        self,
+        connection,
+        placeholder: str = "?",
+        dialect: str = "duckdb",
+        columns: dict[str, set[str]] | None = None,
+    ):
         self.connection = connection
         self.placeholder = placeholder
         self.dialect = dialect
-        self._columns: dict[str, set[str]] = {}
+        # table → column names; a caller may share one dict across connections to the same store
+        self._columns: dict[str, set[str]] = {} if columns is None else columns
 
     def frame(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
         """Run SQL whose values are all `?` parameters (no literal `?` in the text) into a frame."""

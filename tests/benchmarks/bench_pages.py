@@ -108,7 +108,7 @@ def _sidebar_states(db: str) -> list[dict[str, str]]:
     ]
 
 
-def measure(project: Path, db: str, runs: int) -> dict:
+def measure(project: Path, db: str, runs: int, pages: list[str]) -> dict:
     """Every figure of one store, in this (fresh) process."""
     os.chdir(project)
     sys.path.insert(0, str(project))
@@ -119,7 +119,7 @@ def measure(project: Path, db: str, runs: int) -> dict:
     started = time.perf_counter()
     cold = _timed_run(AppTest.from_file(app, default_timeout=900))
     result: dict = {"cold_start": cold, "pages": {}}
-    for page in PAGES:
+    for page in pages:
         at = AppTest.from_file(app, default_timeout=900)
         at.run()
         at.switch_page(page)
@@ -131,7 +131,7 @@ def measure(project: Path, db: str, runs: int) -> dict:
             result["pages"][page] = {"error": str(error)[:120]}
     failures = []
     for params in _sidebar_states(db):
-        for page in PAGES:
+        for page in pages:
             at = AppTest.from_file(app, default_timeout=900)
             for key, value in params.items():
                 at.query_params[key] = value
@@ -150,13 +150,13 @@ def measure(project: Path, db: str, runs: int) -> dict:
 # ---------------------------------------------------------------- the driver
 
 
-def run_store(project: Path, store: str, runs: int) -> dict:
+def run_store(project: Path, store: str, runs: int, pages: list[str]) -> dict:
     db = store_path(store)
     ensure_store(store, db)
     load = os.getloadavg()
     output = subprocess.run(
         [sys.executable, __file__, "--measure", str(db), "--project", str(project)]
-        + ["--runs", str(runs)],
+        + ["--runs", str(runs), "--pages", *pages],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(project)},
@@ -192,17 +192,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stores", nargs="*", default=["demo", "national", "x10"])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--pages", nargs="*", default=PAGES, help="pages measured (and visited for the memory)"
+    )
     parser.add_argument("--project", type=Path, default=ROOT)
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.project.resolve(), args.measure, args.runs)))
+        print(json.dumps(measure(args.project.resolve(), args.measure, args.runs, args.pages)))
         return
     print(f"code: {args.project.resolve()}; uptime: {os.getloadavg()}", flush=True)
     results = {}
     for store in args.stores:
-        results[store] = run_store(args.project.resolve(), store, args.runs)
+        results[store] = run_store(args.project.resolve(), store, args.runs, args.pages)
         report(store, results[store])
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
