@@ -997,7 +997,11 @@ def reconciliation_inputs(
 def source_kinds(connection_or_store, quarter_from: str, quarter_to: str) -> pd.DataFrame:
     """region_code, quarter, kind: which kinds of document (news, letters, reports, tables) speak
     of an event, agreement or practice link (its adopting region) of a region in each quarter of
-    the range. Distinct rows: ~ regions × quarters × 4 at most, whatever the store's size."""
+    the range. Distinct rows: ~ regions × quarters × 4 at most, whatever the store's size.
+
+    Made distinct only after each source is given its document's kind: distinct (document, region,
+    quarter) first kept 680,000 groups at 1,000,000 events (2.0 s against 0.85 s on a busy
+    machine)."""
     store = as_store(connection_or_store)
     start, end = quarter_bounds(quarter_from)[0], quarter_bounds(quarter_to)[1]
     parts, params = [], []
@@ -1012,7 +1016,7 @@ def source_kinds(connection_or_store, quarter_from: str, quarter_to: str) -> pd.
             else ""
         )
         parts.append(
-            f"SELECT DISTINCT s.document_id, t.{region} AS region_code,"
+            f"SELECT s.document_id, t.{region} AS region_code,"
             f" EXTRACT(YEAR FROM t.{column}) AS y, EXTRACT(QUARTER FROM t.{column}) AS q"
             f" FROM {table} t JOIN sources s ON s.entity = ? AND s.entity_id = t.{id_column}"
             f" WHERE t.{column} >= ? AND t.{column} <= ? AND t.{region} IS NOT NULL{rejected}"
@@ -1023,7 +1027,7 @@ def source_kinds(connection_or_store, quarter_from: str, quarter_to: str) -> pd.
         SELECT DISTINCT f.region_code, f.y, f.q,
             CASE WHEN d.source_kind = 'table' THEN 'tables' WHEN d.genre = 'report' THEN 'reports'
                  WHEN d.genre = 'invitation' THEN 'letters' ELSE 'news' END AS kind
-        FROM ({" UNION ".join(parts)}) f JOIN documents d ON d.document_id = f.document_id
+        FROM ({" UNION ALL ".join(parts)}) f JOIN documents d ON d.document_id = f.document_id
         """,
         params,
     )
