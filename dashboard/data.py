@@ -726,6 +726,11 @@ def query_headlines(view) -> pd.DataFrame:
     return _query("headline_counts", view)
 
 
+def query_event_totals(view) -> dict[str, int]:
+    """events and located (with coordinates) in the view (queries.event_totals)."""
+    return _query("event_totals", view)
+
+
 def query_demo_in_view(view, demo_events: str) -> bool:
     """Whether any event of the view is demo data (catalogue summary's `demo_events`)."""
     if demo_events == "none":

@@ -821,32 +821,27 @@ def town_places(connection_or_store) -> pd.DataFrame:
 
 
 def headline_counts(connection_or_store, view: QueryView) -> pd.DataFrame:
-    """One row per headline measure (events, agreements, links, settlements, regions; and located,
-    the events with coordinates, whose quarter figures are zero): total over
+    """One row per headline measure (events, agreements, links, settlements, regions): total over
     the view's period, value in its last quarter and in the quarter before (which may lie before
     the period). Distinct settlements and regions are counted over the whole period, not summed."""
     store = as_store(connection_or_store)
     events = event_where(store, view)
     totals = store.frame(
         "SELECT count(*) AS events, count(DISTINCT e.settlement_name) AS settlements,"
-        " count(DISTINCT e.region_code) AS regions,"
-        " sum(CASE WHEN e.lat IS NOT NULL AND e.lon IS NOT NULL THEN 1 ELSE 0 END) AS located"
-        f" FROM events e WHERE {events.sql()}",
+        f" count(DISTINCT e.region_code) AS regions FROM events e WHERE {events.sql()}",
         events.params,
     ).iloc[0]
     agreements = agreement_where(store, view)
     links = link_where(store, view)
-    located = 0 if pd.isna(totals["located"]) else int(totals["located"])
     table = pd.DataFrame(
         {
-            "measure": ["events", "agreements", "links", "settlements", "regions", "located"],
+            "measure": ["events", "agreements", "links", "settlements", "regions"],
             "total": [
                 int(totals["events"]),
                 _count_where(store, "agreements a", agreements),
                 _count_where(store, "practice_links p", links),
                 int(totals["settlements"]),
                 int(totals["regions"]),
-                located,  # events with coordinates (no quarter figures)
             ],
         }
     )
@@ -856,6 +851,19 @@ def headline_counts(connection_or_store, view: QueryView) -> pd.DataFrame:
     table["last_quarter"] = [by_quarter.get((last, m), 0) for m in table["measure"]]
     table["previous_quarter"] = [by_quarter.get((previous, m), 0) for m in table["measure"]]
     return table
+
+
+def event_totals(connection_or_store, view: QueryView) -> dict[str, int]:
+    """events and located (those with coordinates) in the view: Карта's figures, one scan."""
+    store = as_store(connection_or_store)
+    where = event_where(store, view)
+    found = store.frame(
+        "SELECT count(*) AS events,"
+        " sum(CASE WHEN e.lat IS NOT NULL AND e.lon IS NOT NULL THEN 1 ELSE 0 END) AS located"
+        f" FROM events e WHERE {where.sql()}",
+        where.params,
+    ).iloc[0]
+    return {key: 0 if pd.isna(value) else int(value) for key, value in found.items()}
 
 
 def _count_where(store: Store, source: str, where: _Where) -> int:

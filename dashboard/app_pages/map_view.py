@@ -48,7 +48,7 @@ measures = aggregations.with_area_measure(
     data.query_region_measures(view),
     shapes.set_index("region_code")["area_km2"] if shapes is not None else None,
 )
-headline = data.query_headlines(view).set_index("measure")["total"]
+totals = data.query_event_totals(view)
 flows = data.query_network_edges(view) if show_flows else None
 
 label = aggregations.REGION_MEASURES[measure]
@@ -135,8 +135,8 @@ with notes:
 
 metrics = st.columns(3)
 metrics[0].metric("Населённых пунктов на карте", len(places))
-metrics[1].metric("Событий", int(headline["events"]))
-metrics[2].metric("Без координат", int(headline["events"]) - int(headline["located"]))
+metrics[1].metric("Событий", totals["events"])
+metrics[2].metric("Без координат", totals["events"] - totals["located"])
 
 st.subheader("Регионы")
 st.dataframe(
