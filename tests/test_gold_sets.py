@@ -13,7 +13,7 @@ SETS = sorted(p.parent for p in TESTS.glob("*/gold.json") if (p.parent / "docs")
 
 
 def test_the_sets_are_found():
-    assert {"extraction_set", "extraction_dev", "extraction_sealed", "extraction_sealed2"} <= {
+    assert {"extraction_set", "extraction_dev", "extraction_sealed", "extraction_dev_b"} <= {
         folder.name for folder in SETS
     }
 

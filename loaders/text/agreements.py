@@ -1,19 +1,36 @@
 """Agreements: a signed «соглашение» / «меморандум» with its date, parties and place.
 
-Read from every sentence with the noun in the singular and a signing verb before or after it
-(«подписали соглашение», «соглашение … подписал с …», «подписано соглашение … между …»), or a
-numeral adjective («трёхстороннее»). Not agreements: the plural («подписание соглашений», «7
-соглашений»), planned ones («планируют подписать»), earlier ones («ранее», «аналогичное»). The date
-is
-the agreement's own sentence's, a day named relative to the page date, that of the sentence that
-introduced a series («состоялось подписание соглашений» then each agreement), or the page date —
-never the first event of a digest. Parties: officials stand for their bodies, so parties are
-counted,
-not persons: a numeral adjective, «между A, B и C», «A и B подписали», «A подписал … с B».
+A sentence tells of a signed agreement when it holds the noun and a signing cue: a verb before or
+after the noun («подписали соглашение», «Соглашение … подписали …», «подписано», «продлили»), the
+nominal «подписание соглашения», or a numeral adjective («трёхстороннее»). The noun does not count
+inside a frame («в рамках соглашения», «в дополнение к соглашению»), and the sentence does not
+count when it tells of an intent («планируют подписать», «договорились о подписании», «проект
+соглашения») or of the past («ранее», «уже действующее», a year-only date before the page's year).
+
+How many agreements: one per singular noun; the plural with a partner list («подписало
+соглашения с A, B и C») is one bilateral agreement per partner; a count heading a list («Два
+соглашения … подписаны:») admits the next items even with the verb elided. Mentions of one
+agreement are merged (a headline and the body; «Документ подписали …» after the agreement
+sentence), unless a mention says it is another one («ещё одно», «третье») or names a counterparty
+the other does not.
+
+Parties are counted, not persons (officials stand for their bodies): a numeral adjective, «обе
+стороны», «между A, B и C» (a region list with a shared head noun counts each region), subjects
+before a plural verb, or after it («Соглашение подписали A и B», read with natasha's syntax),
+agents in the instrumental («A-ом и B-ом подписано»), «A подписал … с B», «A совместно с B», the
+genitive after the nominal («подписание соглашения о сотрудничестве A и B»), or a lone «с B» with
+the page's own organisation as the other side.
+
+The date is the agreement sentence's own, else that of a follow-up sentence («Документ подписан во
+вторник, 12 сентября»), a day named relative to the page date, that of the sentence that
+announced a series, or the page date — never the first event of a digest. A day written without a
+year takes the page's year.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 
 from loaders.text.dates import DateSpan
@@ -23,9 +40,20 @@ from loaders.text.facts import ExtractedAgreement, Passage
 from loaders.text.morph import lemma
 
 _NOUN = re.compile(r"\b(соглашени\w*|меморандум\w*)", re.I)
+# «соглашения» is also the genitive singular («подписание соглашения»): the tagger decides that one.
+_PLURAL_NOUN = {
+    "соглашений",
+    "соглашениям",
+    "соглашениями",
+    "соглашениях",
+    "меморандумы",
+    "меморандумов",
+    "меморандумами",
+}
 _SIGNING = re.compile(
-    r"\b(подписал\w*|подписан\w*|подписыва\w*|заключил\w*|заключ[её]н\w*|подписи|заключени\w+|"
-    r"подписани\w+)\b",
+    r"\b(подписал\w*|подписан\w*|подписыва\w*|заключил\w*|заключ[её]н\w*|подписи|подписями|"
+    r"подписани\w+|заключени\w+|продлил\w*|продлен\w*|продлён\w*|перезаключ\w*|пролонгир\w*|"
+    r"скрепил\w*)\b",
     re.I,
 )
 _SIDES = re.compile(
@@ -47,22 +75,47 @@ _SIDE_NUMBERS = {
     "девяти": 9,
     "десяти": 10,
 }
+_BOTH_SIDES = re.compile(r"\b(обе\s+стороны|обеими\s+сторонами|двух\s+сторон)\b", re.I)
+# An intent, a plan or the past: the sentence tells of no agreement signed now.
 _NOT_SIGNED = re.compile(
-    r"планиру\w*|запланирован\w*|намерен\w*|подпишут|будет\s+подписан\w*|предстоит|готов\w+\s+к\s+подписани"
-    r"|ранее|напомним|аналогичн\w*|\bуже\s+подписыва",
+    r"планиру\w*|запланирован\w*|намерен\w*|подпишут|подпишем|будет\s+подписан\w*|предстоит"
+    r"|готов\w+\s+к\s+подписани|договорил\w+\s+о\s+подписани|ожида\w+\s+подписани"
+    r"|решени\w+\s+о\s+подписании|проект\w*\s+(?:соглашени|меморандум)|уточняется"
+    r"|разработан\w*\s+(?:\w+\s+){0,2}(?:соглашени|меморандум)"
+    r"|ранее|напомним|аналогичн\w*|подобн\w+\s+(?:соглашени|документ)|\bуже\s+подписыва"
+    r"|\bуже\s+заключ|уже\s+действующ|в\s+прошлом\s+году",
+    re.I,
+)
+# «…, в рамках которого планируется работа»: a relative clause tells the agreement's content.
+_RELATIVE_CLAUSE = re.compile(
+    r",\s+(?:в\s+рамках\s+|согласно\s+|по\s+|в\s+соответствии\s+с\s+)?котор\w+", re.I
+)
+# The noun inside a frame is not what was signed: «план мероприятий в рамках соглашения».
+_FRAME_BEFORE = re.compile(
+    r"(?:в\s+рамках|согласно|в\s+соответствии\s+с|в\s+дополнение\s+к|благодаря\s+действию"
+    r"|по\s+условиям|на\s+основании|к\s+данному|к\s+этому)\s+(?:[\w-]+\s+){0,6}$",
     re.I,
 )
 _COUNT_BEFORE = re.compile(
     r"(\d+|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|несколько|около\s+\d+)\s+$", re.I
 )
-_ORDINAL_BEFORE = re.compile(r"(перв\w+|втор\w+|треть\w+|четв[её]рт\w+|пят\w+)\s+$", re.I)
+_COUNT_WORDS = {"два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6}
+_ANOTHER_BEFORE = re.compile(
+    r"(ещ[её]\s+(?:одно|один)|втор\w+|треть\w+|четв[её]рт\w+|пят\w+|друг\w+)\s+$", re.I
+)
 _WITH = re.compile(
-    r"\bсо?\s+(.+?)(?=\s+(?:о|об|по|в\s+сфере|в\s+области|на\s+срок|сроком)\s|[.;]|,\s+(?:предусм|котор|согласно)|$)",
+    r"\bсо?\s+(.+?)(?=\s+(?:о|об|по|в\s+сфере|в\s+области|на\s+срок|сроком|ещ[её])\s|[.;:]|"
+    r",\s+(?:предусм|котор|согласно|а\s+также|направлен)|\s+[–—-]\s|$)",
     re.I,
 )
 _BETWEEN = re.compile(
-    r"\bмежду\s+(.+?)(?=\s+[–—-]\s|\s+(?:о|об|по|в\s+сфере|в\s+целях|предусматрива\w*)\s|[.;]|$)",
+    r"\bмежду\s+(.+?)(?=\s+[–—-]\s|\s+(?:о|об|по|в\s+сфере|в\s+целях|в\s+области|"
+    r"предусматрива\w*|подписан\w*)\s|[.;]|,\s+(?:на\s+базе|котор)|$)",
     re.I,
+)
+# A sentence right after the agreement's that tells of the same signing («Документ подписали …»).
+_FOLLOW_UP = re.compile(
+    r"^\s*(?:[А-ЯЁа-яё]+\s+)?(?:документ\w*|подпис\w+\s+под\s+документ\w*|со\s+стороны)\b", re.I
 )
 _GENERIC_WORDS = {
     "губернатор",
@@ -80,20 +133,29 @@ _GENERIC_WORDS = {
     "сотрудничество",
     "соглашение",
     "документ",
+    "ректор",
+    "начальник",
+    "врио",
 }
-
-
+# Words that make a party the regional (or city) government, however it is named.
+_GOVERNMENT = re.compile(
+    r"\b(губернатор\w*|правительств\w*|кабмин\w*|глав\w+\s+(?:региона|республики|области|края)"
+    r"|власт\w+\s+(?:региона|области|края|республики))",
+    re.I,
+)
 _PARTY_HEAD = re.compile(
     r"[«\"A-ZА-ЯЁ]|(?:министр|мин[а-яё]+|губернатор|мэр|глав[аеуы]|председател|директор|руководител|"
     r"ректор|президент|правительств|администраци|департамент|комитет|управлени|фонд|ассоциаци|"
     r"союз|общество|отделени|центр|университет|компани|АНО|ПАО|ООО|АО|ГБУ|ФГБУ|НКО|московск|"
-    r"региональн|областн|краев|городск|муниципальн|благотворительн|автономн|некоммерческ)",
+    r"региональн|областн|краев|городск|муниципальн|благотворительн|автономн|некоммерческ|"
+    r"молод[её]жн|заповедник|дирекци|власт)",
 )
 
 
 def _split_top_level(phrase: str) -> list[str]:
     """«A, B (C) и D «E и F»» → [A, B (C), D «E и F»]: commas and «и» outside quotes and brackets,
     and only before a new party («министр природных ресурсов и экологии» stays one)."""
+    phrase = re.sub(r",?\s+а\s+также\s+", ", ", phrase)
     parts, depth, current, index = [], 0, "", 0
     while index < len(phrase):
         char = phrase[index]
@@ -118,45 +180,151 @@ def _split_top_level(phrase: str) -> list[str]:
     return [p.strip(" ,*–—-") for p in parts if len(p.strip(" ,*–—-")) > 1]
 
 
-def _subject_before(sentence: str, verb_start: int) -> list[str]:
-    """Coordinated subjects right before a plural signing verb, a leading date or place dropped."""
-    subject = sentence[:verb_start]
+def _expand_region_lists(parts: list[str]) -> list[str]:
+    """«Ленинградской, Псковской и Вологодской областей» is three parties: a part that is a region
+    list with a shared head noun (the yargy grammar of region_lists) is split into its regions."""
+    from loaders.geo.regions import region_index
+    from loaders.text.region_lists import find_region_lists
+
+    expanded = []
+    for part in parts:
+        listed = find_region_lists(part, region_index()) if len(part) < 300 else []
+        expanded.extend([item.text for item in listed] if len(listed) > 1 else [part])
+    return expanded
+
+
+def _leading_circumstances(subject: str) -> str:
+    """The subject without a leading date, «сегодня», place or frame («В ходе форума …»)."""
     subject = re.sub(
-        r"^.*?(?:\d{4}\s*(?:года|г\.)?|сегодня|вчера|\d{1,2}\s+[а-яё]+)\s*,?\s*",
+        r"^.*?(?:\d{1,2}\s+[а-яё]+\s+\d{4}\s*(?:года|г\.)?|\d{4}\s*(?:года|г\.)?|сегодня|вчера"
+        r"|\d{1,2}\s+[а-яё]+)\s*,?\s*",
         "",
         subject,
         flags=re.I,
     )
     subject = re.sub(
+        r"^(?:в\s+ходе|в\s+рамках|на\s+полях|на\s+площадке)\s+[^«]*?(?=«)", "", subject, flags=re.I
+    )
+    return re.sub(
         r"^(?:в|во|на)\s+[^А-ЯЁ«]*?[А-ЯЁ][\w-]+(?:\s+[а-яё]+)*\s+(?=[а-яА-ЯЁ])", "", subject
     )
-    return _split_top_level(subject)
 
 
-def _parties(sentence: str) -> tuple[list[str], str]:
-    """(parties as written, rule) of one agreement sentence."""
+def _subject_before(sentence: str, verb_start: int) -> list[str]:
+    """Coordinated subjects right before a signing verb, a leading date or place dropped."""
+    return _split_top_level(_leading_circumstances(sentence[:verb_start]))
+
+
+def _syntax_subjects(document: Document, index: int, verb_start: int) -> int:
+    """How many coordinated subjects (or instrumental agents) the signing verb at `verb_start`
+    has, by natasha's dependency parse: its nsubj (or obl in the instrumental) plus their conj."""
+    sentence = document.sentences[index]
+    parsed = document.syntax(index)
+    verb = next((t for t in parsed if t.start == sentence.start + verb_start), None)
+    if verb is None:
+        return 0
+    tokens = {t.start: t for t in sentence.tokens}
+    heads = [
+        t
+        for t in parsed
+        if t.head == verb.index
+        and (
+            t.relation == "nsubj"
+            or t.relation == "obl"
+            and tokens.get(t.start)
+            and tokens[t.start].feats.get("Case") == "Ins"
+        )
+        and not _NOUN.match(t.text)
+    ]
+    if len(heads) != 1:
+        return len(heads)
+    return 1 + sum(1 for t in parsed if t.head == heads[0].index and t.relation == "conj")
+
+
+def _parties(document: Document, index: int) -> tuple[list[str], int | None, str]:
+    """(parties as written, how many, rule) of one agreement sentence."""
+    sentence = document.sentences[index].text
     between = _BETWEEN.search(sentence)
     if between:
-        listed = _split_top_level(between.group(1))
+        listed = _expand_region_lists(_split_top_level(between.group(1)))
         if len(listed) >= 2:
-            return listed, "«между A и B»"
-    verb = re.search(r"\b(подписали|заключили)\b", sentence)
-    if verb:
-        listed = _subject_before(sentence, verb.start())
-        if len(listed) >= 2:
-            return listed, "subjects of «подписали»"
-    verb = re.search(r"\b(подписал[аио]?|заключил[аио]?)\b", sentence)
-    if verb:
-        partner = _WITH.search(sentence[verb.end() :])
-        subject = _subject_before(sentence, verb.start())
+            return listed, len(listed), "«между A и B»"
+    if _BOTH_SIDES.search(sentence):
+        return [], 2, "«обе стороны»"
+    plural = re.search(
+        r"\b(подписали|заключили|продлили|перезаключили|скрепили|поставили)\b", sentence
+    )
+    if plural:
+        listed = _subject_before(sentence, plural.start())
+        together = re.search(r"\s+совместно\s+со?\s+", listed[-1]) if listed else None
+        if together:  # «A совместно с B заключили»
+            listed[-1:] = [listed[-1][: together.start()], listed[-1][together.end() :]]
+        noun = _NOUN.search(sentence[: plural.start()])
+        if len(listed) >= 2 and not (noun and noun.start() < 3):
+            return listed, len(listed), "subjects of the plural verb"
+        counted = _syntax_subjects(document, index, plural.start())
+        if counted >= 2:
+            after = sentence[plural.end() :].strip(" .")
+            return _split_top_level(after) or [after], counted, "subjects after the verb (syntax)"
+    passive = re.search(r"\bподписан[оа]?\b", sentence)
+    if passive:
+        agents = _subject_before(sentence, passive.start())
+        if len(agents) >= 2 and all(_is_instrumental(document, index, a) for a in agents):
+            return agents, len(agents), "agents of «подписано» in the instrumental"
+    singular = re.search(r"\b(подписал[аио]?|заключил[аио]?)\b", sentence)
+    if singular:
+        partner = _WITH.search(sentence[singular.end() :])
+        subject = _subject_before(sentence, singular.start())
         if partner:
-            return [*(subject[-1:] or ["?"]), partner.group(1).strip()], "«A подписал … с B»"
-        noun = _NOUN.search(sentence[: verb.start()])
-        partner = _WITH.search(sentence[noun.end() : verb.start()]) if noun else None
-        signer = sentence[verb.end() :].strip(" .")
+            return [*(subject[-1:] or ["?"]), partner.group(1).strip()], 2, "«A подписал … с B»"
+        noun = _NOUN.search(sentence[: singular.start()])
+        partner = _WITH.search(sentence[noun.end() : singular.start()]) if noun else None
+        signer = sentence[singular.end() :].strip(" .")
         if partner and signer:  # «Соглашение … с фондом X подписал губернатор …»
-            return [signer, partner.group(1).strip()], "«соглашение … с B подписал A»"
-    return [], ""
+            return [signer, partner.group(1).strip()], 2, "«соглашение … с B подписал A»"
+    elided = re.match(r"\s*(.+?)\s+[–—-]\s+(?:соглашени|меморандум)", sentence)
+    if elided:  # a list item with the verb elided: «A и B — соглашение между …»
+        listed = _split_top_level(_leading_circumstances(elided.group(1)))
+        if len(listed) >= 2:
+            return listed, len(listed), "subjects of an item whose verb is elided"
+    genitive = _genitive_parties(document, index)
+    if genitive:
+        return genitive, len(genitive), "genitive after «подписание соглашения»"
+    noun = _NOUN.search(sentence)
+    partner = _WITH.search(sentence[noun.end() :]) if noun else None
+    if partner and re.search(r"подписан|подписани|заключен", sentence, re.I):
+        return ["?", partner.group(1).strip()], 2, "«соглашение с B» (the other side: the page's)"
+    return [], None, ""
+
+
+def _is_instrumental(document: Document, index: int, phrase: str) -> bool:
+    sentence = document.sentences[index]
+    start = sentence.text.find(phrase)
+    tokens = document.tokens_in(sentence.start + start, sentence.start + start + len(phrase))
+    words = [t for t in tokens if t.pos in ("NOUN", "PROPN")]
+    return bool(words) and words[0].feats.get("Case") == "Ins"
+
+
+def _genitive_parties(document: Document, index: int) -> list[str]:
+    """«подписание … соглашения о сотрудничестве A и B»: coordinated genitives right after the
+    noun's «о …» complement name the parties."""
+    sentence = document.sentences[index]
+    if not re.search(r"подписани", sentence.text, re.I):
+        return []
+    match = re.search(
+        r"(?:соглашени\w*|меморандум\w*)\s+(?:о|об)\s+[а-яё]+\s+(.+?)(?=[.;:]|,\s|\s+[–—-]\s|$)",
+        sentence.text,
+        re.I,
+    )
+    if not match:
+        return []
+    start = sentence.start + match.start(1)
+    tokens = document.tokens_in(start, sentence.start + match.end(1))
+    words = [t for t in tokens if t.pos in ("NOUN", "PROPN", "ADJ")]
+    if not words or words[0].feats.get("Case") != "Gen":
+        return []
+    parts = _split_top_level(match.group(1))
+    return parts if len(parts) >= 2 else []
 
 
 def _sides(sentence: str) -> int | None:
@@ -166,25 +334,42 @@ def _sides(sentence: str) -> int | None:
     return int(match.group(1)) if match.group(1) else _SIDE_NUMBERS[match.group(2).lower()]
 
 
-def _is_signed_singular(document: Document, sentence: Sentence) -> re.Match | None:
-    """The agreement noun of a sentence that tells of one signed agreement; None otherwise."""
+@dataclasses.dataclass
+class _Noun:
+    """The agreement noun of a sentence and how it is counted."""
+
+    match: re.Match
+    plural: bool
+    another: bool  # «ещё одно соглашение», «третье соглашение»: not one told before
+
+
+def _agreement_noun(document: Document, sentence: Sentence) -> _Noun | None:
+    """The agreement noun that a sentence tells of, skipping nouns in a frame («в рамках
+    соглашения») and counted plurals («7 соглашений», a count that heads a list is read apart)."""
     for noun in _NOUN.finditer(sentence.text):
         before = sentence.text[: noun.start()]
-        if _COUNT_BEFORE.search(before):
+        if _FRAME_BEFORE.search(before) or _COUNT_BEFORE.search(before):
             continue
+        word = noun.group(0).lower()
         tokens = document.tokens_in(sentence.start + noun.start(), sentence.start + noun.end())
-        plural = bool(tokens) and tokens[0].feats.get("Number") == "Plur"
-        if plural and not _ORDINAL_BEFORE.search(before):
-            continue
-        if noun.group(0).lower().startswith("соглашени") and noun.group(0).lower() in (
-            "соглашений",
-            "соглашениям",
-            "соглашениями",
-            "соглашениях",
-        ):
-            continue
-        return noun
+        plural = word in _PLURAL_NOUN or (
+            bool(tokens)
+            and tokens[0].feats.get("Number") == "Plur"
+            and not _ANOTHER_BEFORE.search(before)
+        )
+        return _Noun(noun, plural, bool(_ANOTHER_BEFORE.search(before)))
     return None
+
+
+def _listed_count(sentence: Sentence) -> int | None:
+    """«Два соглашения … подписаны …:» — how many agreements the following items tell of."""
+    match = re.match(
+        r"\s*(два|две|три|четыре|пять|шесть|\d)\s+(?:соглашени|меморандум)\w*", sentence.text, re.I
+    )
+    if not match or not sentence.text.rstrip().endswith(":") or not _SIGNING.search(sentence.text):
+        return None
+    word = match.group(1).lower()
+    return int(word) if word.isdigit() else _COUNT_WORDS[word]
 
 
 def _series_date(document: Document, index: int) -> DateSpan | None:
@@ -193,23 +378,54 @@ def _series_date(document: Document, index: int) -> DateSpan | None:
     for back in range(index - 1, max(-1, index - 5), -1):
         previous = document.sentences[back]
         if _NOUN.search(previous.text) and re.search(
-            r"подписани|подписал|заключ", previous.text, re.I
+            r"подписани|подписал|подписан|заключ", previous.text, re.I
         ):
-            dates = [
-                d
-                for d in document.dates_in(previous.start, previous.end)
-                if d[2].precision == "day"
-            ]
+            dates = _day_dates(document, previous)
             if dates:
-                return dates[0][2]
+                return dates[0]
     return None
+
+
+def _day_dates(document: Document, sentence: Sentence) -> list[DateSpan]:
+    """Day-precise dates of a sentence; a day written without a year takes the page's year (the
+    default year can come from a decree's date elsewhere in the text)."""
+    found = []
+    for start, end, span in document.dates_in(sentence.start, sentence.end):
+        if span.precision != "day":
+            continue
+        written = sentence.text[start:end]
+        if document.published and not re.search(r"\d{4}|\.\d{2}\b", written):
+            span = _in_year(span, document.published)
+        found.append(span)
+    return found
+
+
+def _in_year(span: DateSpan, published: dt.date) -> DateSpan:
+    try:
+        day = span.start.replace(year=published.year)
+    except ValueError:  # 29 February
+        return span
+    if day > published + dt.timedelta(days=31):
+        day = day.replace(year=published.year - 1)
+    return DateSpan(day, day, "day")
+
+
+def _is_past_background(document: Document, sentence: Sentence) -> bool:
+    """«Первое соглашение заключили в 2021 году»: a year (or month) before the page's year and no
+    day of its own."""
+    if not document.published or _day_dates(document, sentence):
+        return False
+    return any(
+        span.precision in ("year", "month", "quarter") and span.end.year < document.published.year
+        for _, _, span in document.dates_in(sentence.start, sentence.end)
+    )
 
 
 def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
     sentence = document.sentences[index]
-    own = [d for d in document.dates_in(sentence.start, sentence.end) if d[2].precision == "day"]
+    own = _day_dates(document, sentence)
     if own:
-        return own[0][2], "date in its sentence", True
+        return own[0], "date in its sentence", True
     relative = _relative_day(document, sentence)
     if relative:
         return relative, "a day named relative to the page date", True
@@ -223,60 +439,166 @@ def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
 
 
 def _key_words(party: str) -> set[str]:
-    return {
-        lemma(word)
-        for word in re.findall(r"[А-ЯЁA-Zа-яёa-z]{4,}", party)
-        if lemma(word) not in _GENERIC_WORDS
-    }
+    """Words that identify a party: content lemmas, abbreviations as written, the initials of the
+    whole name («Всероссийское общество охраны природы» → «вооп»), and «government» for officials
+    and bodies of a regional government."""
+    words = re.findall(r"[А-ЯЁA-Zа-яёa-z]+", party)
+    keys = {lemma(w) for w in words if len(w) >= 4 and lemma(w) not in _GENERIC_WORDS}
+    keys |= {w.lower() for w in words if w.isupper() and 2 < len(w) < 7}
+    initials = "".join(w[0] for w in words if len(w) > 2).lower()
+    if len(initials) > 2:
+        keys.add(initials)
+    if _GOVERNMENT.search(party):
+        keys.add("<government>")
+    return keys
+
+
+def _make_agreement(
+    document: Document,
+    index: int,
+    noun: re.Match | None,
+    multiple: tuple[int, str] | None = None,
+) -> ExtractedAgreement:
+    """One agreement read from sentence `index` (for a plural noun, the `multiple` = (partner
+    number, partner) one)."""
+    sentence = document.sentences[index]
+    sides = _sides(sentence.text)
+    parties, counted, party_rule = _parties(document, index)
+    if multiple:
+        parties, counted, party_rule = (
+            [*(parties[:1] or ["?"]), multiple[1]],
+            2,
+            "one partner of «подписал соглашения с A, B и C»",
+        )
+    date, date_rule, explicit = _date(document, index)
+    host, _ = host_and_participants(document, sentence)
+    if host is None:
+        host = _dateline_settlement(document)
+    region = host.region_code if host else _region_of_parties(document, sentence)
+    subject = re.search(
+        r"(?:соглашени\w*|меморандум\w*)\s+((?:о|об)\s+[^.,;]{3,120})", sentence.text, re.I
+    )
+    count = sides or counted
+    confidence = 0.5 + 0.2 * bool(count) + 0.2 * explicit + 0.1 * bool(parties)
+    cue = noun.group(0) if noun else "документ"
+    return ExtractedAgreement(
+        headline=_is_headline(document, sentence) and not explicit,
+        date=date,
+        parties_count=count,
+        parties=[p for p in parties if p != "?"],
+        settlement=host,
+        region_code=region,
+        subject=subject.group(1) if subject else None,
+        passage=Passage(sentence.start, sentence.end),
+        explicit_date=explicit,
+        confidence=round(min(confidence, 0.95), 2),
+        reason="; ".join(
+            part
+            for part in (
+                f"«{cue}» + signing cue",
+                "parties from the numeral adjective" if sides else party_rule,
+                date_rule,
+            )
+            if part
+        ),
+    )
+
+
+def _complete_from_follow_up(document: Document, agreement: ExtractedAgreement, index: int) -> None:
+    """«Документ подписан во вторник, 12 сентября, в Екатеринбурге …»: the sentence after the
+    agreement's gives what it lacks — a date of its own, the place, how many signed."""
+    sentence = document.sentences[index]
+    if not agreement.explicit_date:
+        own = _day_dates(document, sentence) or [_relative_day(document, sentence)]
+        if own[0]:
+            agreement.date, agreement.explicit_date = own[0], True
+            agreement.reason += "; date of the follow-up sentence"
+            agreement.confidence = round(min(agreement.confidence + 0.2, 0.95), 2)
+            agreement.headline = False
+    host, _ = host_and_participants(document, sentence)
+    if host is not None and (agreement.settlement is None or agreement.headline):
+        agreement.settlement, agreement.region_code = (
+            host,
+            host.region_code or agreement.region_code,
+        )
+    if not agreement.parties_count:
+        parties, counted, rule = _parties(document, index)
+        if counted:
+            agreement.parties_count = counted
+            agreement.parties = agreement.parties or [p for p in parties if p != "?"]
+            agreement.reason += f"; parties from the follow-up sentence ({rule})"
 
 
 def extract_agreements(document: Document) -> list[ExtractedAgreement]:
     """One row per signed agreement (a headline and the body telling of one agreement are
     merged)."""
-    found = []
+    found: list[tuple[ExtractedAgreement, bool]] = []  # (agreement, never merged into another)
+    listed_left = 0
+    last_index = -10
     for index, sentence in enumerate(document.sentences):
-        noun = _is_signed_singular(document, sentence)
-        sides = _sides(sentence.text)
-        if not noun and not sides:
+        count_heading = _listed_count(sentence)
+        if count_heading:
+            listed_left = count_heading
+            continue
+        noun = _agreement_noun(document, sentence)
+        if noun is None and not _sides(sentence.text):
+            if found and index - last_index <= 2 and _is_follow_up(sentence):
+                _complete_from_follow_up(document, found[-1][0], index)
             continue
         signed = _SIGNING.search(sentence.text) or _BETWEEN.search(sentence.text)
-        if not signed or _NOT_SIGNED.search(sentence.text):
+        in_list = listed_left > 0 and noun is not None and not noun.plural
+        if not (signed or in_list) or _is_intent(sentence):
             continue
-        parties, party_rule = _parties(sentence.text)
-        count = sides or (len(parties) if parties else None)
-        date, date_rule, explicit = _date(document, index)
-        host, _ = host_and_participants(document, sentence)
-        if host is None:
-            host = _dateline_settlement(document)
-        region = host.region_code if host else _region_of_parties(document, sentence)
-        subject = re.search(
-            r"(?:соглашени\w*|меморандум\w*)\s+((?:о|об)\s+[^.,;]{3,120})", sentence.text, re.I
-        )
-        confidence = 0.5 + 0.2 * bool(count) + 0.2 * explicit + 0.1 * bool(parties)
-        found.append(
-            ExtractedAgreement(
-                headline=_is_headline(document, sentence) and not explicit,
-                date=date,
-                parties_count=count,
-                parties=parties,
-                settlement=host,
-                region_code=region,
-                subject=subject.group(1) if subject else None,
-                passage=Passage(sentence.start, sentence.end),
-                explicit_date=explicit,
-                confidence=round(min(confidence, 0.95), 2),
-                reason="; ".join(
-                    part
-                    for part in (
-                        f"«{(noun or signed).group(0)}» + signing verb",
-                        "parties from the numeral adjective" if sides else party_rule,
-                        date_rule,
-                    )
-                    if part
-                ),
-            )
-        )
+        if _is_past_background(document, sentence):
+            continue
+        if noun is not None and noun.plural:
+            partners = _plural_partners(sentence, noun.match)
+            for number, partner in enumerate(partners):
+                found.append(
+                    (_make_agreement(document, index, noun.match, (number, partner)), True)
+                )
+            if partners:
+                last_index = index
+            continue
+        agreement = _make_agreement(document, index, noun.match if noun else None)
+        if in_list:
+            listed_left -= 1
+            if agreement.date and not agreement.explicit_date:
+                series = _series_date(document, index)
+                agreement.date = series or agreement.date
+        found.append((agreement, in_list or bool(noun and noun.another)))
+        last_index = index
     return _one_per_agreement(found)
+
+
+def _is_intent(sentence: Sentence) -> bool:
+    """An intent, plan or past agreement in the sentence's main clause (a relative clause after
+    the agreement tells what the parties plan under it)."""
+    return bool(_NOT_SIGNED.search(_RELATIVE_CLAUSE.split(sentence.text, maxsplit=1)[0]))
+
+
+def _is_follow_up(sentence: Sentence) -> bool:
+    return bool(
+        _FOLLOW_UP.match(sentence.text)
+        and re.search(r"подпис|скрепил|заключ", sentence.text, re.I)
+        and not _is_intent(sentence)
+    )
+
+
+def _plural_partners(sentence: Sentence, noun: re.Match) -> list[str]:
+    """«подписало соглашения о сотрудничестве с A, B и C» → [A, B, C]: one bilateral agreement per
+    partner; a plural without a partner list is a count, not agreements."""
+    rest = sentence.text[noun.end() :]
+    partner = re.search(r"\bсо?\s+(?=[А-ЯЁа-яё«])", rest)
+    if not partner or not re.search(
+        r"подписал\w*|заключил\w*|подписан\w*", sentence.text[: noun.end() + partner.start()], re.I
+    ):
+        return []
+    phrase = _WITH.search(rest[partner.start() :])
+    if not phrase or re.match(r"(?:представител|муниципальн|район|организаци)", phrase.group(1)):
+        return []
+    parts = _split_top_level(phrase.group(1))
+    return parts if len(parts) >= 2 else []
 
 
 def _is_headline(document: Document, sentence: Sentence) -> bool:
@@ -288,7 +610,7 @@ def _is_headline(document: Document, sentence: Sentence) -> bool:
     return (
         text.count("\n", 0, sentence.start) < 6
         and line == sentence.text.strip()
-        and not line.endswith(".")
+        and not line.endswith((".", ";", ":"))
     )
 
 
@@ -313,33 +635,45 @@ def _region_of_parties(document: Document, sentence: Sentence) -> str | None:
     return next((m.region_code for m in document.places if m.region_code), None)
 
 
-def _one_per_agreement(agreements: list[ExtractedAgreement]) -> list[ExtractedAgreement]:
-    """A headline and the body often name one agreement: merged unless both name a counterparty and
-    the two share no word, the party counts differ, or both have different explicit dates."""
-    kept: list[ExtractedAgreement] = []
-    for agreement in sorted(
-        agreements, key=lambda a: (not a.explicit_date, -len(a.parties), a.passage.start)
-    ):
-        same = next((k for k in kept if _same_agreement(k, agreement)), None)
+def _one_per_agreement(
+    found: list[tuple[ExtractedAgreement, bool]],
+) -> list[ExtractedAgreement]:
+    """Mentions of one agreement merged: a headline restates the body; a body mention restates
+    another unless it is marked as a new one (`distinct`), names a counterparty the other does not,
+    or has a different explicit date."""
+    kept: list[tuple[ExtractedAgreement, bool]] = []
+    order = sorted(
+        found, key=lambda item: (item[0].headline, not item[0].explicit_date, item[0].passage.start)
+    )
+    for agreement, distinct in order:
+        same = None
+        if not distinct or agreement.headline:
+            same = next(
+                (
+                    k
+                    for k, k_distinct in kept
+                    if (not k_distinct or agreement.headline) and _same_agreement(k, agreement)
+                ),
+                None,
+            )
         if same is None:
-            kept.append(agreement)
+            kept.append((agreement, distinct))
             continue
-        same.parties = (
-            same.parties if len(same.parties) >= len(agreement.parties) else agreement.parties
-        )
+        if len(agreement.parties) > len(same.parties) and not agreement.headline:
+            same.parties = agreement.parties
         same.parties_count = same.parties_count or agreement.parties_count
         same.settlement = same.settlement or agreement.settlement
         same.region_code = same.region_code or agreement.region_code
-    return sorted(kept, key=lambda a: a.passage.start)
+    return sorted((a for a, _ in kept), key=lambda a: a.passage.start)
 
 
 def _same_agreement(one: ExtractedAgreement, other: ExtractedAgreement) -> bool:
+    if one.headline or other.headline:
+        return True  # a headline restates the body's agreement (its party names may be shortened)
     if one.parties_count and other.parties_count and one.parties_count != other.parties_count:
         return False
     if one.explicit_date and other.explicit_date and one.date != other.date:
         return False
-    if one.headline or other.headline:
-        return True  # a headline restates the body's agreement (its party names may be shortened)
     if len(one.parties) >= 2 and len(other.parties) >= 2:
         return bool(_key_words(one.parties[-1]) & _key_words(other.parties[-1])) or bool(
             _key_words(" ".join(one.parties)) & _key_words(" ".join(other.parties))

@@ -45,6 +45,8 @@ def classify_genre(document: Document, events, agreements, links, report) -> str
         return "practice_sharing"
     if agreements and (_AGREEMENT_HEAD.search(head) or not events):
         return "agreement"
+    if not agreements and not events and _AGREEMENT_HEAD.search(head):
+        return "other"  # an agreement planned, or a plan signed under an old one: no fact to file
     if _INTERVIEW.search(head) or _DESCRIPTION.search(text) or not document.places:
         return "other"
     if events and _is_announcement(document, events):

@@ -26,6 +26,11 @@ MAX_TAGGED_TOKENS = 120
 
 _CAPTION = re.compile(r"\s*(на\s+фото|фото)\b", re.I)
 _LETTER_DATE = re.compile(r"(№\s*[\w/-]+\s+от\s*|исх\.?\s*[\w/-]*\s*от\s*|от\s+)$", re.I)
+# «указом Президента от 27 ноября 2017 года»: the date of a decree or law, not of the letter
+_ACT_BEFORE = re.compile(
+    r"(указ|постановлени|закон|распоряжени|приказ|решени)\w*(?:\s+[А-ЯЁа-яё]+){0,3}\s+от\s*$",
+    re.I,
+)
 
 
 @dataclass
@@ -231,7 +236,12 @@ def document_date(text: str) -> dt.date | None:
     the top that holds a day-precise date («24.06.2024, 09:40», «08 июня, 2024 | 19:02», «Омск.
     19.08.2024»), else a day-precise date in the first lines (also glued to the first line)."""
     for start, _, span in find_dates(text[:3000]):
-        if _LETTER_DATE.search(text[max(0, start - 40) : start]) and span.precision == "day":
+        before = text[max(0, start - 40) : start]
+        if (
+            _LETTER_DATE.search(before)
+            and not _ACT_BEFORE.search(before)
+            and span.precision == "day"
+        ):
             return span.start
     lines = text.split("\n")[:10]
     for line in lines:
