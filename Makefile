@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(PY) tests/benchmarks/bench_extraction.py
 	$(PY) tests/benchmarks/bench_schema.py
 	$(PY) tests/benchmarks/bench_queries.py
+	$(PY) tests/benchmarks/bench_explore.py
 
 clean-db:
 	rm -f data/atlas.duckdb data/atlas.duckdb.wal

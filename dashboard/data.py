@@ -529,12 +529,13 @@ def _cached_explorer_page(
     descending: bool,
     page: int,
     page_size: int,
+    after: tuple | None = None,
 ):
     from dashboard.analysis import queries
 
     with _query_store(db_path, version) as store:
         return queries.explorer_page(
-            store, _from_key(key), table, search, sort_by, descending, page, page_size
+            store, _from_key(key), table, search, sort_by, descending, page, page_size, after
         )
 
 
@@ -589,14 +590,15 @@ def query_explorer_page(
     descending: bool = False,
     page: int = 0,
     page_size: int = 50,
+    after: tuple | None = None,
 ):
     """One page of explorer rows and the total (analysis.queries.ExplorerPage; None without a
-    store)."""
+    store); `after` = (sort value, id) of the previous page's last row pages by keyset."""
     store = _store_key()
     if store is None:
         return None
     return _cached_explorer_page(
-        *store, _view_key(view), table, search, sort_by, descending, page, page_size
+        *store, _view_key(view), table, search, sort_by, descending, page, page_size, after
     )
 
 
@@ -656,7 +658,7 @@ def _ask(cached, *args):
 class Catalogue:
     """What the sidebar and the shared page parts need of the whole store, in a few small frames:
     the regions (~90 rows), events per quarter (one row per quarter with events) and the counts of
-    analysis.queries.store_summary. Read once per data version."""
+    analysis.queries.store_contents. Read once per data version."""
 
     regions: pd.DataFrame
     event_quarters: pd.DataFrame
@@ -686,7 +688,7 @@ def _cached_catalogue(db_path: str, version: str) -> Catalogue:
         return Catalogue(
             regions=queries.regions(store),
             event_quarters=queries.event_quarter_totals(store),
-            summary=queries.store_summary(store),
+            summary=queries.store_contents(store),
         )
 
 
@@ -761,3 +763,195 @@ def query_reconciliation_inputs(regions: tuple[str, ...], body: str, period: str
 def query_source_kinds(quarter_from: str, quarter_to: str) -> pd.DataFrame:
     """Region × quarter × kind of the documents speaking of them (queries.source_kinds)."""
     return _query("source_kinds", None, quarter_from, quarter_to)
+
+
+# ---------------------------------------------------------------- Данные and Сеть on the store
+# (issue 15, part 2). Small frames only: one page of rows, one document's facts, the network's
+# edges; an export is fetched when its button is clicked and kept for a few views.
+
+EXPORT_LIMIT = 10_000  # rows in a download of the Данные page (said on the page)
+EXPORT_CACHE = {"max_entries": 4, "ttl": 600, "show_spinner": "Готовим выгрузку…"}
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_document_facts(db_path: str, version: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.document_facts(store, ids)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_store_basics(db_path: str, version: str) -> tuple[dict, dict[str, str]]:
+    """The store summary and the region names, read together (one connection on a cold page)."""
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.store_summary(store), queries.region_names(store)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_rows_in_selection(
+    db_path: str, version: str, key: tuple, table: str, search: str, ids: tuple[str, ...]
+) -> set[str]:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.rows_in_selection(store, _from_key(key), table, search, ids)
+
+
+@st.cache_data(**EXPORT_CACHE)
+def _cached_explorer_export(
+    db_path: str,
+    version: str,
+    key: tuple,
+    table: str,
+    search: str,
+    sort_by: str | None,
+    descending: bool,
+    limit: int,
+) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.explorer_export(
+            store, _from_key(key), table, search, sort_by, descending, limit
+        )
+
+
+def query_document_facts(ids) -> pd.DataFrame:
+    """file_name, title, genre, is_demo of the given documents (indexed by document_id)."""
+    store = _store_key()
+    wanted = tuple(sorted({i for i in ids if isinstance(i, str)}))
+    if store is None or not wanted:
+        return pd.DataFrame(columns=["file_name", "title", "genre", "is_demo"]).rename_axis(
+            "document_id"
+        )
+    return _cached_document_facts(*store, wanted).set_index("document_id")
+
+
+def query_store_summary() -> dict:
+    """documents (count) and has_demo of the configured store (zero and False without one)."""
+    store = _store_key()
+    return {"documents": 0, "has_demo": False} if store is None else _cached_store_basics(*store)[0]
+
+
+def query_region_names() -> dict[str, str]:
+    """Region code → short name (the store's reference; empty without a store)."""
+    store = _store_key()
+    return {} if store is None else _cached_store_basics(*store)[1]
+
+
+def query_rows_in_selection(view, table: str, search: str, ids) -> set[str]:
+    """Which of these ids of a table are in the explorer's selection (view and search)."""
+    store = _store_key()
+    wanted = tuple(sorted(set(ids)))
+    if store is None or not wanted:
+        return set()
+    return _cached_rows_in_selection(*store, _view_key(view), table, search, wanted)
+
+
+def query_explorer_export(
+    view, table: str, search: str = "", sort_by: str | None = None, descending: bool = False
+) -> pd.DataFrame:
+    """The first EXPORT_LIMIT rows of the explorer's selection in its order, with source documents
+    (an empty frame without a store)."""
+    store = _store_key()
+    if store is None:
+        return pd.DataFrame()
+    return _cached_explorer_export(
+        *store, _view_key(view), table, search, sort_by, descending, EXPORT_LIMIT
+    )
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_network_quarters(
+    db_path: str, version: str, key: tuple, with_joint_events: bool
+) -> list[str]:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.network_quarters(store, _from_key(key), with_joint_events)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_region_links(
+    db_path: str, version: str, key: tuple, region: str, with_joint_events: bool
+) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.region_links(store, _from_key(key), region, with_joint_events)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_practice_adoptions(db_path: str, version: str, key: tuple) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.practice_adoptions(store, _from_key(key))
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_regions_table(db_path: str, version: str) -> pd.DataFrame:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path) as store:
+        return queries.regions_table(store)
+
+
+def query_network_quarters(view, with_joint_events: bool = False) -> list[str]:
+    """Quarters in which the view's links start (for the «known by» slider)."""
+    store = _store_key()
+    return (
+        []
+        if store is None
+        else _cached_network_quarters(*store, _view_key(view), with_joint_events)
+    )
+
+
+def query_region_links(view, region: str, with_joint_events: bool = False) -> pd.DataFrame:
+    """The view's links from or to one region, with the entity their passages are stored under."""
+    store = _store_key()
+    if store is None:
+        return pd.DataFrame()
+    return _cached_region_links(*store, _view_key(view), region, with_joint_events)
+
+
+def query_practice_adoptions(view) -> pd.DataFrame:
+    """(practice, adopting region) → first evidence and source regions, in the view."""
+    store = _store_key()
+    return pd.DataFrame() if store is None else _cached_practice_adoptions(*store, _view_key(view))
+
+
+def query_regions() -> pd.DataFrame:
+    """The regions reference (about ninety rows; empty without a store)."""
+    store = _store_key()
+    return pd.DataFrame() if store is None else _cached_regions_table(*store)
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_network(
+    db_path: str, version: str, key: tuple, with_joint_events: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from dashboard.analysis import network, queries
+
+    with _query_store(db_path) as store:
+        edges = queries.network_edges(store, _from_key(key), with_joint_events)
+    # PageRank and communities cost ~0.3 s for a national network: once per view, not per run
+    return edges, network.region_metrics(network.graph_from_edges(edges))
+
+
+def query_network(view, with_joint_events: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The view's region → region edges (analysis.queries.network_edges) and the regions' metrics
+    (analysis.network.region_metrics: teaches, learns, PageRank, community); empty without a
+    store."""
+    store = _store_key()
+    if store is None:
+        from dashboard.analysis import network
+
+        empty = pd.DataFrame(
+            columns=["from_region", "to_region", "weight", "evidence", "first", "last"]
+        )
+        return empty, network.region_metrics(network.graph_from_edges(empty))
+    return _cached_network(*store, _view_key(view), with_joint_events)

@@ -201,7 +201,11 @@ def _update(
 
 
 def _refresh_derived(connection, fact: Fact, entity_id: str) -> None:
-    """An event's joint-event links depend on its place: derive them again after a change."""
+    """An event's joint-event links depend on its place, every row's search terms on its text:
+    derive them again after a change."""
+    from loaders.store.search_terms import refresh_search_terms
+
+    refresh_search_terms(connection, fact.table.name, [entity_id])
     if fact.entity == "event":
         from loaders.store.database import refresh_joint_event_links
 

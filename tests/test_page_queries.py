@@ -38,7 +38,7 @@ def test_catalogue_counts_what_the_store_holds(small):
         ("2023Q3", 1),
         ("2023Q4", 2),
     ]
-    summary = q.store_summary(small)
+    summary = q.store_contents(small)
     assert (summary["events"], summary["agreements"], summary["practice_links"]) == (6, 2, 3)
     assert summary["report_items"] == 0 and summary["regions_with_events"] == 3
     assert summary["documents"] == 4 and summary["demo_documents"] == 1

@@ -185,3 +185,49 @@ def neighbours(links: pd.DataFrame, region: str) -> tuple[pd.DataFrame, pd.DataF
     teachers = links[links["to_region"].astype("string") == region]
     learners = links[links["from_region"].astype("string") == region]
     return teachers, learners
+
+
+def graph_from_edges(edges: pd.DataFrame) -> nx.DiGraph:
+    """The network from the store's edge table (analysis.queries.network_edges: from_region,
+    to_region, weight, evidence as ', '-joined labels, first, last): the same graph build_graph
+    makes from the links themselves, without fetching them."""
+    graph = nx.DiGraph()
+    # in build_graph's order: community detection breaks ties by the order edges were added
+    for edge in edges.sort_values(["from_region", "to_region"]).itertuples(index=False):
+        graph.add_edge(
+            edge.from_region,
+            edge.to_region,
+            weight=int(edge.weight),
+            evidence=[kind for kind in str(edge.evidence or "").split(", ") if kind],
+            first=None if pd.isna(edge.first) else edge.first,
+            last=None if pd.isna(edge.last) else edge.last,
+        )
+    return graph
+
+
+def spread_from_adoptions(adoptions: pd.DataFrame) -> pd.DataFrame:
+    """practice_spread's table from the store's first adoptions (analysis.queries.
+    practice_adoptions: practice, to_region, first, from_regions), one row per practice."""
+    columns = ["practice", "source_regions", "adopters", "first", "regions"]
+    if adoptions.empty:
+        return pd.DataFrame(columns=columns)
+    frame = adoptions.assign(first=pd.to_datetime(adoptions["first"])).sort_values(
+        ["first", "to_region"]
+    )
+    rows = []
+    for practice, group in frame.groupby("practice", sort=True):
+        sources = {code for joined in group["from_regions"] for code in str(joined).split(", ")}
+        rows.append(
+            {
+                "practice": practice,
+                "source_regions": ", ".join(sorted(sources)),
+                "adopters": " → ".join(
+                    f"{row.to_region} ({row.first:%m.%Y})" for row in group.itertuples(index=False)
+                ),
+                "first": group["first"].min(),
+                "regions": len(group),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns).sort_values(
+        ["regions", "practice"], ascending=[False, True], ignore_index=True
+    )

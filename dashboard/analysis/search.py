@@ -1,10 +1,10 @@
 """Search for journalists (no Streamlit): every word of the query in any grammatical form, and
-region
-names in any common form or alias («ХМАО», «Югра») matching rows of that region by code.
+region names in any common form or alias («ХМАО», «Югра») matching rows of that region by code.
 
-Word forms come from the morphology the loaders already use (loaders/text/morph.py); region aliases
-from the regions reference (loaders/geo/regions.py). Rows are not lemmatised: each query word is
-expanded into its forms once, and the rows are scanned with one regular expression per word.
+The Данные page searches in the store (analysis/queries.py over loaders/store/search_terms.py); this
+module resolves query words to regions for it (`regions_named_by`, `region_of_query`). `search_rows`
+is the same search over frames in memory (each query word expanded into its forms, the rows scanned
+with one regular expression per word): the reference the store's search is tested against.
 """
 
 from __future__ import annotations
@@ -40,6 +40,36 @@ def word_forms(word: str) -> tuple[str, ...]:
 def region_of_query(text: str) -> str | None:
     """The region the whole query names, in any form or alias (ХМАО, Югра, Кузбасс), or None."""
     return region_index().resolve(text.strip()) if text.strip() else None
+
+
+@functools.cache
+def _region_terms() -> dict[str, frozenset[str]]:
+    """Region code → the terms of its full and short names and aliases (as rows are indexed)."""
+    from loaders.store.search_terms import word_terms, words
+
+    terms = {}
+    for code, region in region_index().regions.items():
+        names = (region.name_full, region.name_short, *region.aliases)
+        terms[code] = frozenset(
+            term for name in names for word in words(name) for term in word_terms(word)
+        )
+    return terms
+
+
+@functools.lru_cache(maxsize=4_096)
+def regions_named_by(word: str) -> list[str]:
+    """Codes of the regions one folded query word names, in any form, by a word of a name or alias
+    («югры» → Ханты-Мансийский АО — Югра; «тюменской» → Тюменская область). Words of three or more
+    letters also match the names' words they begin, as in the row search."""
+    from loaders.store.search_terms import PREFIX_MIN_LENGTH, query_terms
+
+    wanted = set(query_terms(word))
+    prefix = len(word) >= PREFIX_MIN_LENGTH
+    return sorted(
+        code
+        for code, terms in _region_terms().items()
+        if wanted & terms or (prefix and any(term.startswith(word) for term in terms))
+    )
 
 
 def search_rows(

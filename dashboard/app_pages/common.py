@@ -45,27 +45,28 @@ def region_names(atlas=None) -> dict[str, str]:
 
 
 def download_payloads(frame, name: str) -> dict[str, tuple[str, str, Callable[[], bytes]]]:
-    """The three downloads of a frame: label → (file name, MIME type, bytes built on call), each
-    with Russian headers and the source and filters in effect. `frame` may be a function returning
-    the frame, to fetch rows not on screen (a whole quarter's calendar) only when clicked."""
+    """The three downloads of a frame (or of a function returning it, called on click): label →
+    (file name, MIME type, bytes built on call), each with Russian headers and the source and
+    filters in effect (from the store's catalogue)."""
+    view = filters.current_view()
     catalogue = data.load_catalogue()
-    names = catalogue.region_names
-    about = about_lines(source_line(catalogue), filters.describe(filters.current_view(), names))
 
-    def shown():  # built on click only: readable() over a national-scale table costs a rerun
-        return readable(frame() if callable(frame) else frame, names)
+    def shown_and_about():  # built on click only: readable() over a national-scale table costs
+        names = catalogue.region_names
+        about = about_lines(source_line(catalogue), filters.describe(view, names))
+        return readable(frame() if callable(frame) else frame, names), about
 
     return {
-        "XLSX": (f"{name}.xlsx", XLSX_MIME, lambda: xlsx_bytes(shown(), about)),
+        "XLSX": (f"{name}.xlsx", XLSX_MIME, lambda: xlsx_bytes(*shown_and_about())),
         "CSV для Excel": (
             f"{name}.csv",
             "text/csv",
-            lambda: csv_bytes(shown(), about, excel=True),
+            lambda: csv_bytes(*shown_and_about(), excel=True),
         ),
         "CSV (UTF-8, запятая)": (
             f"{name}_utf8.csv",
             "text/csv",
-            lambda: csv_bytes(shown(), about, excel=False),
+            lambda: csv_bytes(*shown_and_about(), excel=False),
         ),
     }
 

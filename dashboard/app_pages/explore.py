@@ -1,15 +1,19 @@
 """Данные: searchable tables of events, agreements, report items and practice links, downloads, and
-the
-source document of a chosen row with its passage highlighted."""
+the source document of a chosen row with its passage highlighted.
 
+Everything is asked of the store one page at a time (dashboard/analysis/queries.py): the search
+(word forms, region names), sorting and paging run as SQL, so a million events cost what a hundred
+do."""
+
+import dataclasses
 import html
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data, filters
-from dashboard.analysis import aggregations, search
-from dashboard.app_pages.common import demo_notice, download_buttons, region_names
+from dashboard.analysis import aggregations
+from dashboard.analysis.queries import QueryView
+from dashboard.app_pages.common import download_buttons
 from dashboard.presentation import readable
 from loaders.model.schema import column_label
 from loaders.model.vocabulary import GENRE_LABELS
@@ -20,28 +24,42 @@ TABLES = {
     "report_items": "Пункты отчётов",
     "practice_links": "Связи практик",
 }
-ENTITIES = {
-    "events": "event",
-    "agreements": "agreement",
-    "report_items": "report_item",
-    "practice_links": "practice_link",
+# What a reader may sort each table by (the store's listing allows exactly these).
+SORTABLE = {
+    "events": (
+        "date_start",
+        "title",
+        "event_type",
+        "topic",
+        "settlement_name",
+        "region_code",
+        "participants_count",
+    ),
+    "agreements": ("date", "parties_count", "settlement_name", "region_code", "subject"),
+    "report_items": (
+        "quarter",
+        "reporting_body",
+        "item_number",
+        "date_start",
+        "title",
+        "region_code",
+    ),
+    "practice_links": ("date_start", "from_region", "to_region", "practice", "evidence_type"),
 }
-SEARCH_COLUMNS = {
-    "events": ["title", "settlement_name", "organizers", "participant_cities", "region_name"],
-    "agreements": ["parties", "settlement_name", "subject", "region_name"],
-    "report_items": ["reporting_body", "title", "goal", "region_name"],
-    "practice_links": ["practice", "from_name", "to_name"],
-}
-REGION_COLUMNS = ("region_code", "from_region", "to_region")
-HIDDEN_COLUMNS = ("lat", "lon", "settlement_id", "quarter", "document_id")
-MAX_ROWS_SHOWN = 5_000
+PAGE_SIZE = 100
+HIDDEN_COLUMNS = ("document_id",)
 
-atlas = data.load_atlas()
 view = filters.current_view()
-names = region_names(atlas)
+query_view = QueryView.from_filter(view)
+names = data.query_region_names()
 
 st.title("Данные и источники")
-demo_notice(atlas)
+if data.query_store_summary()["has_demo"] and query_view.include_demo:
+    st.info(
+        "Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для "
+        "знакомства с атласом.",
+        icon="ℹ️",
+    )
 
 if "explore_table" not in st.session_state and st.query_params.get("table") in TABLES:
     st.session_state["explore_table"] = st.query_params["table"]
@@ -55,8 +73,8 @@ query = st.text_input(
     "Поиск по тексту",
     key="explore_search",
     placeholder="например: субботники, Югорск, ХМАО",
-    help="Слова ищутся в любой форме («субботники» находит «субботник»), регионы — по любому "
-    "названию («ХМАО», «Югра»).",
+    help="Каждое слово ищется в любой форме («субботники» находит «субботник»), по началу слова "
+    "(«Юго» находит «Югорск»); регионы — по любому названию («ХМАО», «Югра»).",
 )
 st.query_params["table"] = table_name
 if query:
@@ -64,72 +82,114 @@ if query:
 elif "q" in st.query_params:
     del st.query_params["q"]
 
-filtered = {
-    "events": lambda: filters.apply_to_events(atlas.events, view),
-    "agreements": lambda: filters.apply_to_agreements(atlas.agreements, view),
-    "report_items": lambda: filters.apply_to_report_items(atlas.report_items, view),
-    "practice_links": lambda: filters.apply_to_links(atlas.practice_links, view),
-}[table_name]()
-with_names = filtered.assign(
-    **{
-        name_column: filtered[code_column].astype("string").map(names)
-        for code_column, name_column in (
-            ("region_code", "region_name"),
-            ("from_region", "from_name"),
-            ("to_region", "to_name"),
-        )
-        if code_column in filtered
-    }
+sort_options = SORTABLE[table_name]
+if st.session_state.get(f"explore_sort_{table_name}") not in sort_options:
+    st.session_state[f"explore_sort_{table_name}"] = sort_options[0]
+order_cells = st.columns([4, 1])
+sort_by = order_cells[0].radio(
+    "Сортировать по",
+    sort_options,
+    format_func=column_label,
+    horizontal=True,
+    key=f"explore_sort_{table_name}",
 )
-rows = search.search_rows(with_names, query, SEARCH_COLUMNS[table_name], REGION_COLUMNS)
-documents = atlas.documents.set_index("document_id")
-rows = rows.assign(source_file=rows["document_id"].map(documents["file_name"]))
+descending = order_cells[1].toggle("по убыванию", key="explore_descending")
 
-st.metric("Найдено строк", len(rows))
+# A new selection starts at its first page; the last row of every page seen is kept, so the next
+# page is found by keyset (as fast at page 200 as at page 2) and a jump falls back to OFFSET.
+selection = (table_name, query, sort_by, descending, dataclasses.astuple(query_view))
+if st.session_state.get("explore_selection") != selection:
+    st.session_state["explore_selection"] = selection
+    st.session_state["explore_page"] = 1
+    st.session_state["explore_page_ends"] = {}
+page_ends = st.session_state.setdefault("explore_page_ends", {})
+first = data.query_explorer_page(view, table_name, query, sort_by, descending, 0, PAGE_SIZE)
+page_number = 1
+if first is not None and first.pages > 1:
+    page_number = int(
+        st.number_input("Страница", 1, first.pages, step=1, key="explore_page")
+    )  # bounded by the total, so a stale number from another selection cannot overrun
+result = (
+    first
+    if page_number == 1
+    else data.query_explorer_page(
+        view,
+        table_name,
+        query,
+        sort_by,
+        descending,
+        page_number - 1,
+        PAGE_SIZE,
+        page_ends.get(page_number - 1),
+    )
+)
+if result is not None and not result.rows.empty:
+    last = result.rows.iloc[-1]
+    page_ends[page_number] = (last[sort_by], last.iloc[0])
+rows = result.rows if result is not None else None
+total = result.total if result is not None else 0
+
+st.metric("Найдено строк", total)
+if rows is None:
+    st.stop()
+# the page's documents and the one a link names (?doc=), in one query
+documents = data.query_document_facts([*rows["document_id"], st.query_params.get("doc")])
+rows = rows.assign(source_file=rows["document_id"].map(documents["file_name"]))
 table = rows.drop(columns=[c for c in HIDDEN_COLUMNS if c in rows])
 picked = st.dataframe(
-    readable(table.head(MAX_ROWS_SHOWN), names),
+    readable(table, names),
     width="stretch",
     hide_index=True,
     on_select="rerun",
     selection_mode="single-row",
     key=f"explore_rows_{table_name}",
 )
+shown_from = (page_number - 1) * PAGE_SIZE + 1
 st.caption(
-    "Щёлкните по строке слева, чтобы открыть её источник с выделенным фрагментом."
+    (f"Строки {shown_from}–{shown_from + len(rows) - 1} из {total}. " if total > len(rows) else "")
+    + "Щёлкните по строке слева, чтобы открыть её источник с выделенным фрагментом."
+)
+download_buttons(
+    lambda: data.query_explorer_export(view, table_name, query, sort_by, descending),
+    table_name,
+    "explore_download",
+)
+limit_text = f"{data.EXPORT_LIMIT:,}".replace(",", " ")
+st.caption(
+    f"Выгрузка содержит строки выборки в показанном порядке, не больше {limit_text}"
     + (
-        f" Показаны первые {MAX_ROWS_SHOWN} строк; выгрузки содержат все {len(rows)}."
-        if len(rows) > MAX_ROWS_SHOWN
-        else ""
+        f" (из {total}); сузьте выборку фильтрами или поиском, чтобы выгрузить остальные."
+        if total > data.EXPORT_LIMIT
+        else "."
     )
 )
-download_buttons(table, table_name, "explore_download")
 
 st.subheader("Источник")
 chosen_rows = (picked.selection.rows if picked else []) or []
 chosen_row = rows.iloc[chosen_rows[0]] if chosen_rows and chosen_rows[0] < len(rows) else None
-document_ids = [d for d in pd.unique(rows["document_id"].dropna()) if d in documents.index][:500]
+document_ids = list(dict.fromkeys(d for d in rows["document_id"] if isinstance(d, str)))
 wanted = st.query_params.get("doc")
 if chosen_row is not None and isinstance(chosen_row["document_id"], str):
     wanted = chosen_row["document_id"]
     st.session_state["explore_document"] = wanted
-if wanted in documents.index and wanted not in document_ids:
-    document_ids.insert(0, wanted)
+if wanted and wanted not in document_ids and wanted in documents.index:
+    document_ids.insert(0, wanted)  # a link from another page names it
 if st.session_state.get("explore_document") not in document_ids:
     st.session_state.pop("explore_document", None)
 if not document_ids:
     st.caption("Нет строк с источником в текущей выборке.")
 else:
+    listed = documents
     choice = st.selectbox(
         "Документ",
         document_ids,
         index=document_ids.index(wanted) if wanted in document_ids else 0,
-        format_func=lambda d: f"{documents.at[d, 'file_name']} — {documents.at[d, 'title']}",
+        format_func=lambda d: f"{listed.at[d, 'file_name']} — {listed.at[d, 'title']}",
         key="explore_document",
     )
     st.query_params["doc"] = choice
     document = data.load_document(choice)
-    meta = documents.loc[choice]
+    meta = listed.loc[choice]
     # text from documents goes out as escaped HTML, never Markdown: a title cannot fetch an image
     st.html(
         f"<p><b>{html.escape(str(meta['title']))}</b> · "
@@ -144,8 +204,15 @@ else:
         )
     else:
         id_column = rows.columns[0]
-        row_ids = set(rows.loc[rows["document_id"] == choice, id_column])
         passages = document["passages"]
+        entity = {
+            "events": "event",
+            "agreements": "agreement",
+            "report_items": "report_item",
+            "practice_links": "practice_link",
+        }[table_name]
+        in_document = passages.loc[passages["entity"] == entity, "entity_id"]
+        row_ids = data.query_rows_in_selection(view, table_name, query, in_document)
         marked = passages[passages["entity_id"].isin(row_ids)]
         focus_id = (
             chosen_row[id_column] if chosen_row is not None else st.query_params.get("row")
@@ -166,7 +233,7 @@ else:
         )
 with st.expander("История записи (журнал изменений)"):
     row_id = st.selectbox(
-        "Запись", list(rows.iloc[:, 0].head(MAX_ROWS_SHOWN)), index=None, key="explore_history_id"
+        "Запись (строки этой страницы)", list(rows.iloc[:, 0]), index=None, key="explore_history_id"
     )
     if row_id:
         history = data.row_history(row_id)

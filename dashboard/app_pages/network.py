@@ -1,6 +1,7 @@
 """Сеть: who learns from whom — the directed network of practice sharing between regions, its spread
 over time, and the passages behind every link."""
 
+import dataclasses
 import html
 
 import pandas as pd
@@ -8,18 +9,25 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import data, figures, filters, maps
-from dashboard.app_pages.common import demo_notice, download_buttons, mirror_to_url, url_choice
+from dashboard.app_pages.common import download_buttons, mirror_to_url, url_choice
 from dashboard.analysis import network
+from dashboard.analysis.queries import QueryView
 from dashboard.presentation import count_phrase
 from dashboard.quarters import quarter_label
 from loaders.model.vocabulary import EVIDENCE_LABELS
 
 COLOURINGS = {"district": "по федеральному округу", "community": "по сообществу"}
 
-atlas = data.load_atlas()
 view = filters.current_view()
+query_view = QueryView.from_filter(view)
+regions = data.query_regions()
 st.title("Сеть обмена практиками")
-demo_notice(atlas)
+if data.query_store_summary()["has_demo"] and query_view.include_demo:
+    st.info(
+        "Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для "
+        "знакомства с атласом.",
+        icon="ℹ️",
+    )
 st.caption(
     "Стрелка ведёт от региона, чью практику перенимают, к региону, который её перенимает. Вес — "
     "число подтверждений."
@@ -32,29 +40,28 @@ with_joint_events = st.toggle(
     help="Участники из одного региона на мероприятии в другом — связь от принимающего региона к "
     "региону участников.",
 )
-links = filters.apply_to_links(atlas.practice_links, view)
-if with_joint_events and not atlas.joint_event_links.empty:
-    links = pd.concat(
-        [links, filters.apply_to_links(atlas.joint_event_links, view)], ignore_index=True
-    )
-quarters = sorted(links["quarter"].astype("string").dropna().unique())
+quarters = data.query_network_quarters(query_view, with_joint_events)
 if len(quarters) > 1:
     url_choice("network_upto", "upto", quarters, quarters[-1])
     upto = st.select_slider(
         "Связи, известные к концу квартала", quarters, key="network_upto", format_func=quarter_label
     )
     mirror_to_url("upto", upto)
-    links = links[(links["quarter"].astype("string") <= upto) | links["quarter"].isna()]
+    # links known by the end of the chosen quarter: the view's period cut at that quarter (undated
+    # links stay, as the period filter keeps them)
+    query_view = dataclasses.replace(
+        query_view,
+        quarter_from=query_view.quarter_from or quarters[0],
+        quarter_to=min(query_view.quarter_to or upto, upto),
+    )
 
-graph = network.build_graph(links)
-edges = network.edge_table(graph)
-metrics = network.region_metrics(graph)
-names = dict(zip(atlas.regions["region_code"], atlas.regions["name_short"]))
+edges, metrics = data.query_network(query_view, with_joint_events)
+names = dict(zip(regions["region_code"], regions["name_short"])) if not regions.empty else {}
 
 cells = st.columns(4)
-cells[0].metric("Подтверждений", len(links))
+cells[0].metric("Подтверждений", int(edges["weight"].sum()))
 cells[1].metric("Пар регионов", len(edges))
-cells[2].metric("Регионов в сети", graph.number_of_nodes())
+cells[2].metric("Регионов в сети", len(metrics))
 cells[3].metric("Сообществ", int(metrics["community"].nunique()) if not metrics.empty else 0)
 
 if edges.empty:
@@ -76,7 +83,7 @@ mirror_to_url("colour", colouring)
 shown = edges.head(top)
 activity = metrics.set_index("region_code")[["teaches", "learns"]].sum(axis=1)
 involved = set(shown["from_region"]) | set(shown["to_region"])
-nodes = atlas.regions[atlas.regions["region_code"].isin(involved)].assign(
+nodes = regions[regions["region_code"].isin(involved)].assign(
     activity=lambda frame: frame["region_code"].map(activity).fillna(0),
     community=lambda frame: frame["region_code"].map(metrics.set_index("region_code")["community"]),
 )
@@ -90,12 +97,12 @@ if len(shown) < len(edges):
 if st.toggle(
     "Показать связи на карте", key="network_geography"
 ):  # off by default: the map costs ~0.4 s a run
-    geography = maps.flow_map(shown, atlas.regions, data.load_region_shapes())
+    geography = maps.flow_map(shown, regions, data.load_region_shapes())
     st_folium(geography, key="network-map", height=480, width=None, returned_objects=[])
 
 # ---------------------------------------------------------------- one region
 st.header("Регион")
-region_options = [""] + sorted(graph.nodes, key=lambda code: names.get(code, code))
+region_options = [""] + sorted(metrics["region_code"], key=lambda code: names.get(code, code))
 url_choice("network_focus", "focus", region_options, "")
 focus = st.selectbox(
     "Кто у кого учится",
@@ -107,14 +114,13 @@ focus = st.selectbox(
 )
 mirror_to_url("focus", focus or None)
 if focus:
+    # the evidence of one region, fetched when it is chosen (its links, then their passages)
+    links = data.query_region_links(query_view, focus, with_joint_events)
     teachers, learners = network.neighbours(links, focus)
-    both = pd.concat([teachers, learners])
-    # derived links (joint_event_links) carry their event's passages as sources of their own
-    derived = both["link_id"].isin(atlas.joint_event_links["link_id"])
     passages = pd.concat(
         [
-            data.load_passages("practice_link", tuple(both.loc[~derived, "link_id"])),
-            data.load_passages("joint_event_link", tuple(both.loc[derived, "link_id"])),
+            data.load_passages(entity, tuple(links.loc[links["entity"] == entity, "link_id"]))
+            for entity in ("practice_link", "joint_event_link")
         ],
         ignore_index=True,
     )
@@ -126,9 +132,7 @@ if focus:
             f"{title}: {count_phrase(frame[other].nunique(), 'регион')}, "
             f"{count_phrase(len(frame), 'подтверждение')}"
         )
-        quoted = frame.drop(columns=["document_id"]).merge(
-            passages, left_on="link_id", right_on="entity_id", how="left"
-        )
+        quoted = frame.merge(passages, left_on="link_id", right_on="entity_id", how="left")
         st.html(figures.evidence_list_html(quoted, other, names, EVIDENCE_LABELS))
 
 # ---------------------------------------------------------------- tables
@@ -145,6 +149,7 @@ edge_view = edges.assign(
         "to_name": "Кто перенимает",
         "weight": "Подтверждений",
         "evidence": "Типы подтверждений",
+        "practices": "Практики (первые пять)",
         "first": "Первое",
         "last": "Последнее",
         "from_region": "Откуда",
@@ -168,9 +173,7 @@ metric_view = metrics.assign(region=metrics["region_code"].map(names)).rename(
 st.dataframe(metric_view, width="stretch", hide_index=True)
 download_buttons(metric_view, "region_metrics", "metrics_download")
 st.subheader("Как распространяются практики")
-spread = network.practice_spread(
-    links[links["evidence_type"].astype("string") != "joint_event"]
-)  # named practices only
+spread = network.spread_from_adoptions(data.query_practice_adoptions(query_view))
 st.dataframe(
     spread.rename(
         columns={

@@ -20,7 +20,13 @@ from loaders.geo.gazetteer import load_gazetteer_frame
 from loaders.model.ids import document_id, sha256_hex
 from loaders.model.quarters import quarter_bounds, quarter_key, quarter_range
 from loaders.geo.regions import region_index
-from loaders.model.schema import JOINT_EVENT_LINKS, SOURCES, TABLES_BY_NAME, validate_frame
+from loaders.model.schema import (
+    JOINT_EVENT_LINKS,
+    SEARCH_TERMS,
+    SOURCES,
+    TABLES_BY_NAME,
+    validate_frame,
+)
 from loaders.store.database import (
     FACT_TABLES,
     _insert,
@@ -30,6 +36,7 @@ from loaders.store.database import (
     with_review_defaults,
 )
 from loaders.model.vocabulary import EVENT_TYPE_LABELS, EVIDENCE_TYPES
+from loaders.store.search_terms import store_search_terms
 
 
 @dataclass(frozen=True)
@@ -472,10 +479,13 @@ def write_synthetic(db_path: Path, scale_name: str = "national", seed: int = 1) 
                             frame = with_review_defaults(
                                 frame, "confirmed"
                             )  # synthetic rows count as reviewed
-                        _insert(connection, name, validate_frame(TABLES_BY_NAME[name], frame))
+                        frame = validate_frame(TABLES_BY_NAME[name], frame)
+                        _insert(connection, name, frame)
                         counts[name] = counts.get(name, 0) + len(frame)
+                        if name in FACT_NAMES:
+                            store_search_terms(connection, name, frame)
                     _store_joint_event_links(connection, _events_with_new_passages(batch))
-            for name in (JOINT_EVENT_LINKS.name, SOURCES.name):  # with the derived rows
+            for name in (JOINT_EVENT_LINKS.name, SOURCES.name, SEARCH_TERMS.name):  # derived rows
                 counts[name] = connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
             connection.execute("CHECKPOINT")
     except BaseException:

@@ -306,6 +306,18 @@ SOURCES = Table(
     ),
 )
 
+SEARCH_TERMS = Table(
+    "search_terms",
+    "one word of a fact row's searchable text, as its normal form or as written (lower case, "
+    "ё → е); derived from the row whenever it is written (loaders/store/search_terms.py)",
+    ("entity", "entity_id", "term"),
+    (
+        _c("entity", "VARCHAR", "which table entity_id is in", True, SOURCE_ENTITIES),
+        _c("entity_id", "VARCHAR", "id in that table", True),
+        _c("term", "VARCHAR", "normal form or folded spelling of one word of the row", True),
+    ),
+)
+
 REGIONS = Table(
     "regions",
     "one federal subject (reference, from data/reference/regions.csv)",
@@ -407,6 +419,7 @@ ALL_TABLES = (
     SOURCES,
     REGIONS,
     STORE_META,
+    SEARCH_TERMS,
     USERS,
     SESSIONS,
     AUDIT,
@@ -414,10 +427,12 @@ ALL_TABLES = (
 TABLES_BY_NAME = {table.name: table for table in ALL_TABLES}
 
 
-def schema_fingerprint() -> str:
+def schema_fingerprint(without: tuple[str, ...] = ()) -> str:
     """sha256 of every CREATE TABLE statement: changes whenever a table, column, type or key
-    does."""
-    statements = "\n".join(create_table_sql(table) for table in ALL_TABLES)
+    does. `without` names tables to leave out (the fingerprint a store had before they existed)."""
+    statements = "\n".join(
+        create_table_sql(table) for table in ALL_TABLES if table.name not in without
+    )
     return hashlib.sha256(statements.encode("utf-8")).hexdigest()
 
 
@@ -692,6 +707,7 @@ COLUMN_LABELS: dict[str, str] = {
     "char_end": "Конец фрагмента",
     "entity": "Вид записи",
     "entity_id": "Запись (id)",
+    "term": "Поисковое слово",
     "row_number": "Строка файла",
     "merge_reason": "Причина объединения",
     "name_full": "Полное название",

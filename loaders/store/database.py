@@ -26,6 +26,7 @@ from loaders.model.schema import (
     PRACTICE_LINKS,
     REPORT_ITEMS,
     REGIONS,
+    SEARCH_TERMS,
     SOURCES,
     STORE_META,
     TABLES_BY_NAME,
@@ -37,6 +38,7 @@ from loaders.model.schema import (
 from loaders.paths import REGIONS_CSV, database_target
 from loaders.store.derive import JOINT_EVENT_ENTITY, derive_joint_event_links
 from loaders.store.merge import merge_batch
+from loaders.store.search_terms import rebuild_search_terms, store_search_terms
 from loaders.store.postgres import ServerConnection, is_server_url
 
 REGIONS_HASH_KEY = "regions_csv_sha256"
@@ -203,7 +205,8 @@ def _ensure_server_schema(connection: ServerConnection) -> None:
     from loaders.store.spatial import refresh_region_shapes
 
     with transaction(connection):
-        migrate_server_schema(connection)
+        if migrate_server_schema(connection) is not None:
+            _derive_missing_search_terms(connection)
         if _meta(connection, SCHEMA_HASH_KEY) != schema_fingerprint():
             _set_meta(connection, SCHEMA_HASH_KEY, schema_fingerprint())
         reference_hash = sha256_hex(REGIONS_CSV.read_bytes())
@@ -214,6 +217,16 @@ def _ensure_server_schema(connection: ServerConnection) -> None:
         ensure_data_version_triggers(connection)
 
 
+def _derive_missing_search_terms(connection) -> None:
+    """A server store that has just gained the search-terms table (a migration) gets every stored
+    row's terms; a store whose terms exist, or that holds no rows, is left as it is."""
+    has_terms = connection.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {SEARCH_TERMS.name} LIMIT 1) t"
+    ).fetchone()[0]
+    if not has_terms:
+        rebuild_search_terms(connection)
+
+
 def _check_schema_version(connection: duckdb.DuckDBPyConnection) -> None:
     """Stamp a new store with the schema fingerprint; refuse a store holding rows of another schema
     (CREATE TABLE IF NOT EXISTS would leave its old columns in place and writes would fail
@@ -221,6 +234,12 @@ def _check_schema_version(connection: duckdb.DuckDBPyConnection) -> None:
     fingerprint = schema_fingerprint()
     stored = _meta(connection, SCHEMA_HASH_KEY)
     if stored == fingerprint:
+        return
+    if stored is not None and stored == schema_fingerprint(without=(SEARCH_TERMS.name,)):
+        # A store built before the search terms existed: only a derived table is new, so derive it
+        # (the CREATE above made it) instead of asking for a rebuild.
+        rebuild_search_terms(connection)
+        _set_meta(connection, SCHEMA_HASH_KEY, fingerprint)
         return
     has_rows = connection.execute(f"SELECT count(*) FROM {DOCUMENTS.name}").fetchone()[0] > 0
     if stored is not None or has_rows:
@@ -386,6 +405,10 @@ def write_in_transaction(
                 name,
                 pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0],
             )
+    for frames in written:
+        for table in FACT_TABLES:
+            if frames is not None and table.name in frames:
+                store_search_terms(connection, table.name, frames[table.name])
     _store_joint_event_links(connection, _new_event_ids(written))
     return [
         {name: len(frame) for name, frame in frames.items() if name != DOCUMENTS.name}
@@ -441,10 +464,11 @@ def refresh_joint_event_links(connection: duckdb.DuckDBPyConnection, event_ids: 
 
 
 def rebuild_derived(connection: duckdb.DuckDBPyConnection) -> int:
-    """Re-derive every joint-event link from the stored events (e.g. after a gazetteer fix); rows
-    stored."""
+    """Re-derive every joint-event link from the stored events (e.g. after a gazetteer fix), and
+    every row's search terms; joint-event links stored."""
     with transaction(connection):
         _store_joint_event_links(connection, None)
+        rebuild_search_terms(connection)
     return connection.execute(f"SELECT count(*) FROM {JOINT_EVENT_LINKS.name}").fetchone()[0]
 
 
