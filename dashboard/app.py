@@ -24,14 +24,13 @@ if data.store_available() and not data.store_is_current():
 if account.render_account_box() is None and account.login_required():
     st.info("Атлас закрыт: войдите, чтобы читать данные.")
     st.stop()
+BUSY_MESSAGE = "Хранилище сейчас занято загрузкой новых данных. Обновите страницу через минуту."
 try:
-    atlas = data.load_atlas()
+    catalogue = data.load_catalogue()  # a few small queries, not the tables: pages ask the store
 except data.StoreBusyError:
-    st.warning(
-        "Хранилище сейчас занято загрузкой новых данных. Обновите страницу через минуту.", icon="⏳"
-    )
+    st.warning(BUSY_MESSAGE, icon="⏳")
     st.stop()
-if atlas is None:
+if catalogue is None:
     # no server path here: readers see what to do, not where the server keeps its files
     st.error(
         "База данных ещё не создана. Соберите демо-базу командой `python -m loaders build-demo`, "
@@ -39,12 +38,16 @@ if atlas is None:
         "`python -m loaders load ПУТЬ`."
     )
     st.stop()
-if atlas.is_stale:
+if catalogue.is_stale:
     st.warning(
         "Идёт загрузка новых данных в хранилище: показаны данные, прочитанные до её начала. "
         "Обновите страницу, когда загрузка закончится.",
         icon="⏳",
     )
-st.session_state["view"] = filters.render_sidebar(atlas.events, atlas.regions)
-st.sidebar.caption(f"Источник: {source_line(atlas)}")
-navigation.run()
+st.session_state["view"] = filters.render_sidebar(catalogue)
+st.sidebar.caption(f"Источник: {source_line(catalogue)}")
+try:
+    with data.page_run():  # the page's queries share one read connection
+        navigation.run()
+except data.StoreBusyError:  # a page asked for something not read before the load began
+    st.warning(BUSY_MESSAGE, icon="⏳")

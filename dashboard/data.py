@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -380,21 +381,57 @@ def warm_extraction() -> bool:
 QUERY_CACHE = {"max_entries": 256, "ttl": 3600, "show_spinner": False}
 
 
-@contextlib.contextmanager
-def _query_store(db_path: str):
-    """A read-only connection for one query, closed at once: a connection held open would lock the
-    loaders out of the store file (DuckDB lets one process write only when no other has it open).
-    Opening costs ~50 ms at 1,000,000 events, paid only on a cache miss."""
-    from dashboard.analysis.queries import Store
+_RUN = threading.local()
 
-    connection = open_reader(db_path)  # DuckDB file or PostgreSQL: the queries are common SQL
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _known_columns(db_path: str, version: str) -> dict[str, set[str]]:
+    """Table → columns of one version of a store, shared by every query on it (asking the
+    information schema cost ~0.1 s per connection on a busy machine)."""
+    return {}
+
+
+@contextlib.contextmanager
+def page_run():
+    """Within a script run, the cache misses of all its queries share one read connection per
+    store, closed when the run ends: opening one per query cost 0.05–0.3 s each. Held for one run
+    only, so the loaders (which retry while the file is held) get the store between runs."""
+    _RUN.stack, _RUN.stores = contextlib.ExitStack(), {}
     try:
-        if isinstance(connection, duckdb.DuckDBPyConnection):
-            connection.execute("SET enable_progress_bar = false")
-        dialect = "duckdb" if isinstance(connection, duckdb.DuckDBPyConnection) else "postgresql"
-        yield Store(connection, dialect=dialect)
+        yield
     finally:
-        connection.close()
+        stack = _RUN.stack
+        _RUN.stack = _RUN.stores = None
+        stack.close()
+
+
+def _open_store(stack: contextlib.ExitStack, db_path: str, version: str | None):
+    from dashboard.analysis.queries import Store
+    from loaders.store.writer import read_connection
+
+    # DuckDB file or PostgreSQL: the queries are common SQL. Waits while a save of this server
+    # process holds the file; another process's lock is raised (see _ask).
+    connection = stack.enter_context(read_connection(db_path))
+    if isinstance(connection, duckdb.DuckDBPyConnection):
+        connection.execute("SET enable_progress_bar = false")
+    dialect = "duckdb" if isinstance(connection, duckdb.DuckDBPyConnection) else "postgresql"
+    columns = _known_columns(db_path, version) if version is not None else None
+    return Store(connection, dialect=dialect, columns=columns)
+
+
+@contextlib.contextmanager
+def _query_store(db_path: str, version: str | None = None):
+    """A read-only connection for a cache miss: the run's shared one inside page_run(), else one
+    opened for this query and closed at once (a connection held open would lock the loaders out
+    of the store file: DuckDB lets one process write only when no other has it open)."""
+    stores = getattr(_RUN, "stores", None)
+    if stores is not None:
+        if db_path not in stores:
+            stores[db_path] = _open_store(_RUN.stack, db_path, version)
+        yield stores[db_path]
+        return
+    with contextlib.ExitStack() as stack:
+        yield _open_store(stack, db_path, version)
 
 
 def _view_key(view) -> tuple:
@@ -410,6 +447,7 @@ def _view_key(view) -> tuple:
         query_view.topics,
         query_view.include_demo,
         query_view.statuses,
+        query_view.near,
     )
 
 
@@ -430,7 +468,7 @@ def _store_key() -> tuple[str, str] | None:
 def _cached_quarter_span(db_path: str, version: str, key: tuple) -> list[str]:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.quarter_span(store, _from_key(key))
 
 
@@ -440,7 +478,7 @@ def _cached_quarter_counts(
 ) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.quarter_counts(store, _from_key(key), measure, split)
 
 
@@ -448,7 +486,7 @@ def _cached_quarter_counts(
 def _cached_region_measures(db_path: str, version: str, key: tuple) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.region_measures(store, _from_key(key))
 
 
@@ -456,7 +494,7 @@ def _cached_region_measures(db_path: str, version: str, key: tuple) -> pd.DataFr
 def _cached_settlement_markers(db_path: str, version: str, key: tuple) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.settlement_markers(store, _from_key(key))
 
 
@@ -466,7 +504,7 @@ def _cached_place_events(
 ) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.place_events(store, _from_key(key), place, lat, lon, limit)
 
 
@@ -476,7 +514,7 @@ def _cached_network_edges(
 ) -> pd.DataFrame:
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.network_edges(store, _from_key(key), with_joint_events)
 
 
@@ -495,7 +533,7 @@ def _cached_explorer_page(
 ):
     from dashboard.analysis import queries
 
-    with _query_store(db_path) as store:
+    with _query_store(db_path, version) as store:
         return queries.explorer_page(
             store, _from_key(key), table, search, sort_by, descending, page, page_size, after
         )
@@ -504,7 +542,7 @@ def _cached_explorer_page(
 def query_quarter_span(view) -> list[str]:
     """Quarters from the first to the last event in the view's regions, types and topics."""
     store = _store_key()
-    return [] if store is None else _cached_quarter_span(*store, _view_key(view))
+    return [] if store is None else _ask(_cached_quarter_span, _view_key(view))
 
 
 def query_quarter_counts(view, measure: str = "events", split: str | None = None) -> pd.DataFrame:
@@ -512,19 +550,19 @@ def query_quarter_counts(view, measure: str = "events", split: str | None = None
     store = _store_key()
     if store is None:
         return pd.DataFrame(columns=["quarter", "group", "value", "quarter_label"])
-    return _cached_quarter_counts(*store, _view_key(view), measure, split)
+    return _ask(_cached_quarter_counts, _view_key(view), measure, split)
 
 
 def query_region_measures(view) -> pd.DataFrame | None:
     """Per region: events, agreements, events per 100,000 residents (None without a store)."""
     store = _store_key()
-    return None if store is None else _cached_region_measures(*store, _view_key(view))
+    return None if store is None else _ask(_cached_region_measures, _view_key(view))
 
 
 def query_settlement_markers(view) -> pd.DataFrame | None:
-    """Per place: coordinates, events, dominant type (None without a store)."""
+    """Per place: coordinates, events, dominant type, proposed events (None without a store)."""
     store = _store_key()
-    return None if store is None else _cached_settlement_markers(*store, _view_key(view))
+    return None if store is None else _ask(_cached_settlement_markers, _view_key(view))
 
 
 def query_place_events(view, place: str, lat: float, lon: float, limit: int = 15):
@@ -532,7 +570,7 @@ def query_place_events(view, place: str, lat: float, lon: float, limit: int = 15
     store = _store_key()
     if store is None:
         return None
-    return _cached_place_events(*store, _view_key(view), place, float(lat), float(lon), limit)
+    return _ask(_cached_place_events, _view_key(view), place, float(lat), float(lon), limit)
 
 
 def query_network_edges(view, with_joint_events: bool = False) -> pd.DataFrame | None:
@@ -579,6 +617,152 @@ def events_near(lat: float, lon: float, radius_km: float) -> frozenset[str]:
     server store, haversine in numpy over a DuckDB store (loaders.store.spatial)."""
     path = store_path()
     return _read_events_near(str(path), database_version(path), lat, lon, radius_km)
+
+
+# ---------------------------------------------------------------- pages' questions (issue 15)
+# Обзор, Карта, Хроника and the sidebar ask these; nothing below loads a whole table.
+
+
+@st.cache_resource(show_spinner=False)
+def _last_versions() -> dict[str, str]:
+    """Per store: the last data version a query was answered for (shown while a load holds the
+    lock)."""
+    return {}
+
+
+def _ask(cached, *args):
+    """Run a cached query (its first two arguments: store, data version) on the current version
+    of the store. While another process holds the store's lock, the answer cached for the last
+    version read is returned; StoreBusyError when there is none."""
+    path = str(store_path())
+    version = database_version(path)
+    try:
+        result = cached(path, version, *args)
+    except duckdb.IOException as error:
+        if not is_lock_error(error):
+            raise
+        last = _last_versions().get(path)
+        if last is None or last == version:
+            raise StoreBusyError(path) from error
+        try:
+            return cached(path, last, *args)
+        except duckdb.IOException as again:
+            if is_lock_error(again):
+                raise StoreBusyError(path) from again
+            raise
+    _last_versions()[path] = version
+    return result
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the sidebar and the shared page parts need of the whole store, in a few small frames:
+    the regions (~90 rows), events per quarter (one row per quarter with events) and the counts of
+    analysis.queries.store_contents. Read once per data version."""
+
+    regions: pd.DataFrame
+    event_quarters: pd.DataFrame
+    summary: dict
+    # True when a load holds the store's lock and this is what was read before it began
+    is_stale: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        counts = self.summary
+        return not (counts["events"] or counts["agreements"] or counts["practice_links"])
+
+    @property
+    def quarters_with_data(self) -> list[str]:
+        return list(self.event_quarters["quarter"])
+
+    @property
+    def region_names(self) -> dict[str, str]:
+        return dict(zip(self.regions["region_code"], self.regions["name_short"]))
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner="Чтение каталога данных…")
+def _cached_catalogue(db_path: str, version: str) -> Catalogue:
+    from dashboard.analysis import queries
+
+    with _query_store(db_path, version) as store:
+        return Catalogue(
+            regions=queries.regions(store),
+            event_quarters=queries.event_quarter_totals(store),
+            summary=queries.store_contents(store),
+        )
+
+
+def load_catalogue() -> Catalogue | None:
+    """The store's catalogue, or None when the store file does not exist yet. While another process
+    writes, the catalogue read before with is_stale=True; with nothing read before,
+    StoreBusyError."""
+    path = store_path()
+    if not store_exists(path):
+        return None
+    version = database_version(path)
+    catalogue = _ask(_cached_catalogue)
+    if _last_versions().get(str(path)) != version:
+        return replace(catalogue, is_stale=True)
+    return catalogue
+
+
+@st.cache_data(**QUERY_CACHE)
+def _cached_query(db_path: str, version: str, name: str, key: tuple | None, args: tuple):
+    """Any function of analysis.queries taking (store, view, *args), or (store, *args) without a
+    view: one cache for the small answers the pages draw."""
+    from dashboard.analysis import queries
+
+    with _query_store(db_path, version) as store:
+        function = getattr(queries, name)
+        if key is None:
+            return function(store, *args)
+        return function(store, _from_key(key), *args)
+
+
+def _query(name: str, view, *args):
+    return _ask(_cached_query, name, None if view is None else _view_key(view), args)
+
+
+def query_headlines(view) -> pd.DataFrame:
+    """Обзор's headline measures: total over the period, last quarter, the quarter before."""
+    return _query("headline_counts", view)
+
+
+def query_event_totals(view) -> dict[str, int]:
+    """events and located (with coordinates) in the view (queries.event_totals)."""
+    return _query("event_totals", view)
+
+
+def query_demo_in_view(view, demo_events: str) -> bool:
+    """Whether any event of the view is demo data (catalogue summary's `demo_events`)."""
+    if demo_events == "none":
+        return False
+    return _query("has_demo_events", view, demo_events)
+
+
+def query_towns() -> pd.DataFrame:
+    """Settlements hosting events placed in the settlement itself (for «в радиусе от города»)."""
+    return _query("town_places", None)
+
+
+def query_calendar(view, quarter: str, page: int = 0, page_size: int = 500):
+    """One page of a quarter's events in the view and their number (queries.calendar_page)."""
+    return _query("calendar_page", view, quarter, page, page_size)
+
+
+def query_report_bodies(regions: tuple[str, ...]) -> pd.DataFrame:
+    """Councils and their reporting quarters (of the regions, if any)."""
+    return _query("report_bodies", None, tuple(regions))
+
+
+def query_reconciliation_inputs(regions: tuple[str, ...], body: str, period: str):
+    """Report items, events and sources for one council's report (queries.reconciliation_inputs)."""
+    return _query("reconciliation_inputs", None, tuple(regions), body, period)
+
+
+def query_source_kinds(quarter_from: str, quarter_to: str) -> pd.DataFrame:
+    """Region × quarter × kind of the documents speaking of them (queries.source_kinds)."""
+    return _query("source_kinds", None, quarter_from, quarter_to)
 
 
 # ---------------------------------------------------------------- Данные and Сеть on the store

@@ -172,8 +172,13 @@ def available_quarters(events: pd.DataFrame) -> list[str]:
     zero)."""
     if events.empty:
         return []
-    keys = quarters_with_data(events["quarter"])
-    return quarter_range(keys[0], keys[-1]) if keys else []
+    return quarter_span(quarters_with_data(events["quarter"]))
+
+
+def quarter_span(with_data: list[str]) -> list[str]:
+    """Every quarter from the first to the last of the sorted quarters with data (gaps
+    included)."""
+    return quarter_range(with_data[0], with_data[-1]) if with_data else []
 
 
 DEFAULT_QUARTERS = 8
@@ -184,7 +189,11 @@ def default_range(events: pd.DataFrame, count: int = DEFAULT_QUARTERS) -> tuple[
     events, so one old article does not stretch every page over years of empty quarters."""
     if events.empty:
         return None
-    with_data = quarters_with_data(events["quarter"])
+    return default_range_of(quarters_with_data(events["quarter"]), count)
+
+
+def default_range_of(with_data: list[str], count: int = DEFAULT_QUARTERS) -> tuple[str, str] | None:
+    """default_range over the sorted quarters that have events."""
     if not with_data:
         return None
     recent = with_data[-count:]
@@ -197,6 +206,14 @@ def left_out_of_default(events: pd.DataFrame, first: str) -> tuple[int, str | No
     if not earlier.any():
         return 0, None
     return int(earlier.sum()), quarters_with_data(events.loc[earlier, "quarter"])[0]
+
+
+def left_out_of_default_of(event_quarters: pd.DataFrame, first: str) -> tuple[int, str | None]:
+    """left_out_of_default over events per quarter (quarter, events: the store's catalogue)."""
+    earlier = event_quarters[event_quarters["quarter"] < first]
+    if earlier.empty:
+        return 0, None
+    return int(earlier["events"].sum()), str(earlier["quarter"].min())
 
 
 # ---------------------------------------------------------------- Streamlit side
@@ -259,11 +276,13 @@ def request_regions(codes: list[str]) -> None:
     st.session_state[_PENDING_REGIONS] = list(codes)
 
 
-def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
-    """Draw the shared filters in the sidebar and return the view they define."""
-    quarters = available_quarters(events)
-    default = default_range(events)
-    region_names = dict(zip(regions["region_code"], regions["name_short"]))
+def render_sidebar(catalogue) -> ViewFilter:
+    """Draw the shared filters in the sidebar from the store's catalogue (data.Catalogue: regions,
+    events per quarter, demo rows) and return the view they define."""
+    with_data = catalogue.quarters_with_data
+    quarters = quarter_span(with_data)
+    default = default_range_of(with_data)
+    region_names = catalogue.region_names
     region_codes = sorted(region_names, key=lambda code: region_names[code])
     _seed_state_from_url(quarters, region_codes, default)
     if _PENDING_REGIONS in st.session_state:
@@ -280,7 +299,7 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
         else:
             first = last = quarters[0] if quarters else None
         if default and first == default[0]:
-            _offer_whole_range(events, default, quarters)
+            _offer_whole_range(catalogue.event_quarters, default, quarters)
         chosen_regions = st.multiselect(
             "Регионы",
             region_codes,
@@ -307,7 +326,7 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
             key=CONFIRMED_KEY,
             help="Скрыть предложенные (ещё не проверенные) факты, извлечённые из документов",
         )
-        hide_demo = _demo_switch(events)
+        hide_demo = _demo_switch(catalogue.summary["demo_events"])
     view = ViewFilter(
         first,
         last,
@@ -321,13 +340,10 @@ def render_sidebar(events: pd.DataFrame, regions: pd.DataFrame) -> ViewFilter:
     return view
 
 
-def _demo_switch(events: pd.DataFrame) -> bool:
-    """Once the store holds the user's own rows beside demo rows, a switch (on by default) hides the
-    demo rows, so the two never mix silently."""
-    if "is_demo" not in events or events.empty:
-        return False
-    flags = events["is_demo"].astype(bool)
-    if flags.all() or not flags.any():
+def _demo_switch(demo_events: str) -> bool:
+    """Once the store holds the user's own rows beside demo rows ("some" events are demo), a
+    switch (on by default) hides the demo rows, so the two never mix silently."""
+    if demo_events != "some":
         return False
     return st.toggle(
         "Скрыть демо-данные",
@@ -341,9 +357,11 @@ def _include_everything(quarters: list[str]) -> None:
     st.session_state[QUARTER_KEY] = (quarters[0], quarters[-1])
 
 
-def _offer_whole_range(events: pd.DataFrame, default: tuple[str, str], quarters: list[str]) -> None:
+def _offer_whole_range(
+    event_quarters: pd.DataFrame, default: tuple[str, str], quarters: list[str]
+) -> None:
     """Say what the default period leaves out, with one click to include it."""
-    count, earliest = left_out_of_default(events, default[0])
+    count, earliest = left_out_of_default_of(event_quarters, default[0])
     if not count:
         return
     st.caption(

@@ -47,6 +47,7 @@ def settlement_features(places: pd.DataFrame) -> dict:
                 # hollow: every event here is still proposed (extracted, not reviewed)
                 "hollow": bool(getattr(p, "proposed", 0) and p.proposed >= p.events),
                 "popup": p.popup_html,
+                "place": str(p.place),  # a click asks the store for the place's events
                 "tooltip": f"{html.escape(str(p.place))}: {p.events} (чаще всего: "
                 f"{EVENT_TYPE_LABELS.get(p.dominant_type, p.dominant_type)})",
             },

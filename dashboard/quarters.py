@@ -51,3 +51,18 @@ def quarter_range(first: str | pd.Period, last: str | pd.Period) -> list[str]:
     if start > end:
         return []
     return [str(period) for period in pd.period_range(start, end, freq="Q")]
+
+
+def quarter_bounds(quarter: str | pd.Period) -> tuple[dt.date, dt.date]:
+    """The first and the last day of the quarter."""
+    period = as_period(quarter)
+    return period.start_time.date(), period.end_time.date()
+
+
+def quarter_keys(years: pd.Series, quarters: pd.Series) -> pd.Series:
+    """Keys ('2023Q4') of year and quarter numbers, as SQL's EXTRACT(YEAR/QUARTER …) returns them
+    (integers or floats); the index is kept."""
+    periods = pd.PeriodIndex.from_fields(
+        year=years.astype("int64").to_numpy(), quarter=quarters.astype("int64").to_numpy(), freq="Q"
+    )
+    return pd.Series(periods.astype(str), index=years.index, dtype=object)

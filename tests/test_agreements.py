@@ -171,3 +171,93 @@ def test_every_agreement_carries_confidence_and_reason():
     (agreement,) = extract_agreements(annotate(text))
     assert 0 < agreement.confidence <= 0.95
     assert "subjects of the plural verb" in agreement.reason and "page date" in agreement.reason
+
+
+# Round 2: failure modes of a second writer (tests/extraction_dev_b/ERRORS_ROUND2.md), each
+# written here in other words than that set uses.
+
+
+def test_a_ceremony_sentence_dates_the_signing():
+    text = PAGE + (
+        "Северный медицинский колледж подписал соглашение о партнёрстве с фондом «Белое море». "
+        "Церемония прошла 11 сентября в здании колледжа."
+    )
+    assert _agreements(text) == [("2023-09-11", 2)]
+
+
+def test_a_run_of_signings_announced_without_the_noun_dates_each_of_them():
+    text = PAGE + (
+        "Итогом второго дня слёта, 12 сентября, стала череда подписаний. Сначала соглашение "
+        "заключили Томский политехникум и фонд «Чистый Кедр». Студенты займутся мониторингом "
+        "воздуха. Следом трёхстороннее соглашение подписали мэрия Северска, АНО «Зелёный двор» и "
+        "ООО «Томвторсырьё». Речь идёт о раздельном сборе отходов."
+    )
+    assert _agreements(text) == [("2023-09-12", 2), ("2023-09-12", 3)]
+
+
+def test_the_same_day_takes_the_day_of_the_sentence_before():
+    text = PAGE + (
+        "8 сентября фестиваль открыл губернатор. В этот же день министерство и АНО «Тропа» "
+        "подписали соглашение о развитии экологических маршрутов."
+    )
+    assert _agreements(text) == [("2023-09-08", 2)]
+
+
+def test_a_breadcrumb_date_with_hyphens_is_the_page_date():
+    text = (
+        "Новости / Экология\n05-09-2023\n\nСоглашение фонда «Исток» с лицеем № 3 подписано сегодня."
+    )
+    assert document_date(text) == dt.date(2023, 9, 5)
+    assert _agreements(text) == [("2023-09-05", 2)]
+
+
+def test_a_weekday_names_the_year_of_a_day_written_without_one():
+    text = (
+        "Слёт «Лесной дозор»\n\nВ среду, 6 сентября, министерство и ассоциация «Лесной дозор» "
+        "подписали соглашение.\n\nПланы\n\nСледующие слёты пройдут 3 марта 2024 года и 9 апреля "
+        "2024 года."
+    )
+    assert _agreements(text) == [("2023-09-06", 2)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "parties"),
+    [
+        (
+            "Соглашение о партнёрстве подписали пять организаций: лицей № 2, фонд «Исток», "
+            "АНО «Чистый берег», ООО «ЭкоТранс» и Томский университет.",
+            5,
+        ),
+        ("Меморандум о создании эколагеря скрепили подписями сразу три стороны.", 3),
+    ],
+)
+def test_a_numeral_of_signers_counts_the_parties(sentence, parties):
+    assert _agreements(PAGE + sentence) == [("2023-09-14", parties)]
+
+
+def test_a_renewal_is_signed_now_though_its_first_signing_was_years_ago():
+    renewal = PAGE + (
+        "Музей-заповедник и Томский педагогический университет перезаключили соглашение о практике "
+        "студентов, впервые подписанное в 2017 году."
+    )
+    background = PAGE + "Соглашение, подписанное в 2017 году, продолжает действовать."
+    assert _agreements(renewal) == [("2023-09-14", 2)]
+    assert _agreements(background) == []
+
+
+def test_partners_counted_by_a_numeral_are_one_bilateral_agreement_each():
+    text = PAGE + (
+        "Фонд «Кедровый край» заключил соглашения о шефстве с четырьмя сельскими школами района."
+    )
+    assert _agreements(text) == [("2023-09-14", 2)] * 4
+
+
+def test_a_dated_count_of_agreements_is_filled_where_items_are_not_told_one_by_one():
+    announced = PAGE + (
+        "11 сентября фонд «Исток» подписал три соглашения. Первое — с лицеем № 3: лицеисты "
+        "займутся мониторингом родников. Второе — с ООО «Аква». Третье соглашение фонд "
+        "заключил с районной администрацией."
+    )
+    yearly = PAGE + "За 2022 год фонд «Исток» подписал три соглашения."
+    assert _agreements(announced) == [("2023-09-11", 2)] * 3
+    assert _agreements(yearly) == []

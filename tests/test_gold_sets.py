@@ -13,9 +13,14 @@ SETS = sorted(p.parent for p in TESTS.glob("*/gold.json") if (p.parent / "docs")
 
 
 def test_the_sets_are_found():
-    assert {"extraction_set", "extraction_dev", "extraction_sealed", "extraction_dev_b"} <= {
-        folder.name for folder in SETS
-    }
+    assert {
+        "extraction_set",
+        "extraction_dev",
+        "extraction_sealed",
+        "extraction_dev_b",
+        "extraction_dev_c",
+        "extraction_sealed4",
+    } <= {folder.name for folder in SETS}
 
 
 @pytest.mark.parametrize("folder", SETS, ids=lambda folder: folder.name)

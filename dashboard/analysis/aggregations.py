@@ -67,6 +67,30 @@ def headline_figures(
     return figures
 
 
+HEADLINES = {
+    "events": "События",
+    "agreements": "Соглашения",
+    "links": "Связи практик",
+    "settlements": "Населённые пункты",
+    "regions": "Регионы",
+}
+
+
+def headlines_from_counts(counts: pd.DataFrame) -> list[Headline]:
+    """The headline figures from analysis.queries.headline_counts (measure, total, last_quarter,
+    previous_quarter), in the order of HEADLINES."""
+    by_measure = counts.set_index("measure")
+    return [
+        Headline(
+            label,
+            int(by_measure.loc[measure, "total"]),
+            int(by_measure.loc[measure, "last_quarter"]),
+            int(by_measure.loc[measure, "previous_quarter"]),
+        )
+        for measure, label in HEADLINES.items()
+    ]
+
+
 def group_labels(split: str, regions: pd.DataFrame) -> dict[str, str]:
     """Russian labels for the values of a split column."""
     if split == "event_type":
@@ -150,6 +174,42 @@ def settlement_activity(events: pd.DataFrame, max_listed: int = 15) -> pd.DataFr
     )
     return table[columns].sort_values(
         ["events", "place"], ascending=[False, True], ignore_index=True
+    )
+
+
+def marker_popups(markers: pd.DataFrame) -> pd.DataFrame:
+    """The query layer's markers (analysis.queries.settlement_markers) with an escaped popup: the
+    place and its number of events. Its newest events are fetched when the circle is clicked
+    (queries.place_events), so the map carries one short line per place however many events."""
+    popups = (
+        "<b>"
+        + markers["place"].map(escape_cached)
+        + "</b>: "
+        + markers["events"].astype(str)
+        + " событ.<br><i>список — под картой</i>"
+    )
+    return markers.assign(popup_html=popups.astype(object))
+
+
+def place_event_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """A clicked place's events (queries.place_events) as shown under the map: date_start, title,
+    event_type and source, a link to the event's passage in the explorer."""
+    links = [
+        "/explore?" + urllib.parse.urlencode({"table": "events", "doc": document, "row": event})
+        if isinstance(document, str)
+        else None
+        for document, event in zip(events["document_id"], events["event_id"])
+    ]
+    return events[["date_start", "title", "event_type"]].assign(
+        date_start=pd.to_datetime(events["date_start"]), source=links
+    )
+
+
+def with_area_measure(measures: pd.DataFrame, areas_km2: pd.Series | None) -> pd.DataFrame:
+    """Region measures plus events per 1000 km² (empty for a subject without a polygon area)."""
+    area = measures["region_code"].map(areas_km2 if areas_km2 is not None else {}).astype(float)
+    return measures.assign(
+        events_per_1000km2=(measures["events"] / area.where(area > 0) * 1000).round(3)
     )
 
 

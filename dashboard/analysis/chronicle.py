@@ -126,14 +126,25 @@ def compare_quarters(
     regions: pd.DataFrame,
     low_baseline: int = LOW_BASELINE,
 ) -> pd.DataFrame:
+    """compare_counts over the rows a measure counts (see measure_rows)."""
+    counted = count_by(rows, ["quarter", "region_code"], distinct)
+    return compare_counts(counted, base, target, regions, low_baseline)
+
+
+def compare_counts(
+    counted: pd.DataFrame,
+    base: str,
+    target: str,
+    regions: pd.DataFrame,
+    low_baseline: int = LOW_BASELINE,
+) -> pd.DataFrame:
     """Per region: the measure in `base` and in `target`, the change, the percent change and the
-    band.
+    band. `counted`: quarter, region_code, value (as count_by, or the query layer's
+    quarter_counts split by region).
 
     Regions with nothing in either quarter are left out. Percent change is empty from a base below
-    the
-    low-baseline threshold, so that 1 → 3 is not shown as +200 %.
+    the low-baseline threshold, so that 1 → 3 is not shown as +200 %.
     """
-    counted = count_by(rows, ["quarter", "region_code"], distinct)
     table = regions[["region_code", "name_short"]].assign(
         region_code=lambda t: t["region_code"].astype("string")
     )
@@ -160,10 +171,20 @@ def compare_with_year_ago(
 ) -> pd.DataFrame:
     """compare_quarters(base → target) plus the same quarter a year earlier: year_ago, change_year,
     band_year."""
-    table = compare_quarters(rows, distinct, base, target, regions, low_baseline)
-    year_ago = compare_quarters(
-        rows, distinct, shift_quarter(target, -4), target, regions, low_baseline
-    )
+    counted = count_by(rows, ["quarter", "region_code"], distinct)
+    return compare_counts_with_year_ago(counted, base, target, regions, low_baseline)
+
+
+def compare_counts_with_year_ago(
+    counted: pd.DataFrame,
+    base: str,
+    target: str,
+    regions: pd.DataFrame,
+    low_baseline: int = LOW_BASELINE,
+) -> pd.DataFrame:
+    """compare_counts(base → target) plus the same quarter a year earlier: year_ago, band_year."""
+    table = compare_counts(counted, base, target, regions, low_baseline)
+    year_ago = compare_counts(counted, shift_quarter(target, -4), target, regions, low_baseline)
     year_ago = year_ago.set_index("region_code")[["before", "band"]].rename(
         columns={"before": "year_ago", "band": "band_year"}
     )
@@ -181,6 +202,41 @@ def region_small_multiples(
     return per_quarter(subset, quarters, "region_code", distinct).rename(
         columns={"group": "region_code"}
     )
+
+
+def small_multiples_from_counts(
+    counted: pd.DataFrame, quarters: list[str], region_codes: list[str]
+) -> pd.DataFrame:
+    """region_small_multiples from counts (quarter, region_code, value): quarter, region_code,
+    value, quarter_label for the regions that have any count, every quarter present."""
+    subset = counted[counted["region_code"].isin(region_codes) & (counted["value"] > 0)]
+    groups = sorted(subset["region_code"].unique())
+    if not groups or not quarters:
+        return pd.DataFrame(
+            {
+                "quarter": quarters,
+                "region_code": "—",
+                "value": 0,
+                "quarter_label": [quarter_label(q) for q in quarters],
+            }
+        )
+    counts = subset.groupby(["quarter", "region_code"])["value"].sum()
+    full = pd.MultiIndex.from_product([quarters, groups], names=["quarter", "region_code"])
+    table = counts.reindex(full, fill_value=0).reset_index()
+    table["quarter_label"] = table["quarter"].map(quarter_label)
+    return table
+
+
+def counts_by_region(quarter_counts: pd.DataFrame) -> pd.DataFrame:
+    """The query layer's quarter × group table split by region as counts: quarter, region_code,
+    value (zeros and the no-group row left out)."""
+    found = quarter_counts[(quarter_counts["value"] > 0) & (quarter_counts["group"] != "—")]
+    return found.rename(columns={"group": "region_code"})[["quarter", "region_code", "value"]]
+
+
+def with_bar_ends(calendar: pd.DataFrame) -> pd.DataFrame:
+    """Calendar rows with bar_end: a one-day event is drawn as one full day."""
+    return calendar.assign(bar_end=pd.to_datetime(calendar["date_end"]) + pd.Timedelta(days=1))
 
 
 def calendar_rows(events: pd.DataFrame, quarter: str) -> pd.DataFrame:

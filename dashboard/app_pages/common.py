@@ -7,24 +7,18 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard import data, filters
-from dashboard.data import Atlas
 from dashboard.presentation import about_lines, csv_bytes, readable, xlsx_bytes
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def demo_notice(atlas: Atlas) -> None:
-    """Say plainly when what is shown includes demonstration data (demo rows in the current
-    view)."""
-    events = atlas.events
-    if "is_demo" in events:  # only the demo rows need filtering to know whether any is shown
-        demo = events[events["is_demo"]]
-        on_screen = (
-            not demo.empty and not filters.apply_to_events(demo, filters.current_view()).empty
-        )
-    else:
-        on_screen = atlas.documents["is_demo"].any()
-    if on_screen:
+def demo_notice(atlas=None) -> None:
+    """Say plainly when what is shown includes demonstration data (demo rows in the current view;
+    asked of the store). `atlas` is not read any more: kept so older callers keep working."""
+    catalogue = data.load_catalogue()
+    if catalogue is None:
+        return
+    if data.query_demo_in_view(filters.current_view(), catalogue.summary["demo_events"]):
         st.info(
             "Показаны демонстрационные данные: события, документы и таблицы вымышлены и служат для "
             "знакомства с атласом.",
@@ -32,30 +26,34 @@ def demo_notice(atlas: Atlas) -> None:
         )
 
 
-def source_line(atlas: Atlas) -> str:
+def source_line(catalogue=None) -> str:
     """Where the data come from, in one line (shown on every page and written into every
-    download)."""
-    demo = " (демонстрационные данные)" if atlas.documents["is_demo"].any() else ""
+    download), from the store's catalogue (data.Catalogue; the current one when not given)."""
+    if not isinstance(catalogue, data.Catalogue):
+        catalogue = data.load_catalogue()
+    summary = catalogue.summary
+    demo = " (демонстрационные данные)" if summary["demo_documents"] else ""
     return (
-        f"Атлас активности: {len(atlas.documents)} документов и таблиц{demo}; регионы — коды ISO "
+        f"Атлас активности: {summary['documents']} документов и таблиц{demo}; регионы — коды ISO "
         "3166-2; населённые пункты — GeoNames (CC BY 4.0); границы регионов — DCW-GMT (LGPL-3+)."
     )
 
 
-def region_names(atlas: Atlas) -> dict[str, str]:
-    return dict(zip(atlas.regions["region_code"], atlas.regions["name_short"]))
+def region_names(atlas=None) -> dict[str, str]:
+    """Region code → short Russian name (from the catalogue; `atlas` kept for older callers)."""
+    return data.load_catalogue().region_names
 
 
 def download_payloads(frame, name: str) -> dict[str, tuple[str, str, Callable[[], bytes]]]:
     """The three downloads of a frame (or of a function returning it, called on click): label →
     (file name, MIME type, bytes built on call), each with Russian headers and the source and
-    filters in effect."""
+    filters in effect (from the store's catalogue)."""
     view = filters.current_view()
+    catalogue = data.load_catalogue()
 
     def shown_and_about():  # built on click only: readable() over a national-scale table costs
-        atlas = data.load_atlas()
-        names = region_names(atlas)
-        about = about_lines(source_line(atlas), filters.describe(view, names))
+        names = catalogue.region_names
+        about = about_lines(source_line(catalogue), filters.describe(view, names))
         return readable(frame() if callable(frame) else frame, names), about
 
     return {

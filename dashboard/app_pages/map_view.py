@@ -1,20 +1,26 @@
 """Карта: region choropleth, one circle per settlement (sized by events, coloured by dominant type),
-practice flows; clicking a region filters every page."""
+practice flows; clicking a region filters every page, clicking a circle lists its events."""
+
+from dataclasses import replace
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.analysis import aggregations, nearby
-
 from dashboard import data, filters, maps
+from dashboard.analysis import aggregations, nearby
+from dashboard.analysis.queries import QueryView
 from dashboard.app_pages.common import demo_notice
+from dashboard.presentation import readable
+from loaders.model.schema import column_label
 from loaders.model.vocabulary import EVENT_TYPE_LABELS
 
-atlas = data.load_atlas()
-view = filters.current_view()
+PLACE_EVENTS = 15  # the newest events of a clicked place listed under the map
+
+catalogue = data.load_catalogue()
+view = QueryView.from_filter(filters.current_view())
 
 st.title("Карта активности")
-demo_notice(atlas)
+demo_notice()
 
 left, middle, right = st.columns([2, 2, 1])
 measure = left.selectbox(
@@ -26,31 +32,24 @@ measure = left.selectbox(
 tiles = middle.selectbox("Подложка", list(maps.TILE_CHOICES), key="map_tiles")
 show_flows = right.toggle("Потоки практик", key="map_flows")
 
-events = filters.apply_to_events(atlas.events, view)
-towns = nearby.town_points(atlas.regions, atlas.events)
+towns = nearby.town_points(catalogue.regions, data.query_towns())
 near_town, near_km = st.columns([2, 1])
 town = near_town.selectbox("События в радиусе от города", ["—", *towns], key="map_near_town")
 radius_km = near_km.number_input(
     "Радиус, км", min_value=1, max_value=5000, value=50, step=10, key="map_near_km"
 )
-if town != "—":  # PostGIS on a server store, haversine over a DuckDB store
-    events = events[events["event_id"].isin(data.events_near(*towns[town], float(radius_km)))]
+if town != "—":  # PostGIS on a server store, the haversine formula in SQL over a DuckDB store
+    view = replace(view, near=(*towns[town], float(radius_km)))
     st.caption(f"Только события в населённых пунктах не дальше {radius_km} км от: {town}.")
-places = aggregations.settlement_activity(
-    events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5
-)  # keeps the map payload small at national scale
+
+places = aggregations.marker_popups(data.query_settlement_markers(view))
 shapes = data.load_region_shapes()
-measures = aggregations.region_measures(
-    events,
-    filters.apply_to_agreements(atlas.agreements, view),
-    atlas.regions,
+measures = aggregations.with_area_measure(
+    data.query_region_measures(view),
     shapes.set_index("region_code")["area_km2"] if shapes is not None else None,
 )
-flows = (
-    aggregations.practice_edges(filters.apply_to_links(atlas.practice_links, view))
-    if show_flows
-    else None
-)
+totals = data.query_event_totals(view)
+flows = data.query_network_edges(view) if show_flows else None
 
 label = aggregations.REGION_MEASURES[measure]
 activity = maps.activity_map(
@@ -67,13 +66,41 @@ clicked = st_folium(
     returned_objects=["last_active_drawing"],
     feature_group_to_add=regions_layer,
 )
-region_clicked = (
-    ((clicked or {}).get("last_active_drawing") or {}).get("properties", {}).get("region_code")
-)
+drawing = (clicked or {}).get("last_active_drawing") or {}
+properties = drawing.get("properties") or {}
+region_clicked = properties.get("region_code")
 if region_clicked and st.session_state.get("_map_last_click") != region_clicked:
     st.session_state["_map_last_click"] = region_clicked
     filters.request_regions([region_clicked])
     st.rerun()
+
+place_clicked = properties.get("place")
+if place_clicked and (drawing.get("geometry") or {}).get("type") == "Point":
+    lon, lat = drawing["geometry"]["coordinates"]
+    chosen = places[
+        (places["place"] == place_clicked)
+        & ((places["lat"] - lat).abs() < 1e-4)
+        & ((places["lon"] - lon).abs() < 1e-4)
+    ]
+    if not chosen.empty:
+        marker = chosen.iloc[0]
+        listed = data.query_place_events(
+            view, marker["place"], marker["lat"], marker["lon"], PLACE_EVENTS
+        )
+        st.markdown(
+            f"**{marker['place']}**: {marker['events']} событ."
+            + (f", ниже — {PLACE_EVENTS} последних" if marker["events"] > PLACE_EVENTS else "")
+        )
+        st.dataframe(
+            readable(aggregations.place_event_rows(listed), catalogue.region_names),
+            width="stretch",
+            hide_index=True,
+            column_config={
+                column_label("source"): st.column_config.LinkColumn(
+                    column_label("source"), display_text="открыть"
+                )
+            },
+        )
 
 legend, notes = st.columns([1, 2])
 with legend:
@@ -90,7 +117,8 @@ with legend:
         )
 with notes:
     st.caption(
-        "Круг — населённый пункт: размер по числу событий, цвет — самый частый тип. Щелчок по "
+        "Круг — населённый пункт: размер по числу событий, цвет — самый частый тип; щелчок по "
+        "кругу показывает его последние события под картой. Щелчок по "
         "региону оставляет в фильтре только его. Регионы без границ в справочнике (Крым, "
         "Севастополь, новые субъекты) показаны квадратами; площади у них нет, поэтому «на 1000 "
         "км²» для них не считается. Площадь — по полигону в равновеликой проекции; у Москвы это "
@@ -107,8 +135,8 @@ with notes:
 
 metrics = st.columns(3)
 metrics[0].metric("Населённых пунктов на карте", len(places))
-metrics[1].metric("Событий", len(events))
-metrics[2].metric("Без координат", int(events["lat"].isna().sum()))
+metrics[1].metric("Событий", totals["events"])
+metrics[2].metric("Без координат", totals["events"] - totals["located"])
 
 st.subheader("Регионы")
 st.dataframe(

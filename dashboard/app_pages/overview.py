@@ -1,33 +1,23 @@
 """Обзор: headline figures of the filtered view with change against the previous quarter, and data
 coverage."""
 
+import pandas as pd
 import streamlit as st
 
-from dashboard.analysis import aggregations
-
 from dashboard import data, filters
+from dashboard.analysis import aggregations
 from dashboard.app_pages.common import demo_notice
 from dashboard.quarters import quarter_label
 from loaders.model.vocabulary import GENRE_LABELS
 
-atlas = data.load_atlas()
+catalogue = data.load_catalogue()
 view = filters.current_view()
 
 st.title("Атлас экологической и добровольческой активности")
-demo_notice(atlas)
+demo_notice()
 
-in_period = {
-    "events": filters.apply_to_events(atlas.events, view),
-    "agreements": filters.apply_to_agreements(atlas.agreements, view),
-    "links": filters.apply_to_links(atlas.practice_links, view),
-}
-any_period = {
-    "events": filters.apply_to_events(atlas.events, view, ignore_period=True),
-    "agreements": filters.apply_to_agreements(atlas.agreements, view, ignore_period=True),
-    "links": filters.apply_to_links(atlas.practice_links, view, ignore_period=True),
-}
+headlines = aggregations.headlines_from_counts(data.query_headlines(view))
 last, previous = view.quarter_to, view.previous_quarter()
-headlines = aggregations.headline_figures(in_period, any_period, last, previous)
 
 if last:
     st.subheader(f"Период: {quarter_label(view.quarter_from)} — {quarter_label(last)}")
@@ -44,30 +34,29 @@ for column, headline in zip(st.columns(len(headlines)), headlines):
     )
 
 st.subheader("Что охватывают данные")
-documents = atlas.documents
-events = atlas.events
+summary = catalogue.summary
+with_data = catalogue.quarters_with_data
 left, right = st.columns(2)
 with left:
     st.markdown(
-        f"- Документов и таблиц: **{len(documents)}**\n"
-        f"- События: **{len(events)}**, соглашения: **{len(atlas.agreements)}**, "
-        f"пункты отчётов: **{len(atlas.report_items)}**, связи практик: "
-        f"**{len(atlas.practice_links)}**\n"
+        f"- Документов и таблиц: **{summary['documents']}**\n"
+        f"- События: **{summary['events']}**, соглашения: **{summary['agreements']}**, "
+        f"пункты отчётов: **{summary['report_items']}**, связи практик: "
+        f"**{summary['practice_links']}**\n"
         + (
-            f"- Период данных: **{quarter_label(events['quarter'].astype('string').min())} — "
-            f"{quarter_label(events['quarter'].astype('string').max())}**\n"
-            if not events.empty
+            f"- Период данных: **{quarter_label(with_data[0])} — {quarter_label(with_data[-1])}**\n"
+            if with_data
             else ""
         )
-        + f"- Регионов с событиями: **{events['region_code'].nunique()}** из {len(atlas.regions)}"
+        + f"- Регионов с событиями: **{summary['regions_with_events']}** из "
+        f"{len(catalogue.regions)}"
     )
 with right:
+    labelled = [(GENRE_LABELS[g], n) for g, n in summary["genres"].items() if g in GENRE_LABELS]
     genres = (
-        documents["genre"]
-        .astype("string")
-        .map(GENRE_LABELS)
-        .value_counts()
-        .rename_axis("Жанр")
-        .rename("Документов")
+        pd.DataFrame(labelled, columns=["Жанр", "Документов"])
+        .groupby("Жанр")["Документов"]
+        .sum()
+        .sort_values(ascending=False, kind="stable")
     )
     st.dataframe(genres, width="stretch")

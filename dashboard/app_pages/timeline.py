@@ -3,6 +3,7 @@ council
 reports against other sources, and source coverage."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -11,11 +12,11 @@ from dashboard.analysis import chronicle
 
 from dashboard import data, figures, filters
 from dashboard.analysis.aggregations import group_labels
+from dashboard.analysis.queries import QueryView
 from dashboard.app_pages.common import (
     demo_notice,
     download_buttons,
     mirror_to_url,
-    region_names,
     url_choice,
 )
 from dashboard.presentation import EVENT_TYPE_COLOURS, count_phrase, merge_reason_text, readable
@@ -30,17 +31,20 @@ SPLITS = {
     "none": "без разбивки",
 }
 
-atlas = data.load_atlas()
+catalogue = data.load_catalogue()
 view = filters.current_view()
-names = region_names(atlas)
+query_view = QueryView.from_filter(view)
+names = catalogue.region_names
 st.title("Хроника по кварталам")
-demo_notice(atlas)
+demo_notice()
 
-events = filters.apply_to_events(atlas.events, view, ignore_period=True)
-agreements = filters.apply_to_agreements(atlas.agreements, view, ignore_period=True)
-links = filters.apply_to_links(atlas.practice_links, view, ignore_period=True)
-all_quarters = filters.available_quarters(atlas.events)
+all_quarters = filters.quarter_span(catalogue.quarters_with_data)
 range_quarters = view.quarters() or all_quarters
+
+
+def over(first: str, last: str) -> QueryView:
+    """The sidebar's view over another period (the comparison and the calendar pick their own)."""
+    return replace(query_view, quarter_from=first, quarter_to=last)
 
 
 def signed(number: int) -> str:
@@ -60,24 +64,32 @@ def with_source_links(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.drop(columns=["document_id", "event_id"]).assign(source=links)
 
 
-def calendar_page(listing: pd.DataFrame) -> pd.DataFrame:
-    """The part of a quarter's calendar table shown now: a national quarter holds ~10,000 events,
-    and formatting all of them for the reader on every rerun was most of this section's time."""
-    pages = max(1, -(-len(listing) // CALENDAR_PAGE_ROWS))
+def calendar_page_number(total: int) -> int:
+    """The page of a quarter's calendar table shown now: a national quarter holds ~10,000 events
+    and a tenfold store ~100,000, so the store sends one page of rows at a time."""
+    pages = max(1, -(-total // CALENDAR_PAGE_ROWS))
     if pages == 1:
-        return listing
+        return 0
     if st.session_state.get("calendar_page", 0) >= pages:  # another quarter had more rows
         st.session_state["calendar_page"] = 0
-    page = st.selectbox(
+    return st.selectbox(
         "Строки таблицы",
         range(pages),
         format_func=lambda i: (
-            f"{i * CALENDAR_PAGE_ROWS + 1}–{min(len(listing), (i + 1) * CALENDAR_PAGE_ROWS)} "
-            f"из {len(listing)}"
+            f"{i * CALENDAR_PAGE_ROWS + 1}–{min(total, (i + 1) * CALENDAR_PAGE_ROWS)} из {total}"
         ),
         key="calendar_page",
     )
-    return listing.iloc[page * CALENDAR_PAGE_ROWS : (page + 1) * CALENDAR_PAGE_ROWS]
+
+
+CALENDAR_COLUMNS = [
+    "date_start",
+    "date_end",
+    "title",
+    "event_type",
+    "settlement_name",
+    "region_code",
+]
 
 
 # ---------------------------------------------------------------- timeline
@@ -96,9 +108,14 @@ split = right.radio(
 )
 mirror_to_url("measure", measure)
 mirror_to_url("split", split)
-rows, distinct = chronicle.measure_rows(measure, events, agreements, links)
-timeline = chronicle.per_quarter(rows, range_quarters, None if split == "none" else split, distinct)
-labels = group_labels(split, atlas.regions) if split != "none" else {}
+timeline = (
+    data.query_quarter_counts(
+        over(range_quarters[0], range_quarters[-1]), measure, None if split == "none" else split
+    )
+    if range_quarters
+    else chronicle.per_quarter(pd.DataFrame(), [], None, None)
+)
+labels = group_labels(split, catalogue.regions) if split != "none" else {}
 if int(timeline["value"].sum()) == 0:
     st.info(
         f"{chronicle.MEASURES[measure]}: в выбранном периоде и фильтрах ничего нет. Это значит, "
@@ -153,7 +170,12 @@ else:
     )
     mirror_to_url("target", target)
     mirror_to_url("base", base)
-    comparison = chronicle.compare_with_year_ago(rows, distinct, base, target, atlas.regions)
+    last_eight = [q for q in (shift_quarter(target, -i) for i in range(7, -1, -1))]
+    needed = sorted({base, *last_eight})
+    counted = chronicle.counts_by_region(
+        data.query_quarter_counts(over(needed[0], needed[-1]), measure, "region_code")
+    )
+    comparison = chronicle.compare_counts_with_year_ago(counted, base, target, catalogue.regions)
     year_ago_label = f"{quarter_label(shift_quarter(target, -4))} (год назад)"
     shown = comparison.assign(
         change=comparison["change"].map(signed),
@@ -175,12 +197,13 @@ else:
     )
     st.dataframe(shown, width="stretch", hide_index=True)
     download_buttons(shown, f"comparison_{base}_{target}", "comparison_download")
-    last_eight = [q for q in (shift_quarter(target, -i) for i in range(7, -1, -1))]
     top_regions = comparison["region_code"].head(12).tolist()
     if top_regions:
-        multiples = chronicle.region_small_multiples(rows, distinct, last_eight, top_regions)
+        multiples = chronicle.small_multiples_from_counts(counted, last_eight, top_regions)
         st.plotly_chart(
-            figures.small_multiples_figure(multiples, group_labels("region_code", atlas.regions)),
+            figures.small_multiples_figure(
+                multiples, group_labels("region_code", catalogue.regions)
+            ),
             width="stretch",
         )
         st.caption(
@@ -191,26 +214,28 @@ else:
 
     # ------------------------------------------------------------ calendar
     st.header(f"Календарь: {quarter_label(target)}")
-    calendar = chronicle.calendar_rows(
-        filters.apply_to_events(atlas.events, view, ignore_period=True), target
-    )
-    if calendar.empty:
+    first_rows, total = data.query_calendar(query_view, target, 0, CALENDAR_PAGE_ROWS)
+    if total == 0:
         st.info("В этом квартале событий нет.")
     else:
+        calendar = chronicle.with_bar_ends(first_rows)
         st.plotly_chart(
             figures.calendar_figure(calendar.head(150), EVENT_TYPE_LABELS), width="stretch"
         )
-        if len(calendar) > 150:
+        if total > 150:
             st.caption(
-                f"На диаграмме первые 150 из {len(calendar)} событий; в таблице ниже — все, "
+                f"На диаграмме первые 150 из {total} событий; в таблице ниже — все, "
                 f"по {CALENDAR_PAGE_ROWS} строк."
             )
-        listing = calendar[
-            ["date_start", "date_end", "title", "event_type", "settlement_name", "region_code"]
-        ].assign(document_id=calendar["document_id"], event_id=calendar["event_id"])
-        shown_rows = calendar_page(listing)
+        page = calendar_page_number(total)
+        rows = (
+            first_rows
+            if page == 0
+            else data.query_calendar(query_view, target, page, CALENDAR_PAGE_ROWS)[0]
+        )
+        listing = rows[[*CALENDAR_COLUMNS, "document_id", "event_id"]]
         st.dataframe(
-            readable(with_source_links(shown_rows), names),
+            readable(with_source_links(listing), names),
             width="stretch",
             hide_index=True,
             column_config={
@@ -219,39 +244,35 @@ else:
                 )
             },
         )
-        download_buttons(
-            listing.drop(columns=["document_id", "event_id"]),
-            f"calendar_{target}",
-            "calendar_download",
-        )
+
+        def whole_quarter(quarter: str = target, count: int = total) -> pd.DataFrame:
+            """Every event of the quarter, fetched when a download is clicked."""
+            return data.query_calendar(query_view, quarter, 0, count)[0][CALENDAR_COLUMNS]
+
+        download_buttons(whole_quarter, f"calendar_{target}", "calendar_download")
 
 # ---------------------------------------------------------------- council reports
 st.header("Отчёты советов и другие источники")
-items = atlas.report_items
-if view.regions:  # the reconciliation follows the sidebar's regions
-    items = items[items["region_code"].isin(view.regions)]
-if items.empty:
+reports = data.query_report_bodies(view.regions)  # the reconciliation follows the regions
+if reports.empty:
     st.info(
         "Отчётов советов по выбранным регионам в данных нет."
         if view.regions
         else "Отчётов советов в данных нет."
     )
 else:
-    bodies = sorted(items["reporting_body"].astype("string").dropna().unique())
+    bodies = sorted(reports["reporting_body"].unique())
     url_choice("report_body", "body", bodies, bodies[0])
     body = st.selectbox("Орган", bodies, key="report_body")
-    periods = sorted(
-        items.loc[items["reporting_body"] == body, "quarter"].astype("string").unique()
-    )
+    periods = sorted(reports.loc[reports["reporting_body"] == body, "quarter"].unique())
     url_choice("report_period", "period", periods, periods[-1])
     if st.session_state["report_period"] not in periods:
         st.session_state["report_period"] = periods[-1]
     period = st.selectbox("Период", periods, format_func=quarter_label, key="report_period")
     mirror_to_url("body", body)
     mirror_to_url("period", period)
-    reconciliation = chronicle.reconcile_report(
-        items, atlas.source_facts, atlas.events, body, period
-    )
+    items, sources, in_scope = data.query_reconciliation_inputs(view.regions, body, period)
+    reconciliation = chronicle.reconcile_report(items, sources, in_scope, body, period)
     counts = reconciliation["status"].value_counts()
     columns = st.columns(3)
     for column, status in zip(columns, ("подтверждено", "только в отчёте", "нет в отчёте")):
@@ -277,9 +298,12 @@ else:
 
 # ---------------------------------------------------------------- coverage
 st.header("Покрытие источниками")
-coverage = chronicle.coverage(
-    atlas.source_facts.dropna(subset=["region_code"]), atlas.regions, range_quarters
+source_kinds = (
+    data.query_source_kinds(range_quarters[0], range_quarters[-1])
+    if range_quarters
+    else pd.DataFrame(columns=["region_code", "quarter", "kind"])
 )
+coverage = chronicle.coverage(source_kinds, catalogue.regions, range_quarters)
 if view.regions:
     coverage = coverage[coverage["region_code"].isin(view.regions)]
 with_sources = coverage[coverage["has_sources"]]

@@ -100,6 +100,9 @@ _COUNT_BEFORE = re.compile(
     r"(\d+|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|несколько|около\s+\d+)\s+$", re.I
 )
 _COUNT_WORDS = {"два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6}
+_ANNOUNCED = re.compile(
+    r"\b(два|две|три|четыре|пять|шесть)\s+(?:[а-яё]+\s+)?(?:соглашени|меморандум)\w*", re.I
+)
 _ANOTHER_BEFORE = re.compile(
     r"(ещ[её]\s+(?:одно|один)|втор\w+|треть\w+|четв[её]рт\w+|пят\w+|друг\w+)\s+$", re.I
 )
@@ -115,8 +118,55 @@ _BETWEEN = re.compile(
 )
 # A sentence right after the agreement's that tells of the same signing («Документ подписали …»).
 _FOLLOW_UP = re.compile(
-    r"^\s*(?:[А-ЯЁа-яё]+\s+)?(?:документ\w*|подпис\w+\s+под\s+документ\w*|со\s+стороны)\b", re.I
+    r"^\s*(?:[А-ЯЁа-яё]+\s+)?(?:документ\w*|подпис\w+\s+под\s+документ\w*|со\s+стороны"
+    r"|церемони\w*|подписани\w*)\b",
+    re.I,
 )
+# «Церемония состоялась 19 июня», «Подписание прошло в актовом зале»: the signing as an occasion.
+_SIGNING_TOOK_PLACE = re.compile(r"\b(?:состоял\w*|прош[её]л\w*|прошл[аи])\b", re.I)
+# «сразу четыре стороны», «три организации скрепили подписями»: how many signed, in a numeral.
+_COUNTED_SIGNERS = re.compile(
+    r"\b(две|два|три|четыре|пять|шесть|семь|восемь|девять|десять)\s+(?:[а-яё]+\s+)?"
+    r"(?:сторон\w*|организаци\w*|участник\w*|партн[её]р\w*|ведомств\w*|учреждени\w*)",
+    re.I,
+)
+_SIGNER_COUNT_WORDS = {
+    "два": 2,
+    "две": 2,
+    "три": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
+}
+# «с тремя учебными заведениями»: partners counted by a numeral in the instrumental.
+_COUNTED_PARTNERS = re.compile(
+    r"\bс(?:о)?\s+(двумя|тремя|четырьмя|пятью|шестью|семью|восемью|девятью|десятью)\b", re.I
+)
+_INSTRUMENTAL_NUMBERS = {
+    "двумя": 2,
+    "тремя": 3,
+    "четырьмя": 4,
+    "пятью": 5,
+    "шестью": 6,
+    "семью": 7,
+    "восемью": 8,
+    "девятью": 9,
+    "десятью": 10,
+}
+# «в тот же день», «в этот день», «тогда же»: the day of the sentence before.
+_SAME_DAY = re.compile(r"\b(?:в\s+(?:тот|этот)\s+(?:же\s+)?день|тогда\s+же)\b", re.I)
+# «…, впервые заключённое в 2019 году»: a participle clause about an earlier signing.
+_EARLIER_SIGNING_CLAUSE = re.compile(
+    r",\s+(?:[а-яё]+\s+)?(?:заключ[её]нн|подписанн|действовавш|действующ)\w*[^,.;]*", re.I
+)
+_WEEKDAY_BEFORE = re.compile(
+    r"(понедельник|вторник|сред[ау]|четверг|пятниц[ау]|суббот[ау]|воскресень[ея])\W{1,3}$", re.I
+)
+_WEEKDAYS = ("понед", "вторн", "сред", "четв", "пятн", "субб", "воскр")
 _GENERIC_WORDS = {
     "губернатор",
     "министр",
@@ -251,6 +301,9 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
             return listed, len(listed), "«между A и B»"
     if _BOTH_SIDES.search(sentence):
         return [], 2, "«обе стороны»"
+    counted_signers = _counted_signers(sentence)
+    if counted_signers:
+        return counted_signers
     plural = re.search(
         r"\b(подписали|заключили|продлили|перезаключили|скрепили|поставили)\b", sentence
     )
@@ -295,6 +348,21 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
     if partner and re.search(r"подписан|подписани|заключен", sentence, re.I):
         return ["?", partner.group(1).strip()], 2, "«соглашение с B» (the other side: the page's)"
     return [], None, ""
+
+
+def _counted_signers(sentence: str) -> tuple[list[str], int, str] | None:
+    """«заключили … сразу четыре стороны: A, B, C и D», «три организации скрепили подписями
+    соглашение: …»: a numeral with «стороны» / «организации» next to the signing verb is the
+    count; the list after a colon, when it has as many items, names them."""
+    for match in _COUNTED_SIGNERS.finditer(sentence):
+        near = sentence[max(0, match.start() - 60) : match.end() + 60]
+        if not _SIGNING.search(near):
+            continue
+        count = _SIGNER_COUNT_WORDS[match.group(1).lower()]
+        colon = sentence.find(":", match.start())
+        listed = _split_top_level(sentence[colon + 1 :].strip(" .")) if colon >= 0 else []
+        return (listed if 2 <= len(listed) <= count else []), count, "a numeral of signers"
+    return None
 
 
 def _is_instrumental(document: Document, index: int, phrase: str) -> bool:
@@ -375,11 +443,12 @@ def _listed_count(sentence: Sentence) -> int | None:
 def _series_date(document: Document, index: int) -> DateSpan | None:
     """The date of an earlier sentence that announced the signing(s) («состоялось подписание
     соглашений»), up to four sentences back."""
-    for back in range(index - 1, max(-1, index - 5), -1):
+    for back in range(index - 1, max(-1, index - 7), -1):
         previous = document.sentences[back]
-        if _NOUN.search(previous.text) and re.search(
+        announces = _NOUN.search(previous.text) and re.search(
             r"подписани|подписал|подписан|заключ", previous.text, re.I
-        ):
+        )
+        if announces or re.search(r"\bподписани[йя]\b", previous.text, re.I):
             dates = _day_dates(document, previous)
             if dates:
                 return dates[0]
@@ -396,8 +465,25 @@ def _day_dates(document: Document, sentence: Sentence) -> list[DateSpan]:
         written = sentence.text[start:end]
         if document.published and not re.search(r"\d{4}|\.\d{2}\b", written):
             span = _in_year(span, document.published)
+        weekday = _WEEKDAY_BEFORE.search(sentence.text[:start])
+        if weekday and not re.search(r"\d{4}", written):
+            span = _year_of_weekday(span, weekday.group(1))
         found.append(span)
     return found
+
+
+def _year_of_weekday(span: DateSpan, weekday: str) -> DateSpan:
+    """«В четверг, 10 октября» without a year: the weekday names the year, searched from the
+    year already assumed, then the year before and after."""
+    wanted = next(n for n, stem in enumerate(_WEEKDAYS) if weekday.lower().startswith(stem))
+    for shift in (0, -1, 1):
+        try:
+            day = span.start.replace(year=span.start.year + shift)
+        except ValueError:  # 29 February
+            continue
+        if day.weekday() == wanted:
+            return DateSpan(day, day, "day")
+    return span
 
 
 def _in_year(span: DateSpan, published: dt.date) -> DateSpan:
@@ -415,10 +501,25 @@ def _is_past_background(document: Document, sentence: Sentence) -> bool:
     day of its own."""
     if not document.published or _day_dates(document, sentence):
         return False
+    earlier = _earlier_signing_clauses(sentence)
     return any(
-        span.precision in ("year", "month", "quarter") and span.end.year < document.published.year
-        for _, _, span in document.dates_in(sentence.start, sentence.end)
+        span.precision in ("year", "month", "quarter")
+        and span.end.year < document.published.year
+        and not any(clause_start <= start < clause_end for clause_start, clause_end in earlier)
+        for start, _, span in document.dates_in(sentence.start, sentence.end)
     )
+
+
+def _earlier_signing_clauses(sentence: Sentence) -> list[tuple[int, int]]:
+    """Spans of «…, впервые заключённое в 2019 году» when the main clause has a signing verb of
+    its own («продлили соглашение, впервые заключённое в 2019 году»): the past year there dates
+    the first signing, not this one. Without a verb outside them, they date the agreement."""
+    clauses = [m.span() for m in _EARLIER_SIGNING_CLAUSE.finditer(sentence.text)]
+    outside, last = "", 0
+    for start, end in clauses:
+        outside, last = outside + sentence.text[last:start], end
+    outside += sentence.text[last:]
+    return clauses if clauses and _SIGNING.search(outside) else []
 
 
 def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
@@ -426,6 +527,11 @@ def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
     own = _day_dates(document, sentence)
     if own:
         return own[0], "date in its sentence", True
+    if _SAME_DAY.search(sentence.text):
+        for back in range(index - 1, max(-1, index - 4), -1):
+            earlier = _day_dates(document, document.sentences[back])
+            if earlier:
+                return earlier[-1], "«в тот же день»: the day of an earlier sentence", True
     relative = _relative_day(document, sentence)
     if relative:
         return relative, "a day named relative to the page date", True
@@ -533,6 +639,7 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
     """One row per signed agreement (a headline and the body telling of one agreement are
     merged)."""
     found: list[tuple[ExtractedAgreement, bool]] = []  # (agreement, never merged into another)
+    announced: list[tuple[int, int]] = []  # (sentence index, how many agreements it announced)
     listed_left = 0
     last_index = -10
     for index, sentence in enumerate(document.sentences):
@@ -540,10 +647,16 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
         if count_heading:
             listed_left = count_heading
             continue
+        announced_count = _announced_count(document, index)
+        if announced_count:
+            announced.append((index, announced_count))
         noun = _agreement_noun(document, sentence)
         if noun is None and not _sides(sentence.text):
             if found and index - last_index <= 2 and _is_follow_up(sentence):
-                _complete_from_follow_up(document, found[-1][0], index)
+                last_start = document.sentences[last_index].start
+                for agreement, _ in found:
+                    if agreement.passage.start == last_start:
+                        _complete_from_follow_up(document, agreement, index)
             continue
         signed = _SIGNING.search(sentence.text) or _BETWEEN.search(sentence.text)
         in_list = listed_left > 0 and noun is not None and not noun.plural
@@ -552,7 +665,9 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
         if _is_past_background(document, sentence):
             continue
         if noun is not None and noun.plural:
-            partners = _plural_partners(sentence, noun.match)
+            partners = _counted_partners(document, index, noun.match) or _plural_partners(
+                sentence, noun.match
+            )
             for number, partner in enumerate(partners):
                 found.append(
                     (_make_agreement(document, index, noun.match, (number, partner)), True)
@@ -568,7 +683,59 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
                 agreement.date = series or agreement.date
         found.append((agreement, in_list or bool(noun and noun.another)))
         last_index = index
-    return _one_per_agreement(found)
+    agreements = _one_per_agreement(found)
+    for index, count in announced:
+        agreements = _with_announced(document, agreements, index, count)
+    return agreements
+
+
+def _announced_count(document: Document, index: int) -> int | None:
+    """«5 сентября министерство подписало два соглашения.»: a dated sentence that counts the
+    agreements it signs (a count of a year's agreements has no day, and is not read)."""
+    sentence = document.sentences[index]
+    match = _ANNOUNCED.search(sentence.text)
+    if not match or not _SIGNING.search(sentence.text) or _is_intent(sentence):
+        return None
+    if not (_day_dates(document, sentence) or _relative_day(document, sentence)):
+        return None
+    return _COUNT_WORDS[match.group(1).lower()]
+
+
+def _with_announced(
+    document: Document, agreements: list[ExtractedAgreement], index: int, count: int
+) -> list[ExtractedAgreement]:
+    """The announced agreements that the next sentences do not tell one by one («Первое — с A
+    …»: an item without the noun) are added on the announcement's date; one signer («министерство
+    подписало») makes each bilateral."""
+    sentence = document.sentences[index]
+    window_end = document.sentences[min(index + 6, len(document.sentences) - 1)].end
+    told = [a for a in agreements if sentence.start <= a.passage.start < window_end]
+    if len(told) >= count:
+        return agreements
+    parties, counted, rule = _parties(document, index)
+    singular = re.search(r"\b(?:подписал[аио]?|заключил[аио]?)\b", sentence.text)
+    date, date_rule, explicit = _date(document, index)
+    host, _ = host_and_participants(document, sentence)
+    host = host or _dateline_settlement(document)
+    added = [
+        ExtractedAgreement(
+            headline=False,
+            date=date,
+            parties_count=counted or (2 if singular else None),
+            parties=[p for p in parties if p != "?"][:1],
+            settlement=host,
+            region_code=host.region_code if host else _region_of_parties(document, sentence),
+            subject=None,
+            passage=Passage(sentence.start, sentence.end),
+            explicit_date=explicit,
+            confidence=0.6,
+            reason=f"one of {count} agreements the sentence counts, not told one by one; "
+            + (rule or "one signer: bilateral")
+            + f"; {date_rule}",
+        )
+        for _ in range(count - len(told))
+    ]
+    return sorted([*agreements, *added], key=lambda a: a.passage.start)
 
 
 def _is_intent(sentence: Sentence) -> bool:
@@ -580,7 +747,10 @@ def _is_intent(sentence: Sentence) -> bool:
 def _is_follow_up(sentence: Sentence) -> bool:
     return bool(
         _FOLLOW_UP.match(sentence.text)
-        and re.search(r"подпис|скрепил|заключ", sentence.text, re.I)
+        and (
+            re.search(r"подпис|скрепил|заключ", sentence.text, re.I)
+            or _SIGNING_TOOK_PLACE.search(sentence.text)
+        )
         and not _is_intent(sentence)
     )
 
@@ -599,6 +769,23 @@ def _plural_partners(sentence: Sentence, noun: re.Match) -> list[str]:
         return []
     parts = _split_top_level(phrase.group(1))
     return parts if len(parts) >= 2 else []
+
+
+def _counted_partners(document: Document, index: int, noun: re.Match) -> list[str]:
+    """«заключил соглашения … с тремя учебными заведениями»: one bilateral agreement per counted
+    partner; the partners are named when one of the next two sentences lists as many («Новыми
+    партнёрами стали A, B и C»), else left unnamed («?»)."""
+    sentence = document.sentences[index].text
+    counted = _COUNTED_PARTNERS.search(sentence, noun.end())
+    if not counted or not _SIGNING.search(sentence[: counted.start()]):
+        return []
+    count = _INSTRUMENTAL_NUMBERS[counted.group(1).lower()]
+    for later in document.sentences[index + 1 : index + 3]:
+        head = re.search(r"(?:\bстал[иа]?|:|\s[–—]\s)\s*", later.text)
+        listed = _split_top_level(later.text[head.end() :].strip(" .")) if head else []
+        if len(listed) == count:
+            return listed
+    return ["?"] * count
 
 
 def _is_headline(document: Document, sentence: Sentence) -> bool:

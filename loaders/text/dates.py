@@ -95,6 +95,8 @@ def _need_year(year_text: str | None, default_year: int | None) -> int:
 
 _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:" + _DASH + r"(\d{4})-(\d{2})-(\d{2}))?"), "iso"),
+    # «12-05-2025»: a page date in a breadcrumb line (day first, hyphens, a full year only)
+    (re.compile(r"(?<![\d-])(\d{2})-(\d{2})-(\d{4})(?![\d-])"), "dmy_dash"),
     (
         re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})" + _DASH + r"(\d{1,2})\.(\d{1,2})\." + _YEAR),
         "dm_dm_y",
@@ -170,6 +172,9 @@ def _from_match(kind: str, g: tuple, default_year: int | None) -> DateSpan:
         start = _day(int(g[0]), int(g[1]), int(g[2]))
         end = _day(int(g[3]), int(g[4]), int(g[5])) if g[3] else start
         return _span(start, end, "day")
+    if kind == "dmy_dash":
+        start = _day(int(g[2]), int(g[1]), int(g[0]))
+        return _span(start, start, "day")
     if kind == "dm_dm_y":
         year = full_year(g[4])
         return _span(_day(year, int(g[1]), int(g[0])), _day(year, int(g[3]), int(g[2])), "day")

@@ -1,18 +1,31 @@
-"""Benchmark: one full script run per page on the national synthetic dataset (run on demand, not in
-CI).
+"""Benchmark: the reading pages on the demo, national (100,000 events) and x10 (1,000,000 events)
+stores (run on demand, not in CI; no timed assertions).
 
-    python tests/benchmarks/bench_pages.py [--runs 5] [--db PATH]
+    python tests/benchmarks/bench_pages.py [--stores demo national x10] [--runs 5]
+        [--project PATH]
 
-Builds data/synthetic/national-seed1.duckdb if missing, then for every page prints the first run
-(cold cache: includes reading the store) and the median of warm runs (what a user waits for after
-changing a widget).
+Each store is measured in a fresh process (so a cache of one store never helps another):
+- cold start: the first script run of the app (Обзор) with empty caches, store → first page;
+- per page: the first script run after switching to it, and the median of `--runs` warm runs
+  (what a reader waits for after changing a widget);
+- server memory: the process's resident set after visiting every page under every sidebar filter
+  once (one region, one event type, one topic, one quarter, «только подтверждённые», the whole
+  period), and its peak.
+
+`--project` measures another checkout of the code (e.g. `git archive main | tar -x -C /tmp/main`)
+against the same stores, for a side-by-side on the same machine. The load average (`uptime`) is
+printed with every run: the machine may be shared. Missing synthetic stores are built first with
+`python -m loaders demo --scale … --seed 1`; the demo store with `build-demo --if-missing`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -24,6 +37,41 @@ PAGES = [
     "app_pages/network.py",
     "app_pages/explore.py",
 ]
+SCALES = {"national": "national", "x10": "x10"}
+
+
+def store_path(store: str) -> Path:
+    """The stores live in this checkout, so another checkout is measured on the same files."""
+    if store == "demo":
+        return ROOT / "data" / "atlas.duckdb"
+    return ROOT / "data" / "synthetic" / f"{SCALES[store]}-seed1.duckdb"
+
+
+def ensure_store(store: str, path: Path) -> None:
+    """Build a missing store with the project's own commands (streamed, as a user would)."""
+    if path.exists():
+        return
+    python = sys.executable
+    if store == "demo":
+        command = [python, "-m", "loaders", "build-demo", "--if-missing"]
+    else:
+        command = [python, "-m", "loaders", "demo", "--scale", SCALES[store], "--seed", "1"]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    print(f"built {path.name} in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+# ---------------------------------------------------------------- inside the measured process
+
+
+def _rss_mb() -> tuple[float, float]:
+    """(current, peak) resident set of this process in MB, from /proc/self/status."""
+    fields = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields["VmRSS"], fields["VmHWM"]
 
 
 def _timed_run(at) -> float:
@@ -35,62 +83,132 @@ def _timed_run(at) -> float:
     return elapsed
 
 
-def benchmark_page(page: str, runs: int) -> tuple[float, float]:
+def _sidebar_states(db: str) -> list[dict[str, str]]:
+    """One setting of every sidebar filter, as URL parameters (what a link reopens)."""
+    import duckdb
+
+    with duckdb.connect(db, read_only=True) as connection:
+        region, event_type, topic = connection.execute(
+            "SELECT mode(region_code), mode(event_type), mode(topic) FROM events"
+        ).fetchone()
+        last = connection.execute(
+            "SELECT year(max(date_start)) || 'Q' || quarter(max(date_start)) FROM events"
+        ).fetchone()[0]
+        first = connection.execute(
+            "SELECT year(min(date_start)) || 'Q' || quarter(min(date_start)) FROM events"
+        ).fetchone()[0]
+    return [
+        {},
+        {"region": region},
+        {"type": event_type},
+        {"topic": topic},
+        {"from": last, "to": last},
+        {"confirmed": "1"},
+        {"from": first, "to": last},
+    ]
+
+
+def measure(project: Path, db: str, runs: int, pages: list[str]) -> dict:
+    """Every figure of one store, in this (fresh) process."""
+    os.chdir(project)
+    sys.path.insert(0, str(project))
+    os.environ["ATLAS_DB"] = db
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600)
-    at.run()
-    at.switch_page(page)
-    cold = _timed_run(at)
-    warm = [_timed_run(at) for _ in range(runs)]
-    return cold, statistics.median(warm)
+    app = str(project / "dashboard" / "app.py")
+    started = time.perf_counter()
+    cold = _timed_run(AppTest.from_file(app, default_timeout=900))
+    result: dict = {"cold_start": cold, "pages": {}}
+    for page in pages:
+        at = AppTest.from_file(app, default_timeout=900)
+        at.run()
+        at.switch_page(page)
+        try:
+            first = _timed_run(at)
+            warm = statistics.median(_timed_run(at) for _ in range(runs))
+            result["pages"][page] = {"first": first, "warm": warm}
+        except RuntimeError as error:  # a page that fails is a figure too
+            result["pages"][page] = {"error": str(error)[:120]}
+    failures = []
+    for params in _sidebar_states(db):
+        for page in pages:
+            at = AppTest.from_file(app, default_timeout=900)
+            for key, value in params.items():
+                at.query_params[key] = value
+            at.run()
+            at.switch_page(page)
+            try:
+                _timed_run(at)
+            except RuntimeError as error:
+                failures.append(f"{page} {params}: {str(error)[:80]}")
+    result["sidebar_failures"] = failures
+    result["rss_mb"], result["peak_rss_mb"] = _rss_mb()
+    result["total_s"] = time.perf_counter() - started
+    return result
 
 
-def map_payload_bytes() -> tuple[int, int]:
-    """Size of the Карта page's map HTML for the whole dataset, and the number of settlements on
-    it."""
-    from dashboard.analysis import aggregations
-    from dashboard import data, maps
+# ---------------------------------------------------------------- the driver
 
-    atlas, shapes = data.load_atlas(), data.load_region_shapes()
-    events = atlas.events
-    places = aggregations.settlement_activity(
-        events, max_listed=10 if events["settlement_name"].nunique() <= 500 else 5
+
+def run_store(project: Path, store: str, runs: int, pages: list[str]) -> dict:
+    db = store_path(store)
+    ensure_store(store, db)
+    load = os.getloadavg()
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure", str(db), "--project", str(project)]
+        + ["--runs", str(runs), "--pages", *pages],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(project)},
     )
-    measures = aggregations.region_measures(events, atlas.agreements, atlas.regions)
-    html = maps.activity_map(places, shapes, measures).get_root().render()
-    return len(html.encode("utf-8")), len(places)
+    if output.returncode:
+        raise RuntimeError(f"{store}: {output.stderr[-2000:]}")
+    result = json.loads(output.stdout.strip().splitlines()[-1])
+    result["load_before"] = load
+    result["load_after"] = os.getloadavg()
+    return result
 
 
-def cold_start() -> float:
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    st.cache_data.clear()
-    return _timed_run(AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600))
+def report(store: str, result: dict) -> None:
+    load = " ".join(f"{x:.2f}" for x in result["load_before"])
+    after = " ".join(f"{x:.2f}" for x in result["load_after"])
+    print(f"\n== {store}  (load average before: {load}; after: {after})")
+    print(f"cold start (fresh process, store → Обзор): {result['cold_start']:.2f} s")
+    print(f"{'page':<28}{'first run, s':>14}{'warm median, s':>16}")
+    for page, times in result["pages"].items():
+        if "error" in times:
+            print(f"{page:<28}  fails: {times['error']}")
+        else:
+            print(f"{page:<28}{times['first']:>14.2f}{times['warm']:>16.2f}")
+    for failure in result["sidebar_failures"]:
+        print(f"  fails under a sidebar filter: {failure}")
+    print(
+        f"server process after every page × every sidebar filter: {result['rss_mb']:.0f} MB "
+        f"(peak {result['peak_rss_mb']:.0f} MB)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stores", nargs="*", default=["demo", "national", "x10"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
-        "--db", type=Path, default=ROOT / "data" / "synthetic" / "national-seed1.duckdb"
+        "--pages", nargs="*", default=PAGES, help="pages measured (and visited for the memory)"
     )
+    parser.add_argument("--project", type=Path, default=ROOT)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    if not args.db.exists():
-        from loaders.build.synthetic import write_synthetic
-
-        started = time.perf_counter()
-        counts = write_synthetic(args.db, "national", 1)
-        print(f"built {args.db.name} in {time.perf_counter() - started:.1f} s: {counts}")
-    os.environ["ATLAS_DB"] = str(args.db)
-    print(f"cold start (reading the store into the cache + Обзор): {cold_start():.2f} s")
-    print(f"{'page':<28}{'first run, s':>14}{'warm median, s':>16}")
-    for page in PAGES:
-        cold, warm = benchmark_page(page, args.runs)
-        print(f"{page:<28}{cold:>14.2f}{warm:>16.2f}")
-    size, places = map_payload_bytes()
-    print(f"map payload: {size / 1e6:.2f} MB for {places} settlements and the region polygons")
+    if args.measure:
+        print(json.dumps(measure(args.project.resolve(), args.measure, args.runs, args.pages)))
+        return
+    print(f"code: {args.project.resolve()}; uptime: {os.getloadavg()}", flush=True)
+    results = {}
+    for store in args.stores:
+        results[store] = run_store(args.project.resolve(), store, args.runs, args.pages)
+        report(store, results[store])
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
