@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Dask's statistical profiler (for its dashboard) off: it samples every thread each 10 ms
+WORKER_ENVIRONMENT = {"DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
 START_SECONDS = 180  # scheduler up and workers registered (workers load no models until used)
 
 
@@ -59,7 +61,7 @@ class LoopbackCluster:
         return self
 
     def _launch(self, name: str, command: list[str]) -> None:
-        environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+        environment = {**os.environ, "PYTHONPATH": str(ROOT), **WORKER_ENVIRONMENT}
         with open(self.log_folder / f"{name}.log", "wb") as log:
             self.processes[name] = subprocess.Popen(
                 command,

@@ -82,6 +82,9 @@ def _local_config() -> dict:
         # (spawn would load them again in every worker: ~10 s each)
         "distributed.worker.multiprocessing-method": "fork" if os.name == "posix" else "spawn",
         "distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
+        # the statistical profiler samples every thread each 10 ms for Dask's dashboard, which a
+        # local cluster does not have; on a 2-core machine it took CPU from the workers
+        "distributed.worker.profile.enabled": False,
     }
 
 
