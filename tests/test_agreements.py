@@ -261,3 +261,82 @@ def test_a_dated_count_of_agreements_is_filled_where_items_are_not_told_one_by_o
     yearly = PAGE + "За 2022 год фонд «Исток» подписал три соглашения."
     assert _agreements(announced) == [("2023-09-11", 2)] * 3
     assert _agreements(yearly) == []
+
+
+# ---------------------------------------------------------------- round 3 (tests/extraction_dev_c)
+
+
+def test_a_day_of_a_programme_counts_from_the_days_of_the_forum():
+    text = "Томск, 12 сентября 2023\n\n" + (
+        "С 8 по 10 сентября в Томске шла школа экологических вожатых. "
+        "Во второй день школы фонд «Кедровый край» и Томский политехнический университет подписали "
+        "соглашение о полевых практиках. "
+        "На закрытии меморандум о шефстве над родниками подписали лесничество и лицей № 7."
+    )
+    assert _agreements(text) == [("2023-09-09", 2), ("2023-09-10", 2)]
+
+
+def test_a_day_of_a_programme_without_the_programme_dates_falls_back_to_the_page_date():
+    text = PAGE + (
+        "В день открытия слёта ООО «Сибирский лес» и фонд «Исток» подписали соглашение о посадках."
+    )
+    assert _agreements(text) == [("2023-09-14", 2)]
+
+
+def test_a_numbered_list_under_a_heading_without_a_count():
+    text = "Омск, 20 мая 2024\n\n" + (
+        "18 мая на молодёжном слёте подписаны меморандумы:\n"
+        "1. между Омским аграрным университетом и АНО «Иртышские берега» — о летних отрядах;\n"
+        "2. между фондом «Степь», педагогическим колледжем и общественным движением «Чистый "
+        "Омск» — о субботниках во дворах.\n"
+    )
+    assert _agreements(text) == [("2024-05-18", 2), ("2024-05-18", 3)]
+
+
+def test_a_repeated_preposition_separates_the_partners_of_a_plural():
+    text = PAGE + (
+        "Вчера министерство лесного хозяйства подписало соглашения с областным музеем "
+        "природы и с ООО «Таёжный путь»."
+    )
+    assert _agreements(text) == [("2023-09-13", 2)] * 2
+
+
+def test_a_signed_letter_of_intent_is_an_agreement_an_intent_to_sign_is_not():
+    signed = PAGE + "Палата и фонд «Лес» вчера подписали соглашение о намерениях."
+    intended = PAGE + "Палата и фонд «Лес» намерены подписать соглашение о сотрудничестве."
+    assert _agreements(signed) == [("2023-09-13", 2)]
+    assert _agreements(intended) == []
+
+
+def test_parties_named_in_a_sentence_of_their_own():
+    text = PAGE + (
+        "В Томске заключено соглашение о восстановлении малых рек. "
+        "Его сторонами стали областной департамент природных ресурсов, педагогический "
+        "университет и общественное движение «Живая вода»."
+    )
+    assert _agreements(text) == [("2023-09-14", 3)]
+
+
+def test_terms_of_an_agreement_are_not_another_agreement():
+    text = PAGE + (
+        "12 сентября ректор университета и директор заповедника «Кузнецкий Алатау» подписали "
+        "соглашение о практике студентов. Соглашение заключено на три года с возможностью "
+        "продления."
+    )
+    assert _agreements(text) == [("2023-09-12", 2)]
+
+
+def test_an_ordinal_date_between_the_parties_and_the_verb():
+    text = (
+        "Томский зоопарк и Сибирский ботанический сад 5-го марта 2024 года подписали соглашение "
+        "об обмене специалистами."
+    )
+    assert _agreements(text) == [("2024-03-05", 2)]
+
+
+def test_subjects_after_the_verb_when_the_agreement_comes_first():
+    text = PAGE + (
+        "На второй неделе сентября соглашение о совместных экспедициях заключили краевой "
+        "краеведческий музей и АНО «Тропа Саян»."
+    )
+    assert _agreements(text) == [("2023-09-14", 2)]
