@@ -163,8 +163,23 @@ _TRAILING_DATE = re.compile(
     r"\s*$",
     re.I,
 )
+# «Соответствующий документ … подписали», «подписали документ о сотрудничестве»: the agreement
+# called «документ» (a word that refers back, or a cooperation subject); «документ об отчётности»
+# is some other paper.
+_DOCUMENT_SIGNED = re.compile(
+    r"\b(?:соответствующ|это\w*|этот|данн|так|настоящ|совместн)\w*\s+документ\w*\b"
+    r"[^.]{0,40}?\b(?:подписал\w*|подписан\w*|заключ\w*|скрепил\w*)"
+    r"|\bдокумент\w*\s+(?:о|об)\s+(?:сотрудничеств|взаимодействи|партн[её]рств)\w*",
+    re.I,
+)
 # «1) между A и B — о …», «— с фондом …»: an item of a list under a heading.
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[).]|[–—•*-])\s+")
+# «заключено на пять лет с возможностью продления»: «с» starting the agreement's terms, no partner.
+_TERMS_AFTER_WITH = re.compile(
+    r"(?:возможност|прав\w*\s+(?:продлени|пролонгац)|автоматическ|последующ|пролонгац|продлени"
+    r"|уч[её]т|цель|целью|помощью|момента|даты)",
+    re.I,
+)
 # «соглашения с A и с B»: the repeated preposition starts the next partner.
 _REPEATED_WITH = re.compile(r",?\s+и\s+со?\s+(?=[«\"A-ZА-ЯЁ]|[а-яё]+\s+[«\"A-ZА-ЯЁ])")
 # «В первый день форума», «В день открытия», «Во второй день», «На закрытии»: a day of a programme.
@@ -223,12 +238,23 @@ _PARTY_HEAD = re.compile(
     r"союз|общество|отделени|центр|университет|компани|АНО|ПАО|ООО|АО|ГБУ|ФГБУ|НКО|московск|"
     r"региональн|областн|краев|городск|муниципальн|благотворительн|автономн|некоммерческ|"
     r"молод[её]жн|заповедник|дирекци|власт|агентств|служб|инспекци|палат|движени|институт|"
-    r"академи|колледж|техникум|училищ|школ|лице[йя]|музе[йя]|библиотек|парк|национальн|"
+    r"академи|колледж|техникум|училищ|школ|лице(?:й|я|ю|ем)|музе(?:й|я|ю|ем)|библиотек|парк|национальн|"
     r"государствен|федеральн|общественн|педагогическ|технологическ|медицинск|аграрн|"
     r"туроператор|оператор|предприяти|завод|комбинат|банк|корпораци|холдинг|клуб|"
     r"волонт[её]рск|добровольческ|экологическ|окружн|районн|республиканск|лесничеств|зоопарк|"
     r"ботаническ|питомник|станци)",
 )
+
+
+def _subjects_of_sentence(document: Document, index: int) -> list[str]:
+    """«A и B будут развивать …» → [A, B]: coordinated bodies before the first verb of a
+    sentence (what «Стороны» in the next sentence refers to); [] when any is not a body."""
+    sentence = document.sentences[index]
+    verb = next((t for t in sentence.tokens if t.pos in ("VERB", "AUX")), None)
+    if verb is None:
+        return []
+    listed = _subject_before(sentence.text, verb.start - sentence.start)
+    return listed if all(_PARTY_HEAD.match(part) for part in listed) else []
 
 
 def _split_top_level(phrase: str) -> list[str]:
@@ -341,6 +367,10 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
             return listed, len(listed), "«сторонами стали A, B и C»"
     if _BOTH_SIDES.search(sentence):
         return [], 2, "«обе стороны»"
+    if re.match(r"\s*Стороны\b", sentence) and index > 0:
+        earlier = _subjects_of_sentence(document, index - 1)
+        if len(earlier) >= 2:
+            return earlier, len(earlier), "«Стороны …»: the subjects of the sentence before"
     counted_signers = _counted_signers(sentence)
     if counted_signers:
         return counted_signers
@@ -356,7 +386,8 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
         if len(listed) >= 2 and not (noun and noun.start() < 3):
             return listed, len(listed), "subjects of the plural verb"
         after = _split_top_level(sentence[plural.end() :].strip(" ."))
-        if noun and len(after) >= 2 and all(_PARTY_HEAD.match(part) for part in after):
+        object_first = noun or re.search(r"документ", sentence[: plural.start()], re.I)
+        if object_first and len(after) >= 2 and all(_PARTY_HEAD.match(part) for part in after):
             return after, len(after), "subjects after the verb («соглашение заключили A и B»)"
         counted = _syntax_subjects(document, index, plural.start())
         if counted >= 2:
@@ -390,7 +421,7 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
     partner = _WITH.search(sentence[noun.end() :]) if noun else None
     if (
         partner
-        and _PARTY_HEAD.match(partner.group(1))
+        and not _TERMS_AFTER_WITH.match(partner.group(1))
         and re.search(r"подписан|подписани|заключен", sentence, re.I)
     ):
         return ["?", partner.group(1).strip()], 2, "«соглашение с B» (the other side: the page's)"
@@ -752,7 +783,8 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
             announced.append((index, announced_count))
         noun = _agreement_noun(document, sentence)
         listed_item = listed_left > 0 and bool(_LIST_ITEM.match(sentence.text))
-        if noun is None and not _sides(sentence.text) and not listed_item:
+        named_document = noun is None and not found and _document_for_agreement(document, sentence)
+        if noun is None and not _sides(sentence.text) and not (listed_item or named_document):
             if found and index - last_index <= 2 and _is_follow_up(sentence):
                 last_start = document.sentences[last_index].start
                 for agreement, _ in found:
@@ -843,6 +875,17 @@ def _is_intent(sentence: Sentence) -> bool:
     """An intent, plan or past agreement in the sentence's main clause (a relative clause after
     the agreement tells what the parties plan under it)."""
     return bool(_NOT_SIGNED.search(_RELATIVE_CLAUSE.split(sentence.text, maxsplit=1)[0]))
+
+
+def _document_for_agreement(document: Document, sentence: Sentence) -> bool:
+    """«Соответствующий документ сегодня подписали министр … и ректор …»: «документ» with a
+    signing verb tells of the agreement when the text names an agreement elsewhere (even only in
+    «по условиям соглашения») and no agreement sentence came before."""
+    return bool(
+        _DOCUMENT_SIGNED.search(sentence.text)
+        and _NOUN.search(document.text)
+        and not _is_intent(sentence)
+    )
 
 
 def _is_follow_up(sentence: Sentence) -> bool:
