@@ -154,7 +154,8 @@ def review_queue(
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     tail = f" LIMIT {int(limit)}" if limit else ""
     return connection.execute(
-        f"SELECT * FROM ({union}) {where} ORDER BY confidence, entity, entity_id{tail}", parameters
+        f"SELECT * FROM ({union}) AS queue {where} ORDER BY confidence, entity, entity_id{tail}",
+        parameters,
     ).df()
 
 

@@ -33,7 +33,7 @@ WITH facts AS (
 SELECT d.document_id, d.file_name, d.genre, d.full_text
 FROM documents d JOIN facts f USING (document_id)
 WHERE d.source_kind = 'text' AND NOT d.is_demo
-GROUP BY ALL
+GROUP BY d.document_id, d.file_name, d.genre, d.full_text  -- not ALL: PostgreSQL
 HAVING count(*) > 0 AND count(*) FILTER (WHERE f.status = 'proposed') = 0
 ORDER BY d.file_name
 """

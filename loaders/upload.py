@@ -176,7 +176,9 @@ def _mark_stored_matches(connection, frames: dict[str, pd.DataFrame], facts: pd.
     return facts.assign(note=[notes.get(entity_id, "") for entity_id in facts["entity_id"]])
 
 
-def preview_upload(name: str, data: bytes, workdir: Path, db_path: Path | None = None) -> Preview:
+def preview_upload(
+    name: str, data: bytes, workdir: Path, db_path: Path | str | None = None
+) -> Preview:
     """Read and extract an uploaded file without storing anything; errors come back in
     Preview.error."""
     from loaders.read.tables import TableLoadError
@@ -206,12 +208,11 @@ def preview_upload(name: str, data: bytes, workdir: Path, db_path: Path | None =
         facts,
         warnings=bundle.warnings,
     )
-    target = db_path
-    if target is None:
-        from loaders.paths import database_path
+    from loaders.paths import database_target
+    from loaders.store.readers import store_exists
 
-        target = database_path()
-    if Path(target).exists():
+    target = database_target() if db_path is None else db_path
+    if store_exists(target):  # a DuckDB file that exists, or a postgresql:// URL
         try:
             with connect(target, read_only=True) as connection:
                 sha = frames["documents"]["sha256"].iloc[0]

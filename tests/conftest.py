@@ -9,6 +9,7 @@ import pytest
 
 from loaders.build.dcw import DEFAULT_NC
 from loaders.pipeline.load_tables import load_tables
+from tests.live_app import LiveApp
 from tests.pg import TemporaryCluster, postgres_available
 
 # The real seed documents live in ../shared/seeds beside the repository ($ATLAS_SEEDS overrides it,
@@ -39,6 +40,11 @@ RESOURCES = {
         postgres_available,
         "PostgreSQL 15 + PostGIS 3 are absent: apt-get install postgresql postgis "
         "postgresql-15-postgis-3",
+    ),
+    "nginx": (
+        lambda: Path("/usr/sbin/nginx").exists(),
+        "nginx is absent (tests/test_replicas.py puts it before two app replicas): "
+        "apt-get install nginx",
     ),
     "chromium": (
         lambda: Path("/usr/bin/chromium").exists() and _importable("playwright"),
@@ -187,3 +193,16 @@ def fixture_store(request, tmp_path_factory):
     summary = load_tables(write_fixture_tables(folder / "tables"), target)
     assert not summary.failed, summary.failed
     return target
+
+
+# --- The real app in a browser --------------------------------------------------------------------
+@pytest.fixture()
+def live_app(tmp_path):
+    """`streamlit run` servers on free ports (`live_app.serve(store)` → base URL, as many as asked)
+    and headless Chromium contexts (`live_app.browser(viewport)`); all stopped after the test."""
+    app = LiveApp(tmp_path / "live_app", require)
+    app.folder.mkdir()
+    try:
+        yield app
+    finally:
+        app.close()

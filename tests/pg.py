@@ -96,10 +96,7 @@ class TemporaryCluster:
         return self.url(name)
 
     def _admin(self, sql: str, dbname: str = "postgres") -> None:
-        import psycopg
-
-        with psycopg.connect(self.url(dbname), autocommit=True) as connection:
-            connection.execute(sql)
+        _run_admin(self.url(dbname), sql)
 
     def _run(self, command: list[str]) -> None:
         result = subprocess.run(
@@ -111,3 +108,19 @@ class TemporaryCluster:
             raise RuntimeError(
                 f"{' '.join(command[:1])} failed ({result.returncode}): {result.stderr}\n{tail}"
             )
+
+
+def _run_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def copy_database(url: str) -> str:
+    """A new database of the same cluster holding a copy of url's (CREATE DATABASE … TEMPLATE, a
+    file copy: far faster than reloading); its URL. Nothing may be connected to url meanwhile."""
+    base, source = url.rsplit("/", 1)
+    name = f"atlas_{uuid.uuid4().hex[:12]}"
+    _run_admin(f"{base}/postgres", f"CREATE DATABASE {name} TEMPLATE {source}")
+    return f"{base}/{name}"

@@ -1,5 +1,6 @@
-"""Shared pieces of the review tests: a writable copy of the fixture store, a document written for
-these tests (our own words), and accounts of every role."""
+"""Shared pieces of the review tests: a writable copy of the fixture store on either engine (a
+DuckDB file or a PostgreSQL database), a document written for these tests (our own words), and
+accounts of every role."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import shutil
 from pathlib import Path
 
 from loaders.accounts import Credential, add_user
+from loaders.store.database import connect
+from loaders.store.postgres import is_server_url
 from loaders.store.writer import write_session
+from tests.pg import copy_database
 
 NEWS_TEXT = """В Сургуте прошёл экологический форум «Чистая Обь»
 
@@ -27,12 +31,29 @@ ACCOUNTS = {
 }
 
 
-def writable_store(fixture_db: Path, folder: Path, with_news: bool = True) -> Path:
+Store = Path | str  # a DuckDB file or a postgresql:// URL
+
+
+def copy_store(source: Store, folder: Path) -> Store:
+    """A copy of a store on the same engine: the file copied, or a database made from it."""
+    if is_server_url(str(source)):
+        return copy_database(str(source))
+    path = folder / "store.duckdb"
+    shutil.copy(source, path)
+    return path
+
+
+def read_rows(store: Store, sql: str, parameters=()) -> list[tuple]:
+    """Rows of one query, read through a read-only connection of either engine."""
+    with connect(store, read_only=True) as connection:
+        return connection.execute(sql, list(parameters)).fetchall()
+
+
+def writable_store(fixture_store: Store, folder: Path, with_news: bool = True) -> Store:
     """A copy of the fixture store with the accounts above and (optionally) the news document."""
     from loaders.pipeline.ingest import ingest_documents
 
-    path = folder / "store.duckdb"
-    shutil.copy(fixture_db, path)
+    path = copy_store(fixture_store, folder)
     with write_session(path) as connection:
         for name, (role, regions) in ACCOUNTS.items():
             add_user(connection, name, role, PASSWORD, regions, changed_by="test")

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -27,19 +23,8 @@ from dashboard.leaflet_assets import (
     use_local_assets,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+from tests.live_app import LOCAL_HOSTS
+
 TILE_PATH = re.compile(r"/\d+/\d+/\d+(@2x)?\.(png|jpe?g|webp)$")
 COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 # Leaflet draws an SVG circle as two arcs ("a" commands); polygons and lines have none.
@@ -74,143 +59,64 @@ def test_use_local_assets_links_only_the_vendored_leaflet():
     assert any("leaflet-dvf" in problem for problem in offline_problems(activity_map))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for_health(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited early:\n{server.stdout.read()}")
-        try:
-            with urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/_stcore/health", timeout=5
-            ) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail("streamlit did not answer its health check in time")
-
-
 def _is_tile(url: str) -> bool:
     return bool(TILE_PATH.search(urlparse(url).path))
 
 
 @pytest.mark.server
 @pytest.mark.requires("chromium")
-def test_map_page_renders_leaflet_offline(fixture_db, tmp_path):
+def test_map_page_renders_leaflet_offline(fixture_db, tmp_path, live_app):
     from playwright import sync_api
 
-    port = _free_port()
-    env = {**os.environ, "ATLAS_DB": str(fixture_db)}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    url = live_app.serve(fixture_db)
     requests: list[str] = []
-    blocked: list[str] = []
     responses: dict[str, int] = {}
     errors: list[str] = []
     screenshot = Path(os.environ.get("ATLAS_MAP_SCREENSHOT", tmp_path / "map.png"))
 
-    def offline(route):
-        if urlparse(route.request.url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort("internetdisconnected")
+    context = live_app.browser({"width": 1400, "height": 1400})
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("response", lambda response: responses.__setitem__(response.url, response.status))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{url}/map", wait_until="domcontentloaded")
 
+    iframe = page.wait_for_selector(COMPONENT_IFRAME, state="attached", timeout=90_000)
+    frame = iframe.content_frame()
+    assert frame is not None
     try:
-        _wait_for_health(port, server)
-        with sync_api.sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                str(tmp_path / "chromium-profile"),
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport={"width": 1400, "height": 1400},
-            )
-            try:
-                context.route("**/*", offline)
-                page = context.new_page()
-                page.on("request", lambda request: requests.append(request.url))
-                page.on(
-                    "response",
-                    lambda response: responses.__setitem__(response.url, response.status),
-                )
-                page.on("pageerror", lambda error: errors.append(str(error)))
-                page.goto(f"http://127.0.0.1:{port}/map", wait_until="domcontentloaded")
+        frame.wait_for_selector(".leaflet-container", state="attached", timeout=30_000)
+        frame.wait_for_selector(CIRCLE_PATH, state="attached", timeout=30_000)
+    except sync_api.TimeoutError:
+        page.screenshot(path=str(screenshot), full_page=True)
+        pytest.fail(
+            f"Leaflet did not render in the map frame (screenshot {screenshot}); "
+            f"blocked: {sorted(set(live_app.blocked))}; page errors: {errors}"
+        )
+    iframe.scroll_into_view_if_needed()
+    time.sleep(1)  # let fitBounds and the overlay settle before measuring and screenshotting
+    page.screenshot(path=str(screenshot), full_page=True)
 
-                iframe = page.wait_for_selector(COMPONENT_IFRAME, state="attached", timeout=90_000)
-                frame = iframe.content_frame()
-                assert frame is not None
-                try:
-                    frame.wait_for_selector(".leaflet-container", state="attached", timeout=30_000)
-                    frame.wait_for_selector(CIRCLE_PATH, state="attached", timeout=30_000)
-                except sync_api.TimeoutError:
-                    page.screenshot(path=str(screenshot), full_page=True)
-                    pytest.fail(
-                        f"Leaflet did not render in the map frame (screenshot {screenshot}); "
-                        f"blocked: {sorted(set(blocked))}; page errors: {errors}"
-                    )
-                iframe.scroll_into_view_if_needed()
-                time.sleep(
-                    1
-                )  # let fitBounds and the overlay settle before measuring and screenshotting
-                page.screenshot(path=str(screenshot), full_page=True)
+    frame_box = iframe.bounding_box()
+    container_height = frame.evaluate(
+        "() => document.querySelector('.leaflet-container').getBoundingClientRect().height"
+    )
+    assert frame_box and frame_box["height"] > 100, frame_box
+    assert container_height > 100, container_height
+    assert frame.evaluate("() => window.L && L.version") == LEAFLET_VERSION
 
-                frame_box = iframe.bounding_box()
-                container_height = frame.evaluate(
-                    "() => document.querySelector('.leaflet-container')"
-                    ".getBoundingClientRect().height"
-                )
-                assert frame_box and frame_box["height"] > 100, frame_box
-                assert container_height > 100, container_height
-                assert frame.evaluate("() => window.L && L.version") == LEAFLET_VERSION
+    # A circle marker answers the pointer: tooltip on hover, popup on click.
+    circle = frame.locator(CIRCLE_PATH).last.bounding_box()
+    assert circle is not None
+    page.mouse.move(circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2)
+    frame.wait_for_selector(".leaflet-tooltip", timeout=5_000)
+    page.mouse.click(circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2)
+    frame.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+    assert frame.locator(".leaflet-popup-content").first.inner_text().strip()
 
-                # A circle marker answers the pointer: tooltip on hover, popup on click.
-                circle = frame.locator(CIRCLE_PATH).last.bounding_box()
-                assert circle is not None
-                page.mouse.move(
-                    circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2
-                )
-                frame.wait_for_selector(".leaflet-tooltip", timeout=5_000)
-                page.mouse.click(
-                    circle["x"] + circle["width"] / 2, circle["y"] + circle["height"] / 2
-                )
-                frame.wait_for_selector(".leaflet-popup-content", timeout=5_000)
-                assert frame.locator(".leaflet-popup-content").first.inner_text().strip()
-            finally:
-                context.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-    leaflet_js = f"http://127.0.0.1:{port}{STATIC_URL}/leaflet.js"
+    leaflet_js = f"{url}{STATIC_URL}/leaflet.js"
     assert responses.get(leaflet_js) == 200, "the vendored leaflet.js was not served"
-    assert responses.get(f"http://127.0.0.1:{port}{STATIC_URL}/leaflet.css") == 200
+    assert responses.get(f"{url}{STATIC_URL}/leaflet.css") == 200
     external = sorted(
         {url for url in requests if urlparse(url).hostname not in LOCAL_HOSTS and not _is_tile(url)}
     )
@@ -226,83 +132,34 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.mark.server
-@pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed (/usr/bin/chromium): apt-get install chromium",
-)
-def test_pages_stay_readable_at_phone_width(fixture_db, tmp_path):
+@pytest.mark.requires("chromium")
+def test_pages_stay_readable_at_phone_width(fixture_db, tmp_path, live_app):
     """At 390 px the overview, map and timeline fit the screen: nothing wider than the viewport
     except inside a frame that scrolls (tables, the map), legends under the charts."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "ATLAS_DB": str(fixture_db)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    url = live_app.serve(fixture_db)
     overflowing: dict[str, object] = {}
-    try:
-        _wait_for_health(port, server)
-        with sync_api.sync_playwright() as playwright:
-            context = playwright.chromium.launch_persistent_context(
-                str(tmp_path / "chromium-profile"),
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport=PHONE,
+    page = live_app.browser(PHONE).new_page()
+    for path, ready in (
+        ("/", '[data-testid="stMetric"]'),
+        ("/map", COMPONENT_IFRAME),
+        ("/timeline", ".js-plotly-plot"),
+    ):
+        page.goto(f"{url}{path}", wait_until="domcontentloaded")
+        page.wait_for_selector(ready, state="attached", timeout=90_000)
+        time.sleep(1.5)  # let the page settle (charts size themselves)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"] + 1:
+            overflowing[path] = width
+        if path == "/timeline":
+            legend_below = page.evaluate(
+                """() => [...document.querySelectorAll('.js-plotly-plot')].every(plot => {
+                    const legend = plot.querySelector('.legend');
+                    const area = plot.querySelector('.nsewdrag');
+                    if (!legend || !area) return true;
+                    return legend.getBoundingClientRect().top >=
+                           area.getBoundingClientRect().bottom - 1;
+                })"""
             )
-            try:
-                context.route(
-                    "**/*",
-                    lambda route: route.continue_()
-                    if urlparse(route.request.url).hostname in LOCAL_HOSTS
-                    else route.abort("internetdisconnected"),
-                )
-                page = context.new_page()
-                for path, ready in (
-                    ("/", '[data-testid="stMetric"]'),
-                    ("/map", COMPONENT_IFRAME),
-                    ("/timeline", ".js-plotly-plot"),
-                ):
-                    page.goto(f"http://127.0.0.1:{port}{path}", wait_until="domcontentloaded")
-                    page.wait_for_selector(ready, state="attached", timeout=90_000)
-                    time.sleep(1.5)  # let the page settle (charts size themselves)
-                    width = page.evaluate("() => document.documentElement.scrollWidth")
-                    if width > PHONE["width"] + 1:
-                        overflowing[path] = width
-                    if path == "/timeline":
-                        legend_below = page.evaluate(
-                            """() => [...document.querySelectorAll('.js-plotly-plot')].every(plot \
-=> {
-                                const legend = plot.querySelector('.legend');
-                                const area = plot.querySelector('.nsewdrag');
-                                if (!legend || !area) return true;
-                                return legend.getBoundingClientRect().top >=
-                                       area.getBoundingClientRect().bottom - 1;
-                            })"""
-                        )
-                        assert legend_below, "a chart legend sits beside its chart at 390 px"
-                    page.screenshot(path=str(tmp_path / f"phone{path.replace('/', '_')}.png"))
-            finally:
-                context.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+            assert legend_below, "a chart legend sits beside its chart at 390 px"
+        page.screenshot(path=str(tmp_path / f"phone{path.replace('/', '_')}.png"))
     assert not overflowing, f"pages wider than a 390 px phone: {overflowing}"

@@ -1,21 +1,17 @@
 """People in the loop, in a real browser (Playwright driving Debian's Chromium) against a real
-server:
-an editor signs in, uploads a .docx and a .csv, corrects one fact and accepts it, and finds it
-confirmed
-on the map, the timeline and the explorer, with its audit entry; a viewer sees no upload or review
-controls, and URL parameters grant nothing."""
+server on a DuckDB file and on a PostgreSQL database: an editor signs in, uploads a .docx and a
+.csv, corrects one fact and accepts it, and finds it confirmed on the map, the timeline and the
+explorer, with its audit entry; a viewer sees no upload or review controls, and URL parameters grant
+nothing."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
-import duckdb
 import pytest
 from review_fixtures import PASSWORD, writable_store
-from test_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, _wait_for_health
+
+from loaders.store.database import connect
 from test_upload import news_docx
 
 CORRECTED_TITLE = "Экофорум «Чистая Обь» (исправлено)"
@@ -23,62 +19,20 @@ OFFICIAL_TABLE = """Дата,Мероприятие,Тип,Тематика,Го
 20.01.2024,Лыжный эко-забег,акция,экология,Ханты-Мансийск,Югра
 """
 
-pytestmark = [
-    pytest.mark.server,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = [pytest.mark.server, pytest.mark.requires("chromium")]
 
 
 @pytest.fixture()
-def server(fixture_db, tmp_path):
-    store = writable_store(fixture_db, tmp_path, with_news=False)
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env={**os.environ, "ATLAS_DB": str(store)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_for_health(port, process)
-        yield f"http://127.0.0.1:{port}", store
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+def server(fixture_store, tmp_path, live_app):
+    """The app on a writable copy of the fixture store, a DuckDB file or a PostgreSQL database."""
+    store = writable_store(fixture_store, tmp_path, with_news=False)
+    return live_app.serve(store), store
 
 
 @pytest.fixture()
-def browser(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1500, "height": 1400},
-        )
-        context.set_default_timeout(90_000)
-        try:
-            yield context
-        finally:
-            context.close()
+def browser(live_app):
+    # not offline: these tests have always let the browser ask other hosts (the app asks none)
+    return live_app.browser({"width": 1500, "height": 1400}, offline=False, timeout_ms=90_000)
 
 
 def _sign_in(page, name: str) -> None:
@@ -137,7 +91,7 @@ def test_editor_uploads_corrects_accepts_and_finds_it_confirmed(server, browser,
     _wait_idle(page)
     assert _metric(page, "В очереди") == "1"
 
-    with duckdb.connect(str(store), read_only=True) as connection:
+    with connect(store, read_only=True) as connection:
         event_id, status = connection.execute(
             "SELECT event_id, status FROM events WHERE title = ?", [CORRECTED_TITLE]
         ).fetchall()[0]
@@ -188,7 +142,7 @@ def test_viewer_sees_no_write_controls_and_urls_grant_nothing(server, browser):
     crafted.goto(f"{url}/upload?user=khm&role=admin&auth_token=anything")
     crafted.get_by_text("могут редакторы и администраторы").wait_for()
     assert crafted.locator("input[type=file]").count() == 0
-    with duckdb.connect(str(store), read_only=True) as connection:
+    with connect(store, read_only=True) as connection:
         assert connection.execute(
             "SELECT count(*) FROM audit WHERE action <> 'user_change'"
         ).fetchall() == [(0,)]

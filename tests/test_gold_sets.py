@@ -19,6 +19,7 @@ def test_the_sets_are_found():
         "extraction_sealed",
         "extraction_dev_b",
         "extraction_dev_c",
+        "extraction_sealed4",
     } <= {folder.name for folder in SETS}
 
 

@@ -1,41 +1,66 @@
 """Statuses, accounts, role checks at write time, version conflicts, undo, audit and evaluate
---reviewed,
-on real DuckDB stores (a writable copy of the fixture store per test)."""
+--reviewed, on both engines: a real DuckDB file and a real PostgreSQL database (a writable copy of
+the fixture store per test)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import duckdb
 import pytest
-from review_fixtures import NEWS_TEXT, PASSWORD, as_user, writable_store
+from review_fixtures import NEWS_TEXT, PASSWORD, as_user, copy_store, read_rows, writable_store
 
 from loaders import accounts
 from loaders.accounts import Credential, NotAuthorisedError
 from loaders.cli import main
 from loaders.review import ReviewError, VersionConflictError, accept, correct, reject, undo
+from loaders.pipeline.load_tables import load_tables
 from loaders.store.audit import read_audit
+from loaders.store.database import connect
 from loaders.store.writer import write_session
+from tests.conftest import write_fixture_tables
 
 
 @pytest.fixture(scope="module")
-def store_template(fixture_db, tmp_path_factory):
-    return writable_store(fixture_db, tmp_path_factory.mktemp("review_store"))
+def store_template(fixture_store, tmp_path_factory):
+    """The fixture store with accounts and the news document, once per module and engine."""
+    return writable_store(fixture_store, tmp_path_factory.mktemp("review_store"))
 
 
 @pytest.fixture()
 def store(store_template, tmp_path):
-    """A fresh copy for each test (tests write)."""
-    path = tmp_path / "store.duckdb"
-    shutil.copy(store_template, path)
-    return path
+    """A fresh copy for each test (tests write): a DuckDB file or a PostgreSQL database."""
+    return copy_store(store_template, tmp_path)
 
 
-def _one(path, sql, parameters=()):
-    with duckdb.connect(str(path), read_only=True) as connection:
-        return connection.execute(sql, list(parameters)).fetchall()
+@pytest.fixture(scope="module")
+def duckdb_template(fixture_db, tmp_path_factory):
+    return writable_store(fixture_db, tmp_path_factory.mktemp("review_duckdb"))
+
+
+@pytest.fixture()
+def duckdb_store(duckdb_template, tmp_path):
+    """A DuckDB copy only: for DuckDB's one-writer file lock, which PostgreSQL does not have."""
+    return copy_store(duckdb_template, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def server_template(pg_cluster, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("review_server")
+    url = pg_cluster.new_database()
+    assert not load_tables(write_fixture_tables(folder / "tables"), url).failed
+    return writable_store(url, folder)
+
+
+@pytest.fixture()
+def server_store(server_template, tmp_path):
+    """A PostgreSQL copy only: for concurrent transactions, which DuckDB's one writer does not
+    have."""
+    return copy_store(server_template, tmp_path)
+
+
+_one = read_rows
 
 
 def _news_ids(path):
@@ -64,10 +89,10 @@ def test_statuses_default_by_source(store):
     assert table_rows == [("confirmed",)]
 
 
-def test_demo_documents_start_confirmed(fixture_db, tmp_path):
+def test_demo_documents_start_confirmed(fixture_store, tmp_path):
     from loaders.pipeline.ingest import ingest_documents
 
-    path = writable_store(fixture_db, tmp_path, with_news=False)
+    path = writable_store(fixture_store, tmp_path, with_news=False)
     news = tmp_path / "demo_news.txt"
     news.write_text(NEWS_TEXT, encoding="utf-8")
     ingest_documents([news], path, is_demo=True, workers=1)
@@ -88,7 +113,8 @@ def test_viewer_and_unknown_sessions_cannot_write(store):
         with write_session(store) as connection:
             accept(connection, Credential(), [(event_id, None)])
     assert _status(store, "events", "event_id", event_id) == ("proposed", 1)
-    assert read_audit(duckdb.connect(str(store), read_only=True)).query("action == 'accept'").empty
+    with connect(store, read_only=True) as connection:
+        assert read_audit(connection).query("action == 'accept'").empty
 
 
 def test_editor_changes_only_rows_of_own_regions(store):
@@ -145,7 +171,7 @@ def test_second_save_of_the_same_row_is_refused(store):
         with write_session(store) as connection:
             reject(connection, as_user("admin"), [(event_id, seen_by_both)])
     assert _status(store, "events", "event_id", event_id) == ("confirmed", 2)
-    with duckdb.connect(str(store), read_only=True) as connection:
+    with connect(store, read_only=True) as connection:
         decisions = read_audit(connection, entity_id=event_id)
     assert list(decisions["action"]) == ["accept"] and list(decisions["user_name"]) == ["khm"]
 
@@ -157,7 +183,7 @@ def test_correct_and_undo_are_audited(store):
             connection, as_user("khm"), agreement_id, "settlement_name", "Нефтеюганск"
         )
     assert changed["settlement_name"] == "Нефтеюганск" and changed["lat"] != pytest.approx(61.25)
-    with duckdb.connect(str(store), read_only=True) as connection:
+    with connect(store, read_only=True) as connection:
         entries = read_audit(connection, entity_id=agreement_id)
     first = int(entries["audit_id"].iloc[0])
     assert set(entries["field"]) >= {"settlement_name", "settlement_id", "lat", "lon"}
@@ -167,7 +193,7 @@ def test_correct_and_undo_are_audited(store):
     assert _one(
         store, "SELECT settlement_name FROM agreements WHERE agreement_id = ?", [agreement_id]
     ) == [("Сургут",)]
-    with duckdb.connect(str(store), read_only=True) as connection:
+    with connect(store, read_only=True) as connection:
         after = read_audit(connection, entity_id=agreement_id)
     assert len(after) == 2 * len(entries) and set(after["action"][len(entries) :]) == {"undo"}
 
@@ -177,7 +203,7 @@ def test_undo_refused_after_a_later_change(store):
     with write_session(store) as connection:
         correct(connection, as_user("khm"), event_id, "date_start", "2024-03-16")
         correct(connection, as_user("admin"), event_id, "date_start", "17.03.2024")
-    with duckdb.connect(str(store), read_only=True) as connection:
+    with connect(store, read_only=True) as connection:
         first = int(read_audit(connection, entity_id=event_id)["audit_id"].iloc[0])
     with pytest.raises(VersionConflictError, match="изменено позже"):
         with write_session(store) as connection:
@@ -259,13 +285,14 @@ def test_cli_users_review_and_audit(store, capsys, monkeypatch):
     assert [entry["action"] for entry in audit] == ["accept"] * len(ids)
 
 
-def test_a_save_while_another_process_writes_waits_then_fails_clearly(store, tmp_path):
+def test_a_save_while_another_process_writes_waits_then_fails_clearly(duckdb_store, tmp_path):
     import subprocess
     import sys
     import time
 
     from loaders.store.writer import StoreBusyError
 
+    store = duckdb_store
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
@@ -288,7 +315,7 @@ def test_a_save_while_another_process_writes_waits_then_fails_clearly(store, tmp
         assert connection.execute("SELECT count(*) FROM events").fetchall()[0][0] > 0
 
 
-def test_reads_in_the_app_process_wait_for_a_save_in_another_thread(store):
+def test_reads_in_the_app_process_wait_for_a_save_in_another_thread(duckdb_store):
     """DuckDB refuses a read-only connection while this process has the file open for writing; the
     dashboard's reads go through read_connection, which waits for the save instead of failing."""
     import threading
@@ -296,6 +323,7 @@ def test_reads_in_the_app_process_wait_for_a_save_in_another_thread(store):
 
     from loaders.store.writer import read_connection
 
+    store = duckdb_store
     opened = threading.Event()
 
     def save():
@@ -313,3 +341,50 @@ def test_reads_in_the_app_process_wait_for_a_save_in_another_thread(store):
         versions = connection.execute("SELECT min(version) FROM events").fetchall()
     saver.join()
     assert versions == [(2,)]  # it read after the save committed
+
+
+def test_on_the_server_a_read_during_a_save_is_not_blocked(server_store):
+    """PostgreSQL: while an editor's transaction is open, a reader gets the committed rows at once
+    (no waiting, no lock error), and the new ones as soon as the save commits."""
+    from loaders.store.writer import read_connection
+
+    event_id = _news_ids(server_store)["event"]
+    with write_session(server_store) as connection:
+        accept(connection, as_user("khm"), [(event_id, 1)])
+        with read_connection(server_store) as reader:
+            during = reader.execute(
+                "SELECT status, version FROM events WHERE event_id = ?", [event_id]
+            ).fetchall()
+    assert during == [("proposed", 1)]
+    assert _status(server_store, "events", "event_id", event_id) == ("confirmed", 2)
+
+
+def test_on_the_server_two_editors_saving_one_row_at_once_conflict(server_store):
+    """Two transactions that both read version 1: the second waits for the first's row lock, then
+    finds version 2 and is refused; the audit holds only the first decision."""
+    import threading
+
+    event_id = _news_ids(server_store)["event"]
+    first_saved = threading.Event()
+    outcome: dict[str, BaseException | None] = {}
+
+    def second_editor():
+        try:
+            with write_session(server_store) as connection:
+                first_saved.wait(10)
+                reject(connection, as_user("admin"), [(event_id, 1)])
+            outcome["second"] = None
+        except BaseException as error:  # noqa: BLE001 - the test inspects it
+            outcome["second"] = error
+
+    with write_session(server_store) as connection:
+        accept(connection, as_user("khm"), [(event_id, 1)])
+        other = threading.Thread(target=second_editor)
+        other.start()
+        first_saved.set()
+    other.join(30)
+    assert isinstance(outcome["second"], VersionConflictError), outcome
+    assert _status(server_store, "events", "event_id", event_id) == ("confirmed", 2)
+    with connect(server_store, read_only=True) as connection:
+        decisions = read_audit(connection, entity_id=event_id)
+    assert list(decisions["action"]) == ["accept"] and list(decisions["user_name"]) == ["khm"]

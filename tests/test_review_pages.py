@@ -1,15 +1,13 @@
 """AppTest of Загрузка and Проверка, the sign-in box and «только подтверждённые», on a writable copy
-of
-the fixture store with one extracted (proposed) document."""
+of the fixture store with one extracted (proposed) document, on a DuckDB file and on a PostgreSQL
+database."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
-from review_fixtures import PASSWORD, as_user, writable_store
+from review_fixtures import PASSWORD, as_user, copy_store, read_rows, writable_store
 from streamlit.testing.v1 import AppTest
 
 from loaders.review import reject
@@ -19,14 +17,14 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
 @pytest.fixture(scope="module")
-def store_template(fixture_db, tmp_path_factory):
-    return writable_store(fixture_db, tmp_path_factory.mktemp("pages_store"))
+def store_template(fixture_store, tmp_path_factory):
+    return writable_store(fixture_store, tmp_path_factory.mktemp("pages_store"))
 
 
 @pytest.fixture()
 def store(store_template, tmp_path, use_db):
-    path = tmp_path / "store.duckdb"
-    shutil.copy(store_template, path)
+    """A fresh copy per test on each engine, which the app reads ($ATLAS_DB)."""
+    path = copy_store(store_template, tmp_path)
     use_db(path)
     return path
 
@@ -75,10 +73,7 @@ def test_viewer_account_sees_no_write_controls(store):
 def test_wrong_password_is_refused(store):
     at = sign_in(open_app(), "khm", "not the password")
     assert "неверное имя или пароль" in at.sidebar.error[0].value
-    with duckdb.connect(str(store), read_only=True) as connection:
-        failed = connection.execute(
-            "SELECT failed_logins FROM users WHERE user_name = 'khm'"
-        ).fetchall()
+    failed = read_rows(store, "SELECT failed_logins FROM users WHERE user_name = 'khm'")
     assert failed == [(1,)]
 
 
@@ -105,13 +100,12 @@ def test_correct_form_changes_the_row_and_is_in_history(store):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     event_id = event.split(" — ")[0]
-    with duckdb.connect(str(store), read_only=True) as connection:
-        row = connection.execute(
-            "SELECT participants_count, status FROM events WHERE event_id = ?", [event_id]
-        ).fetchall()
-        actions = connection.execute(
-            "SELECT action FROM audit WHERE entity_id = ? ORDER BY audit_id", [event_id]
-        ).fetchall()
+    row = read_rows(
+        store, "SELECT participants_count, status FROM events WHERE event_id = ?", [event_id]
+    )
+    actions = read_rows(
+        store, "SELECT action FROM audit WHERE entity_id = ? ORDER BY audit_id", [event_id]
+    )
     assert row == [(130, "confirmed")] and actions == [("correct",), ("accept",)]
 
 
@@ -120,10 +114,7 @@ def test_confirmed_only_switch_and_rejected_rows(store):
     confirmed = open_app(confirmed="1")
     assert confirmed.sidebar.toggle(key="f_confirmed").value is True
     assert int(metric(confirmed, "События")) == int(everything) - 1  # the proposed news event
-    with duckdb.connect(str(store), read_only=True) as connection:
-        event_id = connection.execute(
-            "SELECT event_id FROM events WHERE status = 'proposed'"
-        ).fetchall()[0][0]
+    event_id = read_rows(store, "SELECT event_id FROM events WHERE status = 'proposed'")[0][0]
     with write_session(store) as connection:
         reject(connection, as_user("khm"), [(event_id, None)])
     assert int(metric(open_app(), "События")) == int(everything) - 1  # rejected: never counted

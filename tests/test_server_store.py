@@ -283,3 +283,32 @@ def test_the_data_version_changes_after_every_write_and_only_then(tmp_path, pg_u
     with store.connect(pg_url) as connection:
         connection.execute("UPDATE events SET title = title || '!' WHERE false")
     assert data_version(pg_url) != after_load  # a statement that wrote (even no rows) bumps it
+
+
+def test_a_version_read_while_a_write_is_uncommitted_changes_at_its_commit(pg_url):
+    """A replica reading the version between a writer's statement and its COMMIT caches the rows
+    before the commit: the version must differ once the commit is visible, or it would keep them."""
+    from loaders.store.readers import data_version
+
+    store.connect(pg_url).close()
+    with store.connect(pg_url) as writer:
+        with store.transaction(writer):
+            writer.execute("UPDATE regions SET population = 1 WHERE region_code = 'RU-KHM'")
+            during = data_version(pg_url)
+            cached = _rows(pg_url, "SELECT population FROM regions WHERE region_code = 'RU-KHM'")
+            assert cached != [(1,)]  # what a replica caches under `during`: the rows before
+        after = data_version(pg_url)
+    assert after != during
+    assert data_version(pg_url) == after  # and it is stable again once nothing is writing
+
+
+def test_a_write_session_of_this_process_is_seen_at_once_despite_the_version_reuse(pg_url):
+    """A replica reuses the server's version for up to a second; its own saves forget it."""
+    from loaders.store.readers import data_version
+    from loaders.store.writer import write_session
+
+    store.connect(pg_url).close()
+    before = data_version(pg_url, max_age_seconds=60)
+    with write_session(pg_url) as connection:
+        connection.execute("UPDATE regions SET population = 2 WHERE region_code = 'RU-KHM'")
+    assert data_version(pg_url, max_age_seconds=60) != before

@@ -5,30 +5,28 @@ reviewed save in one transaction with its audit entries and role checks."""
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 
-import duckdb
 import pytest
-from review_fixtures import NEWS_TEXT, as_user, writable_store
+from review_fixtures import NEWS_TEXT, as_user, copy_store, read_rows, writable_store
 
 from loaders.accounts import NotAuthorisedError
 from loaders.pipeline.load_tables import load_tables
 from loaders.store.audit import read_audit
+from loaders.store.database import connect
 from loaders.store.writer import write_session
 from loaders.upload import UploadError, preview_upload, save_upload, sniff_suffix
 
 
 @pytest.fixture(scope="module")
-def store_template(fixture_db, tmp_path_factory):
-    return writable_store(fixture_db, tmp_path_factory.mktemp("upload_store"), with_news=False)
+def store_template(fixture_store, tmp_path_factory):
+    return writable_store(fixture_store, tmp_path_factory.mktemp("upload_store"), with_news=False)
 
 
 @pytest.fixture()
 def store(store_template, tmp_path):
-    path = tmp_path / "store.duckdb"
-    shutil.copy(store_template, path)
-    return path
+    """A fresh copy per test on each engine (a DuckDB file or a PostgreSQL database)."""
+    return copy_store(store_template, tmp_path)
 
 
 def news_docx(text: str = NEWS_TEXT) -> bytes:
@@ -42,9 +40,8 @@ def news_docx(text: str = NEWS_TEXT) -> bytes:
     return buffer.getvalue()
 
 
-def _count(path, sql):
-    with duckdb.connect(str(path), read_only=True) as connection:
-        return connection.execute(sql).fetchall()[0][0]
+def _count(store, sql):
+    return read_rows(store, sql)[0][0]
 
 
 def test_type_is_checked_by_content():
@@ -103,12 +100,12 @@ def test_preview_stores_nothing_and_save_applies_decisions(store, tmp_path):
             corrections={agreement_id: {"date": "2024-03-14"}},
         )
     assert counts["events"] == 1 and counts["agreements"] == 1
-    with duckdb.connect(str(store), read_only=True) as connection:
+    with connect(store, read_only=True) as connection:
         assert connection.execute(
             "SELECT status FROM events WHERE event_id = ?", [event_id]
         ).fetchall() == [("confirmed",)]
         assert connection.execute(
-            "SELECT status, strftime(date, '%Y-%m-%d') FROM agreements WHERE agreement_id = ?",
+            "SELECT status, CAST(date AS VARCHAR) FROM agreements WHERE agreement_id = ?",
             [agreement_id],
         ).fetchall() == [("proposed", "2024-03-14")]
         audit = read_audit(connection, user_name="khm")

@@ -154,9 +154,19 @@ def ensure_data_version_triggers(connection) -> None:
         )
 
 
+# The sequence moves when a writer's statement runs, not when it commits: a replica that read the
+# version in between would cache the rows before the commit under the version after it, and keep
+# them until the next write. So the version also names this database's transactions that hold a
+# transaction id (only writers get one; readers never): their commit changes the version again.
+_VERSION_SQL = f"""SELECT
+    (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {DATA_VERSION_SEQUENCE}),
+    (SELECT coalesce(string_agg(backend_xid::text, ',' ORDER BY backend_xid::text), '')
+     FROM pg_stat_activity
+     WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())"""
+
+
 def server_data_version(connection) -> str:
-    """The store's data version: changes after every write to any table."""
-    value, called = connection.execute(
-        f"SELECT last_value, is_called FROM {DATA_VERSION_SEQUENCE}"
-    ).fetchone()
-    return f"pg:{value if called else 0}"
+    """The store's data version: changes after every write to any table, and again when a write
+    that was in progress when it was read commits or rolls back."""
+    value, writing = connection.execute(_VERSION_SQL).fetchone()
+    return f"pg:{value}" + (f":{writing}" if writing else "")

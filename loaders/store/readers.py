@@ -54,3 +54,9 @@ def data_version(target: Path | str, max_age_seconds: float = 0.0) -> str:
         version = server_data_version(connection)
     _recent_versions[url] = (now, version)
     return version
+
+
+def forget_data_version(target: Path | str) -> None:
+    """Drop this process's recent copy of a server's version (after its own write), so its next
+    read sees the write at once; other replicas see it within their max_age_seconds."""
+    _recent_versions.pop(str(target), None)

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from loaders.store.postgres import ServerConnection, is_server_url
+from loaders.store.readers import forget_data_version
 from loaders.store.database import StoreBusyError as _StoreHeldElsewhere
 from loaders.store.database import connect, transaction
 
@@ -80,6 +81,8 @@ def write_session(path: Path | None = None, wait_seconds: float = DEFAULT_WAIT_S
             yield connection
     finally:
         connection.close()
+        if isinstance(connection, ServerConnection):
+            forget_data_version(connection.url)
 
 
 @contextlib.contextmanager
