@@ -78,7 +78,7 @@ _SIDE_NUMBERS = {
 _BOTH_SIDES = re.compile(r"\b(обе\s+стороны|обеими\s+сторонами|двух\s+сторон)\b", re.I)
 # An intent, a plan or the past: the sentence tells of no agreement signed now.
 _NOT_SIGNED = re.compile(
-    r"планиру\w*|запланирован\w*|намерен\w*|подпишут|подпишем|будет\s+подписан\w*|предстоит"
+    r"планиру\w*|запланирован\w*|(?<!о\s)намерен\w*|подпишут|подпишем|будет\s+подписан\w*|предстоит"
     r"|готов\w+\s+к\s+подписани|договорил\w+\s+о\s+подписани|ожида\w+\s+подписани"
     r"|решени\w+\s+о\s+подписании|проект\w*\s+(?:соглашени|меморандум)|уточняется"
     r"|разработан\w*\s+(?:\w+\s+){0,2}(?:соглашени|меморандум)"
@@ -107,19 +107,19 @@ _ANOTHER_BEFORE = re.compile(
     r"(ещ[её]\s+(?:одно|один)|втор\w+|треть\w+|четв[её]рт\w+|пят\w+|друг\w+)\s+$", re.I
 )
 _WITH = re.compile(
-    r"\bсо?\s+(.+?)(?=\s+(?:о|об|по|в\s+сфере|в\s+области|на\s+срок|сроком|ещ[её])\s|[.;:]|"
+    r"\bсо?\s+(.+?)(?=\s+(?:о|об|по(?!\s+делам|\s+вопросам)|в\s+сфере|в\s+области|на\s+срок|сроком|ещ[её])\s|[.;:]|"
     r",\s+(?:предусм|котор|согласно|а\s+также|направлен)|\s+[–—-]\s|$)",
     re.I,
 )
 _BETWEEN = re.compile(
-    r"\bмежду\s+(.+?)(?=\s+[–—-]\s|\s+(?:о|об|по|в\s+сфере|в\s+целях|в\s+области|"
+    r"\bмежду\s+(.+?)(?=\s+[–—-]\s|\s+(?:о|об|по(?!\s+делам|\s+вопросам)|в\s+сфере|в\s+целях|в\s+области|"
     r"предусматрива\w*|подписан\w*)\s|[.;]|,\s+(?:на\s+базе|котор)|$)",
     re.I,
 )
 # A sentence right after the agreement's that tells of the same signing («Документ подписали …»).
 _FOLLOW_UP = re.compile(
     r"^\s*(?:[А-ЯЁа-яё]+\s+)?(?:документ\w*|подпис\w+\s+под\s+документ\w*|со\s+стороны"
-    r"|церемони\w*|подписани\w*)\b",
+    r"|церемони\w*|подписани\w*|(?:его|е[её]|их)\s+(?:сторонами|участниками|подписантами))\b",
     re.I,
 )
 # «Церемония состоялась 19 июня», «Подписание прошло в актовом зале»: the signing as an occasion.
@@ -157,6 +157,45 @@ _INSTRUMENTAL_NUMBERS = {
     "девятью": 9,
     "десятью": 10,
 }
+# «A и B 30-го января 2025 года подписали»: a date between the subjects and the verb.
+_TRAILING_DATE = re.compile(
+    r"\s+(?:\d{1,2}(?:-?(?:го|е))?\s+[а-яё]+(?:\s+\d{4}\s*(?:года|г\.)?)?|сегодня|вчера|накануне)"
+    r"\s*$",
+    re.I,
+)
+# «Соответствующий документ … подписали», «подписали документ о сотрудничестве»: the agreement
+# called «документ» (a word that refers back, or a cooperation subject); «документ об отчётности»
+# is some other paper.
+_DOCUMENT_SIGNED = re.compile(
+    r"\b(?:соответствующ|это\w*|этот|данн|так|настоящ|совместн)\w*\s+документ\w*\b"
+    r"[^.]{0,40}?\b(?:подписал\w*|подписан\w*|заключ\w*|скрепил\w*)"
+    r"|\bдокумент\w*\s+(?:о|об)\s+(?:сотрудничеств|взаимодействи|партн[её]рств)\w*",
+    re.I,
+)
+# «1) между A и B — о …», «— с фондом …»: an item of a list under a heading.
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[).]|[–—•*-])\s+")
+# «заключено на пять лет с возможностью продления»: «с» starting the agreement's terms, no partner.
+_TERMS_AFTER_WITH = re.compile(
+    r"(?:возможност|прав\w*\s+(?:продлени|пролонгац)|автоматическ|последующ|пролонгац|продлени"
+    r"|уч[её]т|цель|целью|помощью|момента|даты)",
+    re.I,
+)
+# «соглашения с A и с B»: the repeated preposition starts the next partner.
+_REPEATED_WITH = re.compile(r",?\s+и\s+со?\s+(?=[«\"A-ZА-ЯЁ]|[а-яё]+\s+[«\"A-ZА-ЯЁ])")
+# «В первый день форума», «В день открытия», «Во второй день», «На закрытии»: a day of a programme.
+_PROGRAMME_DAY = re.compile(
+    r"\b(?:(?:в|во|на)\s+(первый|второй|третий|четв[её]ртый|заключительный|последний)\s+день"
+    r"|(?:в|во)\s+день\s+(открытия|закрытия)|на\s+(открытии|закрытии))\b",
+    re.I,
+)
+_PROGRAMME_ORDINALS = {"первый": 0, "второй": 1, "третий": 2, "четвёртый": 3, "четвертый": 3}
+# «Его участниками стали A, B и C», «Сторонами соглашения выступили …»: parties in a sentence of
+# their own.
+_PARTIES_BECAME = re.compile(
+    r"\b(?:сторонами|участниками|подписантами)\s+(?:[а-яё]+\s+){0,2}"
+    r"(?:стали|выступили|являются)\s+(.+?)\.?$",
+    re.I,
+)
 # «в тот же день», «в этот день», «тогда же»: the day of the sentence before.
 _SAME_DAY = re.compile(r"\b(?:в\s+(?:тот|этот)\s+(?:же\s+)?день|тогда\s+же)\b", re.I)
 # «…, впервые заключённое в 2019 году»: a participle clause about an earlier signing.
@@ -198,8 +237,24 @@ _PARTY_HEAD = re.compile(
     r"ректор|президент|правительств|администраци|департамент|комитет|управлени|фонд|ассоциаци|"
     r"союз|общество|отделени|центр|университет|компани|АНО|ПАО|ООО|АО|ГБУ|ФГБУ|НКО|московск|"
     r"региональн|областн|краев|городск|муниципальн|благотворительн|автономн|некоммерческ|"
-    r"молод[её]жн|заповедник|дирекци|власт)",
+    r"молод[её]жн|заповедник|дирекци|власт|агентств|служб|инспекци|палат|движени|институт|"
+    r"академи|колледж|техникум|училищ|школ|лице(?:й|я|ю|ем)|музе(?:й|я|ю|ем)|библиотек|парк|национальн|"
+    r"государствен|федеральн|общественн|педагогическ|технологическ|медицинск|аграрн|"
+    r"туроператор|оператор|предприяти|завод|комбинат|банк|корпораци|холдинг|клуб|"
+    r"волонт[её]рск|добровольческ|экологическ|окружн|районн|республиканск|лесничеств|зоопарк|"
+    r"ботаническ|питомник|станци)",
 )
+
+
+def _subjects_of_sentence(document: Document, index: int) -> list[str]:
+    """«A и B будут развивать …» → [A, B]: coordinated bodies before the first verb of a
+    sentence (what «Стороны» in the next sentence refers to); [] when any is not a body."""
+    sentence = document.sentences[index]
+    verb = next((t for t in sentence.tokens if t.pos in ("VERB", "AUX")), None)
+    if verb is None:
+        return []
+    listed = _subject_before(sentence.text, verb.start - sentence.start)
+    return listed if all(_PARTY_HEAD.match(part) for part in listed) else []
 
 
 def _split_top_level(phrase: str) -> list[str]:
@@ -253,6 +308,11 @@ def _leading_circumstances(subject: str) -> str:
         flags=re.I,
     )
     subject = re.sub(
+        r"^\s*(?:в|во|на)\s+(?:[а-яё]+\s+)?день(?:\s+[а-яё]+)?[,\s]*", "", subject, flags=re.I
+    )
+    subject = re.sub(r"^\s*(?:на|в|во)\s+(?:закрытии|открытии)[,\s]*", "", subject, flags=re.I)
+    subject = re.sub(r"^(?:(?:[Вв]о?|[Нн]а)\s+[а-яё\s-]+,\s*)+", "", subject)
+    subject = re.sub(
         r"^(?:в\s+ходе|в\s+рамках|на\s+полях|на\s+площадке)\s+[^«]*?(?=«)", "", subject, flags=re.I
     )
     return re.sub(
@@ -262,7 +322,8 @@ def _leading_circumstances(subject: str) -> str:
 
 def _subject_before(sentence: str, verb_start: int) -> list[str]:
     """Coordinated subjects right before a signing verb, a leading date or place dropped."""
-    return _split_top_level(_leading_circumstances(sentence[:verb_start]))
+    subject = _TRAILING_DATE.sub(" ", sentence[:verb_start])
+    return _split_top_level(_leading_circumstances(subject))
 
 
 def _syntax_subjects(document: Document, index: int, verb_start: int) -> int:
@@ -299,8 +360,17 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
         listed = _expand_region_lists(_split_top_level(between.group(1)))
         if len(listed) >= 2:
             return listed, len(listed), "«между A и B»"
+    became = _PARTIES_BECAME.search(sentence)
+    if became:
+        listed = _split_top_level(became.group(1))
+        if len(listed) >= 2:
+            return listed, len(listed), "«сторонами стали A, B и C»"
     if _BOTH_SIDES.search(sentence):
         return [], 2, "«обе стороны»"
+    if re.match(r"\s*Стороны\b", sentence) and index > 0:
+        earlier = _subjects_of_sentence(document, index - 1)
+        if len(earlier) >= 2:
+            return earlier, len(earlier), "«Стороны …»: the subjects of the sentence before"
     counted_signers = _counted_signers(sentence)
     if counted_signers:
         return counted_signers
@@ -315,6 +385,10 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
         noun = _NOUN.search(sentence[: plural.start()])
         if len(listed) >= 2 and not (noun and noun.start() < 3):
             return listed, len(listed), "subjects of the plural verb"
+        after = _split_top_level(sentence[plural.end() :].strip(" ."))
+        object_first = noun or re.search(r"документ", sentence[: plural.start()], re.I)
+        if object_first and len(after) >= 2 and all(_PARTY_HEAD.match(part) for part in after):
+            return after, len(after), "subjects after the verb («соглашение заключили A и B»)"
         counted = _syntax_subjects(document, index, plural.start())
         if counted >= 2:
             after = sentence[plural.end() :].strip(" .")
@@ -345,7 +419,11 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
         return genitive, len(genitive), "genitive after «подписание соглашения»"
     noun = _NOUN.search(sentence)
     partner = _WITH.search(sentence[noun.end() :]) if noun else None
-    if partner and re.search(r"подписан|подписани|заключен", sentence, re.I):
+    if (
+        partner
+        and not _TERMS_AFTER_WITH.match(partner.group(1))
+        and re.search(r"подписан|подписани|заключен", sentence, re.I)
+    ):
         return ["?", partner.group(1).strip()], 2, "«соглашение с B» (the other side: the page's)"
     return [], None, ""
 
@@ -429,15 +507,29 @@ def _agreement_noun(document: Document, sentence: Sentence) -> _Noun | None:
     return None
 
 
-def _listed_count(sentence: Sentence) -> int | None:
-    """«Два соглашения … подписаны …:» — how many agreements the following items tell of."""
+def _listed_count(document: Document, index: int) -> int | None:
+    """«Два соглашения … подписаны …:» — how many agreements the following items tell of; a
+    heading without a count («были подписаны соглашения:») counts the items that follow it
+    («1) между A и B — о …»)."""
+    sentence = document.sentences[index]
+    if not sentence.text.rstrip().endswith(":") or not _SIGNING.search(sentence.text):
+        return None
     match = re.match(
         r"\s*(два|две|три|четыре|пять|шесть|\d)\s+(?:соглашени|меморандум)\w*", sentence.text, re.I
     )
-    if not match or not sentence.text.rstrip().endswith(":") or not _SIGNING.search(sentence.text):
+    if match:
+        word = match.group(1).lower()
+        return int(word) if word.isdigit() else _COUNT_WORDS[word]
+    if not _NOUN.search(sentence.text):
         return None
-    word = match.group(1).lower()
-    return int(word) if word.isdigit() else _COUNT_WORDS[word]
+    items = 0
+    for item in document.sentences[index + 1 :]:
+        if not (
+            _LIST_ITEM.match(item.text) and (_BETWEEN.search(item.text) or _WITH.search(item.text))
+        ):
+            break
+        items += 1
+    return items if items >= 2 else None
 
 
 def _series_date(document: Document, index: int) -> DateSpan | None:
@@ -449,8 +541,8 @@ def _series_date(document: Document, index: int) -> DateSpan | None:
             r"подписани|подписал|подписан|заключ", previous.text, re.I
         )
         if announces or re.search(r"\bподписани[йя]\b", previous.text, re.I):
-            dates = _day_dates(document, previous)
-            if dates:
+            dates = _day_dates(document, previous) or [_programme_day(document, back)]
+            if dates[0]:
                 return dates[0]
     return None
 
@@ -522,6 +614,42 @@ def _earlier_signing_clauses(sentence: Sentence) -> list[tuple[int, int]]:
     return clauses if clauses and _SIGNING.search(outside) else []
 
 
+def _programme_day(document: Document, index: int) -> DateSpan | None:
+    """«В первый день форума», «На закрытии»: the day counted from the first span of several days
+    told before the sentence («С 10 по 12 сентября работал форум»); None without such a span."""
+    match = _PROGRAMME_DAY.search(document.sentences[index].text)
+    if not match:
+        return None
+    days = _programme_days(document, index)
+    if days is None:
+        return None
+    first, last = days
+    ordinal = (match.group(1) or "").lower()
+    if ordinal in _PROGRAMME_ORDINALS:
+        day = first + dt.timedelta(days=_PROGRAMME_ORDINALS[ordinal])
+        return DateSpan(day, day, "day") if day <= last else None
+    opening = (match.group(2) or match.group(3) or "").lower().startswith("открыт")
+    day = first if opening else last
+    return DateSpan(day, day, "day")
+
+
+def _programme_days(document: Document, index: int) -> tuple[dt.date, dt.date] | None:
+    """(first, last) day of the first span of several days in the sentences up to `index`, a span
+    written without a year taking the page's year."""
+    end = document.sentences[index].end
+    for start, stop, span in document.dates_in(0, end):
+        if span.precision not in ("day", "range") or span.end <= span.start:
+            continue
+        if (span.end - span.start).days > 14:
+            continue
+        written = document.text[start:stop]
+        if document.published and not re.search(r"\d{4}", written):
+            first = _in_year(DateSpan(span.start, span.start, "day"), document.published).start
+            return first, first + (span.end - span.start)
+        return span.start, span.end
+    return None
+
+
 def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
     sentence = document.sentences[index]
     own = _day_dates(document, sentence)
@@ -532,6 +660,9 @@ def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
             earlier = _day_dates(document, document.sentences[back])
             if earlier:
                 return earlier[-1], "«в тот же день»: the day of an earlier sentence", True
+    programme = _programme_day(document, index)
+    if programme:
+        return programme, "a day of the programme («в первый день форума»)", True
     relative = _relative_day(document, sentence)
     if relative:
         return relative, "a day named relative to the page date", True
@@ -643,7 +774,7 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
     listed_left = 0
     last_index = -10
     for index, sentence in enumerate(document.sentences):
-        count_heading = _listed_count(sentence)
+        count_heading = _listed_count(document, index)
         if count_heading:
             listed_left = count_heading
             continue
@@ -651,7 +782,9 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
         if announced_count:
             announced.append((index, announced_count))
         noun = _agreement_noun(document, sentence)
-        if noun is None and not _sides(sentence.text):
+        listed_item = listed_left > 0 and bool(_LIST_ITEM.match(sentence.text))
+        named_document = noun is None and not found and _document_for_agreement(document, sentence)
+        if noun is None and not _sides(sentence.text) and not (listed_item or named_document):
             if found and index - last_index <= 2 and _is_follow_up(sentence):
                 last_start = document.sentences[last_index].start
                 for agreement, _ in found:
@@ -659,7 +792,7 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
                         _complete_from_follow_up(document, agreement, index)
             continue
         signed = _SIGNING.search(sentence.text) or _BETWEEN.search(sentence.text)
-        in_list = listed_left > 0 and noun is not None and not noun.plural
+        in_list = listed_left > 0 and (noun is not None and not noun.plural or listed_item)
         if not (signed or in_list) or _is_intent(sentence):
             continue
         if _is_past_background(document, sentence):
@@ -744,12 +877,24 @@ def _is_intent(sentence: Sentence) -> bool:
     return bool(_NOT_SIGNED.search(_RELATIVE_CLAUSE.split(sentence.text, maxsplit=1)[0]))
 
 
+def _document_for_agreement(document: Document, sentence: Sentence) -> bool:
+    """«Соответствующий документ сегодня подписали министр … и ректор …»: «документ» with a
+    signing verb tells of the agreement when the text names an agreement elsewhere (even only in
+    «по условиям соглашения») and no agreement sentence came before."""
+    return bool(
+        _DOCUMENT_SIGNED.search(sentence.text)
+        and _NOUN.search(document.text)
+        and not _is_intent(sentence)
+    )
+
+
 def _is_follow_up(sentence: Sentence) -> bool:
     return bool(
         _FOLLOW_UP.match(sentence.text)
         and (
             re.search(r"подпис|скрепил|заключ", sentence.text, re.I)
             or _SIGNING_TOOK_PLACE.search(sentence.text)
+            or _PARTIES_BECAME.search(sentence.text)
         )
         and not _is_intent(sentence)
     )
@@ -764,7 +909,7 @@ def _plural_partners(sentence: Sentence, noun: re.Match) -> list[str]:
         r"подписал\w*|заключил\w*|подписан\w*", sentence.text[: noun.end() + partner.start()], re.I
     ):
         return []
-    phrase = _WITH.search(rest[partner.start() :])
+    phrase = _WITH.search(_REPEATED_WITH.sub(", ", rest[partner.start() :]))
     if not phrase or re.match(r"(?:представител|муниципальн|район|организаци)", phrase.group(1)):
         return []
     parts = _split_top_level(phrase.group(1))

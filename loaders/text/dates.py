@@ -140,8 +140,14 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
         ),
         "d_dM_y",
     ),
-    # «09 сентября, 2021» (a page date with a comma before the year)
-    (re.compile(r"(\d{1,2})\s+" + _MONTH_WORD + r"(?:,?\s+(\d{4}))?", re.I), "dM_y"),
+    # «09 сентября, 2021» (a page date with a comma before the year); an ordinal suffix too:
+    # «30-го января», «1-е мая»
+    (
+        re.compile(
+            r"(\d{1,2})(?:-?(?:го|е|ое|ого))?\s+" + _MONTH_WORD + r"(?:,?\s+(\d{4}))?", re.I
+        ),
+        "dM_y",
+    ),
     (
         re.compile(r"\b([IV]{1,3}|[1-4])\s*(?:-?й\s+)?(?:квартал[аеу]?|кв\.)\s*(\d{4})", re.I),
         "quarter",
