@@ -3,33 +3,20 @@
 import csv
 import html
 import json
-from pathlib import Path
 
 import pytest
+from app_runner import APP, open_app
 from streamlit.testing.v1 import AppTest
 
 from loaders.model.vocabulary import EVIDENCE_LABELS
 from loaders.paths import REGIONS_CSV
-
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
 @pytest.fixture()
 def app(fixture_store, use_db):
     use_db(fixture_store)  # every page test runs on DuckDB and on PostgreSQL
 
-    def open_page(page: str | None = None, **params) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if page:
-            at.switch_page(page)
-            at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_page
+    return open_app
 
 
 def metrics(at: AppTest) -> dict[str, str]:

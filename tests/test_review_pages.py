@@ -4,16 +4,14 @@ database."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
+from app_runner import open_app
 from review_fixtures import PASSWORD, as_user, copy_store, read_rows, writable_store
 from streamlit.testing.v1 import AppTest
 
 from loaders.review import reject
 from loaders.store.writer import write_session
-
-APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
 @pytest.fixture(scope="module")
@@ -27,18 +25,6 @@ def store(store_template, tmp_path, use_db):
     path = copy_store(store_template, tmp_path)
     use_db(path)
     return path
-
-
-def open_app(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
