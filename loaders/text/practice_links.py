@@ -48,7 +48,14 @@ _ADOPTION = [
 ]
 _ADOPTION = [(re.compile(pattern, re.I), rule) for pattern, rule in _ADOPTION]
 _SPREAD = re.compile(
-    r"(масштабир\w+|тиражир\w+|распростран\w+|перенос\w+|перенес\w+)\s+(?:[^.;]{0,80}?\s)?(?:на|в|во)\s+",
+    r"(масштабир\w+|тиражир\w+|распростран\w+|перенос\w+|перенес\w+)\s+(?:[^.;]{0,80}?\s)??(?:на|в|во)\s+",
+    re.I,
+)
+_NATIONWIDE = re.compile(r"федеральн\w+|всероссийск\w+|общероссийск\w+|нацпроект\w*|национальн\w+", re.I)
+# between two places of one list: «в Магаданской области и на Чукотке», «в Томске и Северске»
+_LIST_GAP = re.compile(
+    r"^(?:\s*(?:област\w*|кра[ейюя]\w*|республик\w*|округ\w*|автономн\w+)\s*)*"
+    r"\s*(?:,|и|а\s+также|,\s*а\s+также)\s+(?:(?:в|во|на)\s+)?(?:город\w*\s+|г\.\s*)?$",
     re.I,
 )
 _HOSTING = re.compile(
@@ -326,14 +333,16 @@ def _visit_links(document: Document) -> list[ExtractedLink]:
 
 
 def _spread_links(document: Document, home: str | None) -> list[ExtractedLink]:
+    """«Проект A масштабируют в B и на C»: the practice's owner (named before the cue, else the
+    home region unless the practice is a federal one) → every place of the list after the cue."""
     links = []
-    for index, sentence in enumerate(document.sentences):
+    for sentence in document.sentences:
         for match in _SPREAD.finditer(sentence.text):
-            targets = _regions_between(
-                document, sentence.start + match.end() - 4, _clause_end(sentence, match.end())
-            )
-            source = home or _subject_region(document, index, sentence.start + match.start())
-            for target in targets:
+            verb_end = sentence.start + match.end(1)
+            clause_end = _clause_end(sentence, match.end(1))
+            targets = [code for _, _, code in _locative_list(document, verb_end, clause_end)]
+            source = _spread_source(document, sentence, sentence.start + match.start(), home)
+            for target in dict.fromkeys(targets):
                 if source and target != source:
                     links.append(
                         _link(
@@ -346,6 +355,41 @@ def _spread_links(document: Document, home: str | None) -> list[ExtractedLink]:
                         )
                     )
     return links
+
+
+def _spread_source(
+    document: Document, sentence: Sentence, cue_start: int, home: str | None
+) -> str | None:
+    """Owner of the spread practice: the first region named before the cue that is not a place
+    after «в/на»; else the home region, unless the practice is federal («федеральный проект»)."""
+    before = [
+        code
+        for s, e, code in _region_mentions(document)
+        if sentence.start <= s and e <= cue_start and not self_locative(document, s)
+    ]
+    if before:
+        return before[0]
+    if _NATIONWIDE.search(document.text[sentence.start : cue_start]):
+        return None
+    return home
+
+
+def _locative_list(document: Document, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Places named after «в/во/на» between `start` and `end`, with the places coordinated to them
+    («в Магаданской области и на Чукотке», «в Томске и Северске»)."""
+    found: list[tuple[int, int, str]] = []
+    previous_end = None
+    for mention in _region_mentions(document):
+        s, e, _ = mention
+        if s < start or e > end:
+            continue
+        gap = document.text[previous_end:s] if previous_end is not None else None
+        if self_locative(document, s) or (gap is not None and _LIST_GAP.match(gap)):
+            found.append(mention)
+            previous_end = e
+        else:
+            previous_end = None
+    return found
 
 
 def _hosting_links(document: Document) -> list[ExtractedLink]:
