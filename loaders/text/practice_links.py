@@ -93,11 +93,18 @@ def _region_mentions(document: Document) -> list[tuple[int, int, str]]:
         if m.region_code and m.kind in ("region", "settlement")
     ]
     taken = [(s, e) for s, e, _ in found]
+    demonyms = _demonym_regions()
+    people = [(s, e) for s, e, kind, _ in document.entities if kind == "PER"]  # «Иван Иванович»
     for sentence in document.sentences:
         for token in sentence.tokens:
             if any(s <= token.start < e for s, e in taken):
                 continue
-            code = _region_of_adjective(token.lemma) if token.pos == "ADJ" else None
+            if token.pos == "ADJ":
+                code = _region_of_adjective(token.lemma)
+            else:  # «у новосибирцев», «Белгородцы рассказали»
+                code = demonyms.get(token.lemma) if token.pos in ("NOUN", "PROPN") else None
+                if code and any(s <= token.start < e for s, e in people):
+                    code = None
             if code:
                 found.append((token.start, token.end, code))
     found.sort()
@@ -126,6 +133,43 @@ def _region_of_adjective(word: str) -> str | None:
             if code:
                 return code
     return None
+
+
+_DEMONYM_SUFFIXES = ("ец", "ич", "янин", "анин", "чанин", "як", "ак")
+
+
+@functools.cache
+def _demonym_regions() -> dict[str, str]:
+    """Lemma of a resident noun → region: «новосибирец», «томич», «курянин», «калужанин»,
+    «москвич», «якутянин». Built from each region's administrative centre and one-word names by
+    the common suffixes; a form two regions would share is dropped."""
+    from loaders.geo.regions import read_regions
+
+    table: dict[str, str] = {}
+    shared: set[str] = set()
+    for region in read_regions():
+        names = [region.admin_centre, region.name_short, *region.aliases]
+        for name in names:
+            word = name.lower().replace("ё", "е")
+            word = word.split("-на-")[0] if "-на-" in word else word.split("-")[-1]
+            if " " in word or len(word) < 3:
+                continue
+            for form in _demonym_forms(word):
+                if table.get(form, region.code) != region.code:
+                    shared.add(form)
+                table[form] = region.code
+    return {form: code for form, code in table.items() if form not in shared}
+
+
+def _demonym_forms(name: str) -> set[str]:
+    """Candidate resident nouns of a place name: stem (without «-ск», «-ия», a final vowel or
+    soft sign, with г/д → ж) plus a resident suffix."""
+    stems = {name}
+    for ending in ("ск", "ия", "ль", "а", "я", "о", "ь"):
+        if name.endswith(ending):
+            stems.add(name[: -len(ending)])
+    stems |= {stem[:-1] + "ж" for stem in stems if stem.endswith(("г", "д"))}
+    return {stem + suffix for stem in stems if len(stem) >= 2 for suffix in _DEMONYM_SUFFIXES}
 
 
 def _regions_between(document: Document, start: int, end: int) -> list[str]:
