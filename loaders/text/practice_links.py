@@ -24,27 +24,29 @@ from loaders.text.document import Document, Sentence
 from loaders.text.facts import ExtractedLink, Passage
 
 # (pattern, rule): the named source region is inside group «src» (within the clause after the cue).
+# what is taken up: «опыт», «практику», «систему наставничества», «модель», «схему» …
+_PRACTICE_NOUN = (
+    r"(?:опыт\w*|практик\w*|иде[юия]\w*|методик\w*|формат\w*|модел\w*|систем\w*|схем\w*|"
+    r"технологи\w*|механизм\w*|наработк\w*|подход\w*)"
+)
+# (pattern, rule): the named source region is after the cue's first word (within its clause)
 _ADOPTION = [
-    (
-        r"переня\w+\s+(?:[^.;]{0,40}?)(?:опыт\w*|практик\w*|идею|методик\w*|формат\w*)",
-        "переняли опыт",
-    ),
-    (r"перенима\w+\s+(?:[^.;]{0,40}?)(?:опыт\w*|практик\w*)", "перенимают опыт"),
-    (r"по\s+примеру", "по примеру"),
+    (rf"переня\w+\s+(?:[^.;]{{0,40}}?){_PRACTICE_NOUN}", "переняли опыт"),
+    (r"переня\w+\s+у\s", "переняли у"),
+    (rf"перенима\w+\s+(?:[^.;]{{0,40}}?)(?:у\s|{_PRACTICE_NOUN})", "перенимают опыт"),
+    (r"по\s+(?:[\w-]+\s+)?примеру", "по примеру"),
     (r"(?:по)?заимствова\w+\s+(?:[^.;]{0,60}?\s)?у\b", "позаимствовали у"),
     (r"заимству\w+\s+(?:[^.;]{0,60}?\s)?у\b", "заимствуют у"),
     (r"(?:взял\w*|возьм\w+|берут)\s+на\s+вооружение", "взяли на вооружение"),
     (
-        r"(?:по)?знакоми\w+\s+с\s+(?:опытом|практик\w+|проектом|работой|методик\w+)",
+        r"(?:по)?знакоми\w+\s+с\s+(?:[\w-]+\s+)?(?:опытом|практик\w+|проектом|работой|методик\w+|"
+        r"модел\w+|систем\w+|схем\w+|технологи\w+)",
         "познакомились с опытом",
     ),
-    (r"изуч\w+\s+(?:[^.;]{0,30}?)(?:опыт\w*|практик\w*)", "изучили опыт"),
-    (
-        r"внедр\w+\s+(?:[^.;]{0,60}?)(?:опыт\w*|практик\w*|модел\w*|методик\w*|формат\w*)",
-        "внедряют опыт",
-    ),
+    (rf"изуч\w+\s+(?:[^.;]{{0,30}}?){_PRACTICE_NOUN}", "изучили опыт"),
+    (rf"внедр\w+\s+(?:[^.;]{{0,60}}?){_PRACTICE_NOUN}", "внедряют опыт"),
     (r"равня\w+\s+на", "равняются на"),
-    (r"(?:по\s+)?образц\w*", "по образцу"),
+    (r"по\s+(?:[\w-]+\s+)?образц\w*", "по образцу"),
 ]
 _ADOPTION = [(re.compile(pattern, re.I), rule) for pattern, rule in _ADOPTION]
 _SPREAD = re.compile(
@@ -79,6 +81,19 @@ _LEARNERS_APPLY = re.compile(r"в\s+своих\s+регионах|в\s+свои�
 _LOCATIVE_BEFORE = re.compile(r"(\bв|\bво|\bна)\s+(?:город\w*\s+|г\.\s*)?$", re.I)
 _VISIT = re.compile(r"приезжал\w*|приехал\w*|побывал\w*|посетил\w*|прибыл\w*", re.I)
 _LEARN = re.compile(r"знакоми\w*|изуча\w*|изучил\w*|перенима\w*|учил\w*|стажир\w*", re.I)
+# learning that is only intended: «намерены в следующем году изучить», «планируют познакомиться»
+_INTENT_BEFORE = re.compile(
+    r"(?:намерен\w*|планиру\w*|собира\w+|хот\w+|хоч\w+|предстоит|запланирова\w*|желающ\w+)"
+    r"(?:\s+[\w-]+){0,4}\s+$",
+    re.I,
+)
+_LEARNING_RULES = {
+    "переняли опыт",
+    "переняли у",
+    "позаимствовали у",
+    "познакомились с опытом",
+    "изучили опыт",
+}
 _FUTURE_ONLY = re.compile(r"может\s+присоединиться|планиру\w+\s+присоедин", re.I)
 
 
@@ -228,6 +243,19 @@ def _subject_region(document: Document, index: int, cue_start: int) -> str | Non
     return before[-1] if before else None
 
 
+def _subject_spans(document: Document, index: int, cue_start: int) -> list[tuple[int, int]]:
+    """Character spans of the subjects (natasha syntax) of the verb at `cue_start`."""
+    parsed = document.syntax(index)
+    verb = next((t for t in parsed if t.start <= cue_start < t.end + 1), None)
+    if verb is None:
+        return []
+    return [
+        _subtree_span(parsed, t.index)
+        for t in parsed
+        if t.head == verb.index and t.relation.startswith("nsubj")
+    ]
+
+
 def _subtree_span(parsed, index: int) -> tuple[int, int]:
     members = {index}
     changed = True
@@ -275,11 +303,17 @@ def _adoption_links(document: Document, home: str | None) -> list[ExtractedLink]
         for pattern, rule in _ADOPTION:
             for match in pattern.finditer(sentence.text):
                 cue_start = sentence.start + match.start()
+                if rule in _LEARNING_RULES and _only_intended(document, sentence, cue_start):
+                    continue  # a study trip still to come teaches nothing yet
+                first_word_end = cue_start + len(match.group(0).split()[0])
                 clause_end = _clause_end(sentence, match.end())
-                named = [
+                learners = _subject_spans(document, index, cue_start)
+                named = [  # «переняли у тамбовских коллег систему», «по новосибирскому образцу»
                     (s, e, code)
                     for s, e, code in _region_mentions(document)
-                    if sentence.start + match.end() <= s and e <= clause_end
+                    if first_word_end <= s
+                    and e <= clause_end
+                    and not any(ls <= s < le for ls, le in learners)
                 ]
                 if rule == "взяли на вооружение" and not named:
                     clause_start = _clause_start(sentence, match.start())  # «Формат X мы возьмём …»
@@ -331,6 +365,14 @@ def _adoption_links(document: Document, home: str | None) -> list[ExtractedLink]
                             )
                         )
     return links
+
+
+def _only_intended(document: Document, sentence: Sentence, cue_start: int) -> bool:
+    """«намерены изучить», «планируют познакомиться», «изучат» (a future form)."""
+    if _INTENT_BEFORE.search(document.text[max(sentence.start, cue_start - 60) : cue_start]):
+        return True
+    verb = next((t for t in sentence.tokens if t.start == cue_start), None)
+    return verb is not None and verb.feats.get("Tense") == "Fut"
 
 
 def _clause_end(sentence: Sentence, offset: int) -> int:
