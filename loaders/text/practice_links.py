@@ -60,9 +60,22 @@ _LIST_GAP = re.compile(
     r"\s*(?:,|и|а\s+также|,\s*а\s+также)\s+(?:(?:в|во|на)\s+)?(?:город\w*\s+|г\.\s*)?$",
     re.I,
 )
+# a training visit; «приняла делегации» alone is not one (a festival, a contest, a congress)
 _HOSTING = re.compile(
-    r"стажировк\w*|стаж[её]р\w*|обучающ\w+\s+(?:визит|поездк)\w*|приня\w+\s+(?:гостей|делегаци|стаж)|"
+    r"стажировк\w*|стаж[её]р\w*|обучающ\w+\s+(?:визит|поездк)\w*|приня\w+\s+стаж|"
     r"школ[аеуы]\s+[«\"]|выездн\w+\s+школ",
+    re.I,
+)
+# a sentence that only promises: an agreement's terms, a plan
+_PROMISE = re.compile(
+    r"соглашени\w*|договор\w*|меморандум\w*|предусматрива\w*|планиру\w*|запланирова\w*|"
+    r"намерен\w*|договорил\w*",
+    re.I,
+)
+# exchange wording that names the topic of a document or the aim of a trip, not an exchange done
+_EXCHANGE_NOT_DONE = re.compile(
+    r"(?:\bоб?|для|целью|целях)\s+(?:взаимн\w+\s+)?обмен\w*|чтобы\s+обменят\w*|"
+    r"предусматрива\w*|планиру\w*|намерен\w*|будут\s+обмениват\w*",
     re.I,
 )
 _VISITORS = re.compile(r"\bиз\s+|представител\w+\s+|делегаци\w+\s+", re.I)
@@ -480,8 +493,12 @@ def _locative_list(document: Document, start: int, end: int) -> list[tuple[int, 
 
 def _hosting_links(document: Document) -> list[ExtractedLink]:
     """An internship or visit: host (headline, dateline) → each region the visitors come from."""
-    text = document.text
-    if not _HOSTING.search(text) or _EXCHANGE.search(document.title):
+    held = [
+        sentence
+        for sentence in document.sentences
+        if _HOSTING.search(sentence.text) and not _PROMISE.search(sentence.text)
+    ]
+    if not held or _EXCHANGE.search(document.title):
         return []
     host = _host_region(document)
     if not host:
@@ -571,6 +588,8 @@ def _exchange_links(document: Document) -> list[ExtractedLink]:
     for sentence in document.sentences:
         if not _EXCHANGE.search(sentence.text) or _FUTURE_ONLY.search(sentence.text):
             continue
+        if _EXCHANGE_NOT_DONE.search(sentence.text):
+            continue  # «соглашение об обмене опытом», «приехали для обмена опытом»
         codes = _regions_between(document, sentence.start, sentence.end)
         if len(codes) == 2:
             first, second = codes
