@@ -88,6 +88,19 @@ _EXPERTS_TEACH = re.compile(
     r"провели\s+для)",
     re.I,
 )
+_EXPERT_LEMMAS = frozenset(
+    "эксперт специалист тренер лектор спикер наставник преподаватель методист консультант".split()
+)
+_TRAINING_LEMMAS = frozenset(
+    "занятие мастер-класс семинар тренинг лекция урок обучение практикум сессия интенсив вебинар "
+    "консультация".split()
+)
+_TEACHING_LEMMAS = frozenset(
+    "научить обучить обучать учить рассказать поделиться провести презентовать представить "
+    "пригласить".split()
+)
+# a gathering of many regions: presenting there teaches no one region in particular
+_GATHERING = re.compile(r"форум\w*|фестивал\w*|выставк\w*|конкурс\w*|съезд\w*|сл[её]т\w*|стенд\w*", re.I)
 _SHARED_WITH = re.compile(r"(?:по)?делил\w*\s+(?:своим\s+)?опытом\s+с\s+[^.;]{0,60}?\bиз\s+", re.I)
 _EXCHANGE = re.compile(r"обменял\w*|взаимн\w+\s+визит|обмен\w*\s+(?:опытом|делегаци)", re.I)
 _LEARNERS_APPLY = re.compile(r"в\s+своих\s+регионах|в\s+своих\s+субъектах|у\s+себя", re.I)
@@ -527,7 +540,12 @@ def _hosting_links(document: Document) -> list[ExtractedLink]:
 def _expert_links(document: Document, home: str | None) -> list[ExtractedLink]:
     links = []
     for index, sentence in enumerate(document.sentences):
+        links += _syntax_expert_links(document, index, home)
         for match in _EXPERTS_TEACH.finditer(sentence.text):
+            if match.group(2).lower().startswith("презент") and (
+                not _EXPERT_NOUN.match(match.group(1)) or _GATHERING.search(sentence.text)
+            ):
+                continue  # «делегация A презентовала проект на форуме»: presenting, not teaching
             named = [
                 (s, code)
                 for s, e, code in _region_mentions(document)
@@ -568,6 +586,99 @@ def _expert_links(document: Document, home: str | None) -> list[ExtractedLink]:
                         )
                     )
     return links
+
+
+def _syntax_expert_links(document: Document, index: int, home: str | None) -> list[ExtractedLink]:
+    """Experts teach whatever the word order: «Занятия провели эксперты из A», «Эксперты из A
+    научили B-ских волонтёров», «B пригласила экспертов из A». The experts' region is inside the
+    subject (the object of «пригласить»); the learners are the object, a «для …» phrase, a place
+    after «в», the inviter, or the home region."""
+    sentence = document.sentences[index]
+    lemmas = sentence.lemmas()
+    if not lemmas & _TEACHING_LEMMAS or not lemmas & _EXPERT_LEMMAS:
+        return []
+    parsed = document.syntax(index)
+    mentions = [m for m in _region_mentions(document) if sentence.start <= m[0] < sentence.end]
+    links = []
+    if _PROMISE.search(sentence.text):
+        return []  # «Калужские специалисты проведут …» as an agreement's term
+    tenses = {token.start: token.feats.get("Tense") for token in sentence.tokens}
+    for verb in parsed:
+        if verb.lemma not in _TEACHING_LEMMAS or not _teaches(parsed, verb, sentence.text):
+            continue
+        if tenses.get(verb.start) == "Fut":
+            continue  # an announcement: nothing taught yet
+        children = [t for t in parsed if t.head == verb.index]
+        role = "obj" if verb.lemma == "пригласить" else "nsubj"
+        experts = [
+            t
+            for t in children
+            if t.relation == role and _subtree_lemmas(parsed, t.index) & _EXPERT_LEMMAS
+        ]
+        if not experts:
+            continue
+        source = _first_region_in(document, mentions, _subtree_span(parsed, experts[0].index))
+        origins = [  # «пригласила экспертов из Тюмени» with «из Тюмени» on the verb
+            t
+            for t in children
+            if t.relation == "obl" and any(c.head == t.index and c.lemma == "из" for c in parsed)
+        ]
+        if source is None and origins:
+            source = _first_region_in(document, mentions, _subtree_span(parsed, origins[0].index))
+        if source is None:
+            continue
+        learner_roles = ("nsubj",) if role == "obj" else ("obj", "iobj", "obl")
+        learner = next(
+            (
+                code
+                for t in children
+                if t.relation in learner_roles and t.index != experts[0].index
+                for code in [_first_region_in(document, mentions, _subtree_span(parsed, t.index))]
+                if code and code != source
+            ),
+            None,
+        )
+        located = [c for s, e, c in mentions if self_locative(document, s) and c != source]
+        learner = learner or (located[0] if located else None) or home
+        if learner and learner != source:
+            links.append(
+                _link(source, learner, sentence, "joint_event", 0.75, "visiting experts teach")
+            )
+    return links
+
+
+def _teaches(parsed, verb, text: str) -> bool:
+    """«провести» a training (занятия, мастер-классы), «рассказать о …», «поделиться опытом»;
+    presenting or inviting at a forum, festival or contest is not teaching."""
+    below = set()
+    for child in (t for t in parsed if t.head == verb.index):
+        below |= _subtree_lemmas(parsed, child.index)
+    if verb.lemma == "провести":
+        return bool(below & _TRAINING_LEMMAS)
+    if verb.lemma == "рассказать":
+        return bool(below & {"о", "об", "про"})
+    if verb.lemma == "поделиться":
+        return "опыт" in below
+    if verb.lemma in ("презентовать", "представить", "пригласить"):
+        return not _GATHERING.search(text)
+    return True
+
+
+def _subtree_lemmas(parsed, index: int) -> set[str]:
+    start, end = _subtree_span(parsed, index)
+    return {t.lemma for t in parsed if start <= t.start and t.end <= end}
+
+
+def _first_region_in(document: Document, mentions, span: tuple[int, int]) -> str | None:
+    """The first region named inside `span` that is not a place after «в/на»."""
+    return next(
+        (
+            code
+            for s, e, code in mentions
+            if span[0] <= s and e <= span[1] and not self_locative(document, s)
+        ),
+        None,
+    )
 
 
 def self_locative(document: Document, start: int) -> bool:
@@ -625,6 +736,7 @@ def _link_date(document: Document, link: ExtractedLink):
 _ANY_CUE = re.compile(
     "|".join(
         [pattern.pattern for pattern, _ in _ADOPTION]
+        + [r"эксперт|специалист|тренер|лектор|спикер|наставник|преподавател|методист|консультант"]
         + [p.pattern for p in (_SPREAD, _HOSTING, _EXPERTS_TEACH, _SHARED_WITH, _EXCHANGE, _VISIT)]
     ),
     re.I,
