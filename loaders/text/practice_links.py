@@ -53,7 +53,9 @@ _SPREAD = re.compile(
     r"(масштабир\w+|тиражир\w+|распростран\w+|перенос\w+|перенес\w+)\s+(?:[^.;]{0,80}?\s)??(?:на|в|во)\s+",
     re.I,
 )
-_NATIONWIDE = re.compile(r"федеральн\w+|всероссийск\w+|общероссийск\w+|нацпроект\w*|национальн\w+", re.I)
+_NATIONWIDE = re.compile(
+    r"федеральн\w+|всероссийск\w+|общероссийск\w+|нацпроект\w*|национальн\w+", re.I
+)
 # between two places of one list: «в Магаданской области и на Чукотке», «в Томске и Северске»
 _LIST_GAP = re.compile(
     r"^(?:\s*(?:област\w*|кра[ейюя]\w*|республик\w*|округ\w*|автономн\w+)\s*)*"
@@ -99,8 +101,16 @@ _TEACHING_LEMMAS = frozenset(
     "научить обучить обучать учить рассказать поделиться провести презентовать представить "
     "пригласить".split()
 )
+_USE_LEMMAS = frozenset(
+    "использоваться применяться действовать прижиться внедрить использовать применить".split()
+)
+_PRACTICE_LEMMAS = frozenset(
+    "модель практика опыт методика схема система технология формат подход механизм".split()
+)
 # a gathering of many regions: presenting there teaches no one region in particular
-_GATHERING = re.compile(r"форум\w*|фестивал\w*|выставк\w*|конкурс\w*|съезд\w*|сл[её]т\w*|стенд\w*", re.I)
+_GATHERING = re.compile(
+    r"форум\w*|фестивал\w*|выставк\w*|конкурс\w*|съезд\w*|сл[её]т\w*|стенд\w*", re.I
+)
 _SHARED_WITH = re.compile(r"(?:по)?делил\w*\s+(?:своим\s+)?опытом\s+с\s+[^.;]{0,60}?\bиз\s+", re.I)
 _EXCHANGE = re.compile(r"обменял\w*|взаимн\w+\s+визит|обмен\w*\s+(?:опытом|делегаци)", re.I)
 _LEARNERS_APPLY = re.compile(r"в\s+своих\s+регионах|в\s+своих\s+субъектах|у\s+себя", re.I)
@@ -542,10 +552,12 @@ def _expert_links(document: Document, home: str | None) -> list[ExtractedLink]:
     for index, sentence in enumerate(document.sentences):
         links += _syntax_expert_links(document, index, home)
         for match in _EXPERTS_TEACH.finditer(sentence.text):
-            if match.group(2).lower().startswith("презент") and (
-                not _EXPERT_NOUN.match(match.group(1)) or _GATHERING.search(sentence.text)
+            if _GATHERING.search(sentence.text):
+                continue  # a forum or festival of many regions: no one host learns
+            if match.group(2).lower().startswith("презент") and not _EXPERT_NOUN.match(
+                match.group(1)
             ):
-                continue  # «делегация A презентовала проект на форуме»: presenting, not teaching
+                continue  # «делегация A презентовала проект»: presenting, not teaching
             named = [
                 (s, code)
                 for s, e, code in _region_mentions(document)
@@ -638,12 +650,60 @@ def _syntax_expert_links(document: Document, index: int, home: str | None) -> li
             ),
             None,
         )
+        if learner is None and _GATHERING.search(sentence.text):
+            continue  # a master class at a forum of many regions: no one host learns
         located = [c for s, e, c in mentions if self_locative(document, s) and c != source]
         learner = learner or (located[0] if located else None) or home
         if learner and learner != source:
             links.append(
                 _link(source, learner, sentence, "joint_event", 0.75, "visiting experts teach")
             )
+    return links
+
+
+def _usage_links(document: Document) -> list[ExtractedLink]:
+    """«Тюменская модель … используется и в Курганской области»: a practice noun owned by A (its
+    adjective or genitive) is the subject of a verb of use, and the places after «в» are B."""
+    links = []
+    for index, sentence in enumerate(document.sentences):
+        lemmas = sentence.lemmas()
+        if not lemmas & _USE_LEMMAS or not lemmas & _PRACTICE_LEMMAS:
+            continue
+        if _PROMISE.search(sentence.text):
+            continue
+        parsed = document.syntax(index)
+        mentions = [m for m in _region_mentions(document) if sentence.start <= m[0] < sentence.end]
+        for verb in parsed:
+            if verb.lemma not in _USE_LEMMAS:
+                continue
+            children = [t for t in parsed if t.head == verb.index]
+            practices = [
+                t
+                for t in children
+                if t.relation.startswith("nsubj") and t.lemma in _PRACTICE_LEMMAS
+            ]
+            if not practices:
+                continue
+            owner_span = _subtree_span(parsed, practices[0].index)
+            owner = _first_region_in(document, mentions, owner_span)
+            places = [
+                code
+                for t in children
+                if t.relation == "obl"
+                for s, e, code in _locative_list(document, *_subtree_span(parsed, t.index))
+            ]
+            for place in dict.fromkeys(places):
+                if owner and place != owner:
+                    links.append(
+                        _link(
+                            owner,
+                            place,
+                            sentence,
+                            "adoption_statement",
+                            0.7,
+                            "a practice of one region used in another",
+                        )
+                    )
     return links
 
 
@@ -737,6 +797,7 @@ _ANY_CUE = re.compile(
     "|".join(
         [pattern.pattern for pattern, _ in _ADOPTION]
         + [r"эксперт|специалист|тренер|лектор|спикер|наставник|преподавател|методист|консультант"]
+        + [r"использу|применя|действу|прижил|внедрен"]
         + [p.pattern for p in (_SPREAD, _HOSTING, _EXPERTS_TEACH, _SHARED_WITH, _EXCHANGE, _VISIT)]
     ),
     re.I,
@@ -756,6 +817,7 @@ def extract_practice_links(document: Document) -> list[ExtractedLink]:
         + _expert_links(document, home)
         + _exchange_links(document)
         + _visit_links(document)
+        + _usage_links(document)
     )
     for link in links:
         link.span = _link_date(document, link)
