@@ -1,17 +1,24 @@
 """Practice links: region A's practice taken up by region B, built from the whole document.
 
-Who teaches and who learns:
-- adoption («переняли опыт A», «по примеру A», «позаимствовала у A», «взяли на вооружение опыт A»,
-  «познакомились с опытом A», «внедрит … A»): A → the adopting region (the cue verb's subject found
-  by natasha's syntax parser, else the region named before the cue, else the document's home
-  region);
-- spreading («масштабируют на B и C», «тиражируют в B»): the practice's region (home) → B, C;
-- hosting (an internship, school or visit with visitors «из A, B краёв и C»): host → each visitor;
-  the host is often named only in the headline or the dateline (the home region);
-- visiting experts («эксперты из A провели мастер-классы / поделились опытом / презентовали
-  практики»): A → host; «делились опытом с коллегами из B»: the speakers' region → B;
-- exchanges («обменялись делегациями», «обмен опытом» between two named regions): both ways.
-A region never links to itself; a cue without a named region («другим регионам») makes no link.
+A link needs a cue that ties both regions, one as the teacher and one as the learner:
+- adoption («переняли опыт A», «переняли у A-ских коллег систему», «по примеру A», «по A-скому
+  образцу», «позаимствовала у A», «взяли на вооружение опыт A», «знакомились с A-ской моделью»,
+  «внедрит … A»): A (named inside or after the cue, never in the cue verb's subject) → the
+  adopting region (that subject by natasha's syntax parser, else a place after «в», else the
+  document's home region); a study only intended («намерены изучить») makes no link;
+- spreading («масштабируют в B и на C», «тиражируют в B»): the practice's owner (named before the
+  cue, else home, never a federal programme) → every place of the list;
+- use («A-ская модель используется и в B»): A → B;
+- hosting (an internship or training school with visitors «из A, B краёв и C»): host → each
+  visitor; the host is often named only in the headline or the dateline (the home region); a
+  festival welcome or internships an agreement only promises are not hosting;
+- visiting experts in any word order («эксперты из A провели мастер-классы», «Занятия провели
+  специалисты из A», «B пригласила экспертов из A»): A → host; «делились опытом с коллегами из
+  B»: the speakers' region → B; nothing at a forum, festival or contest of many regions;
+- exchanges («обменялись делегациями», «обмен опытом» between two named regions): both ways, but
+  not an agreement «об обмене опытом» or a trip «для обмена опытом».
+Regions are places, region adjectives and resident nouns («новосибирцы»). A region never links to
+itself; a cue without a named region («другим регионам») makes no link.
 """
 
 from __future__ import annotations
