@@ -144,3 +144,16 @@ def test_experts_found_by_syntax_make_the_story_practice_sharing():
         ("RU-SAM", "RU-SAR")
     }
     assert extraction.genre == "practice_sharing"
+
+
+def test_invited_experts_teach_only_where_a_lesson_is_told():
+    taught = (
+        "Курган, 4 июня 2025\n\nКурганская область пригласила экспертов из Челябинска. Они "
+        "провели семинар для сельских библиотекарей."
+    )
+    inspected = (
+        "Волгоград, 3 марта 2025\n\nМинистерство пригласило экспертов из Санкт-Петербурга для "
+        "проверки очистных сооружений."
+    )
+    assert _links(taught) == {("RU-CHE", "RU-KGN")}
+    assert _links(inspected) == set()

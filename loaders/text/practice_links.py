@@ -627,6 +627,8 @@ def _syntax_expert_links(document: Document, index: int, home: str | None) -> li
             continue
         if tenses.get(verb.start) == "Fut":
             continue  # an announcement: nothing taught yet
+        if verb.lemma == "пригласить" and not _training_near(document, index):
+            continue  # experts invited to judge or to inspect teach nothing
         children = [t for t in parsed if t.head == verb.index]
         role = "obj" if verb.lemma == "пригласить" else "nsubj"
         experts = [
@@ -712,6 +714,14 @@ def _usage_links(document: Document) -> list[ExtractedLink]:
                         )
                     )
     return links
+
+
+def _training_near(document: Document, index: int) -> bool:
+    """A lesson told in this sentence or the next («… пригласила экспертов из A. … прошла
+    стратегическая сессия»)."""
+    near = document.sentences[index : index + 2]
+    lemmas = set().union(*(sentence.lemmas() for sentence in near))
+    return bool(lemmas & (_TRAINING_LEMMAS | {"научить", "обучить", "поделиться", "рассказать"}))
 
 
 def _teaches(parsed, verb, text: str) -> bool:
