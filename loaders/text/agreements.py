@@ -257,10 +257,13 @@ def _subjects_of_sentence(document: Document, index: int) -> list[str]:
     return listed if all(_PARTY_HEAD.match(part) for part in listed) else []
 
 
-def _split_top_level(phrase: str) -> list[str]:
+def _split_top_level(phrase: str, cases: dict[str, str] | None = None) -> list[str]:
     """«A, B (C) и D «E и F»» → [A, B (C), D «E и F»]: commas and «и» outside quotes and brackets,
-    and only before a new party («министр природных ресурсов и экологии» stays one)."""
+    and only before a new party («министр природных ресурсов и экологии» stays one). A new party
+    starts with a name, a known head word, or — given the sentence's `cases` — a word in the case
+    of the list's first word («заповедник …, колледж и туристическая компания …»: nominatives)."""
     phrase = re.sub(r",?\s+а\s+также\s+", ", ", phrase)
+    starts_party = _party_start_test(phrase, cases)
     parts, depth, current, index = [], 0, "", 0
     while index < len(phrase):
         char = phrase[index]
@@ -268,13 +271,11 @@ def _split_top_level(phrase: str) -> list[str]:
         depth -= char in "»)" and 1 or 0
         depth = max(depth, 0)
         rest = phrase[index + 1 :].lstrip()
-        if depth == 0 and char == "," and _PARTY_HEAD.match(rest):
+        if depth == 0 and char == "," and starts_party(rest):
             parts.append(current)
             current = ""
         elif (
-            depth == 0
-            and phrase[index : index + 3] == " и "
-            and _PARTY_HEAD.match(phrase[index + 3 :])
+            depth == 0 and phrase[index : index + 3] == " и " and starts_party(phrase[index + 3 :])
         ):
             parts.append(current)
             current, index = "", index + 2
@@ -283,6 +284,40 @@ def _split_top_level(phrase: str) -> list[str]:
         index += 1
     parts.append(current)
     return [p.strip(" ,*–—-") for p in parts if len(p.strip(" ,*–—-")) > 1]
+
+
+# Cases in which conjoined parties are told apart from a name's dependents (genitives).
+_CASE_GROUPS = {"Nom": "direct", "Acc": "direct", "Ins": "instrumental"}
+
+
+def _party_start_test(phrase: str, cases: dict[str, str] | None):
+    """Whether a text starts a new coordinated party: a known head, or a noun or adjective in the
+    case of the list's first word when that case is the nominative (the tagger often says
+    accusative for the same form) or the instrumental. A genitive list cannot tell «A и B» from
+    «министерство природы и экологии», so it keeps to the head words."""
+    words = re.findall(r"[А-ЯЁа-яё-]+", phrase)
+    first = next(
+        (_CASE_GROUPS.get(cases[w.lower()]) for w in words if w.lower() in (cases or {})), None
+    )
+    if first is None:
+        return _PARTY_HEAD.match
+
+    def starts_party(rest: str):
+        word = re.match(r"[А-ЯЁа-яё-]+", rest)
+        case = cases.get(word.group(0).lower()) if word else None
+        return _PARTY_HEAD.match(rest) or _CASE_GROUPS.get(case) == first
+
+    return starts_party
+
+
+def _sentence_cases(document: Document, index: int) -> dict[str, str]:
+    """The case natasha's tagger gave each noun and adjective of a sentence, by lower-cased word
+    (the first reading of a repeated word)."""
+    cases: dict[str, str] = {}
+    for token in document.sentences[index].tokens:
+        if token.pos in ("NOUN", "PROPN", "ADJ") and "Case" in token.feats:
+            cases.setdefault(token.text.lower(), token.feats["Case"])
+    return cases
 
 
 def _expand_region_lists(parts: list[str]) -> list[str]:
@@ -320,10 +355,12 @@ def _leading_circumstances(subject: str) -> str:
     )
 
 
-def _subject_before(sentence: str, verb_start: int) -> list[str]:
+def _subject_before(
+    sentence: str, verb_start: int, cases: dict[str, str] | None = None
+) -> list[str]:
     """Coordinated subjects right before a signing verb, a leading date or place dropped."""
     subject = _TRAILING_DATE.sub(" ", sentence[:verb_start])
-    return _split_top_level(_leading_circumstances(subject))
+    return _split_top_level(_leading_circumstances(subject), cases)
 
 
 def _syntax_subjects(document: Document, index: int, verb_start: int) -> int:
@@ -355,14 +392,15 @@ def _syntax_subjects(document: Document, index: int, verb_start: int) -> int:
 def _parties(document: Document, index: int) -> tuple[list[str], int | None, str]:
     """(parties as written, how many, rule) of one agreement sentence."""
     sentence = document.sentences[index].text
+    cases = _sentence_cases(document, index)
     between = _BETWEEN.search(sentence)
     if between:
-        listed = _expand_region_lists(_split_top_level(between.group(1)))
+        listed = _expand_region_lists(_split_top_level(between.group(1), cases))
         if len(listed) >= 2:
             return listed, len(listed), "«между A и B»"
     became = _PARTIES_BECAME.search(sentence)
     if became:
-        listed = _split_top_level(became.group(1))
+        listed = _split_top_level(became.group(1), cases)
         if len(listed) >= 2:
             return listed, len(listed), "«сторонами стали A, B и C»"
     if _BOTH_SIDES.search(sentence):
@@ -378,14 +416,14 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
         r"\b(подписали|заключили|продлили|перезаключили|скрепили|поставили)\b", sentence
     )
     if plural:
-        listed = _subject_before(sentence, plural.start())
+        listed = _subject_before(sentence, plural.start(), cases)
         together = re.search(r"\s+совместно\s+со?\s+", listed[-1]) if listed else None
         if together:  # «A совместно с B заключили»
             listed[-1:] = [listed[-1][: together.start()], listed[-1][together.end() :]]
         noun = _NOUN.search(sentence[: plural.start()])
         if len(listed) >= 2 and not (noun and noun.start() < 3):
             return listed, len(listed), "subjects of the plural verb"
-        after = _split_top_level(sentence[plural.end() :].strip(" ."))
+        after = _split_top_level(sentence[plural.end() :].strip(" ."), cases)
         object_first = noun or re.search(r"документ", sentence[: plural.start()], re.I)
         if object_first and len(after) >= 2 and all(_PARTY_HEAD.match(part) for part in after):
             return after, len(after), "subjects after the verb («соглашение заключили A и B»)"
@@ -395,7 +433,7 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
             return _split_top_level(after) or [after], counted, "subjects after the verb (syntax)"
     passive = re.search(r"\bподписан[оа]?\b", sentence)
     if passive:
-        agents = _subject_before(sentence, passive.start())
+        agents = _subject_before(sentence, passive.start(), cases)
         if len(agents) >= 2 and all(_is_instrumental(document, index, a) for a in agents):
             return agents, len(agents), "agents of «подписано» in the instrumental"
     singular = re.search(r"\b(подписал[аио]?|заключил[аио]?)\b", sentence)
@@ -411,7 +449,7 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
             return [signer, partner.group(1).strip()], 2, "«соглашение … с B подписал A»"
     elided = re.match(r"\s*(.+?)\s+[–—-]\s+(?:соглашени|меморандум)", sentence)
     if elided:  # a list item with the verb elided: «A и B — соглашение между …»
-        listed = _split_top_level(_leading_circumstances(elided.group(1)))
+        listed = _split_top_level(_leading_circumstances(elided.group(1)), cases)
         if len(listed) >= 2:
             return listed, len(listed), "subjects of an item whose verb is elided"
     genitive = _genitive_parties(document, index)
@@ -819,7 +857,18 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
     agreements = _one_per_agreement(found)
     for index, count in announced:
         agreements = _with_announced(document, agreements, index, count)
+    for agreement in agreements:
+        if agreement.parties_count is None:
+            _count_two_by_default(agreement)
     return agreements
+
+
+def _count_two_by_default(agreement: ExtractedAgreement) -> None:
+    """A signing whose parties no rule could count is taken as bilateral: four in five real
+    agreements are (tests/extraction_dev/PHRASINGS.md §11), and «unknown» is always wrong. The
+    confidence stays without the count's share, and the reason says it is a default."""
+    agreement.parties_count = 2
+    agreement.reason += "; parties not readable: 2 by default (most agreements are bilateral)"
 
 
 def _announced_count(document: Document, index: int) -> int | None:
