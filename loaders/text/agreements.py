@@ -579,10 +579,21 @@ def _series_date(document: Document, index: int) -> DateSpan | None:
             r"подписани|подписал|подписан|заключ", previous.text, re.I
         )
         if announces or re.search(r"\bподписани[йя]\b", previous.text, re.I):
-            dates = _day_dates(document, previous) or [_programme_day(document, back)]
-            if dates[0]:
-                return dates[0]
+            day = _sentence_day(document, back) or _programme_day(document, back)
+            if day:
+                return day
     return None
+
+
+def _sentence_day(document: Document, index: int) -> DateSpan | None:
+    """The day a sentence is dated by: a single day of its own; else, when its only dates span
+    several days («на форуме, который проходит 26–28 ноября»), the programme day it names («Во
+    второй день») or the span's first day."""
+    own = _day_dates(document, document.sentences[index])
+    single = [span for span in own if span.end == span.start]
+    if single or not own:
+        return single[0] if single else None
+    return _programme_day(document, index) or own[0]
 
 
 def _day_dates(document: Document, sentence: Sentence) -> list[DateSpan]:
@@ -617,13 +628,15 @@ def _year_of_weekday(span: DateSpan, weekday: str) -> DateSpan:
 
 
 def _in_year(span: DateSpan, published: dt.date) -> DateSpan:
+    """The span moved to the page's year (the year before when that would be over a month after
+    the page), its length kept («26–28 ноября» stays three days)."""
     try:
         day = span.start.replace(year=published.year)
     except ValueError:  # 29 February
         return span
     if day > published + dt.timedelta(days=31):
         day = day.replace(year=published.year - 1)
-    return DateSpan(day, day, "day")
+    return DateSpan(day, day + (span.end - span.start), "day")
 
 
 def _is_past_background(document: Document, sentence: Sentence) -> bool:
@@ -690,9 +703,9 @@ def _programme_days(document: Document, index: int) -> tuple[dt.date, dt.date] |
 
 def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
     sentence = document.sentences[index]
-    own = _day_dates(document, sentence)
+    own = _sentence_day(document, index)
     if own:
-        return own[0], "date in its sentence", True
+        return own, "date in its sentence", True
     if _SAME_DAY.search(sentence.text):
         for back in range(index - 1, max(-1, index - 4), -1):
             earlier = _day_dates(document, document.sentences[back])
@@ -710,7 +723,24 @@ def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
     if document.published:
         published = document.published
         return DateSpan(published, published, "day"), "page date", False
+    dateline = _dateline_day(document)
+    if dateline:
+        return dateline, "the dateline's day, its year from the text (no page date)", False
     return None, "no date", False
+
+
+def _dateline_day(document: Document) -> DateSpan | None:
+    """«Краснодар, 22 апреля.»: a day written without a year in the first lines, the year taken
+    from the text's other dates (the page date proper needs a year)."""
+    head_end = sum(len(line) + 1 for line in document.text.split("\n")[:4])
+    return next(
+        (
+            span
+            for start, end, span in document.dates
+            if end <= head_end and span.precision == "day" and span.end == span.start
+        ),
+        None,
+    )
 
 
 def _key_words(party: str) -> set[str]:
