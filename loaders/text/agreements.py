@@ -39,7 +39,13 @@ from loaders.text.events import _relative_day, host_and_participants
 from loaders.text.facts import ExtractedAgreement, Passage
 from loaders.text.morph import lemma
 
-_NOUN = re.compile(r"\b(соглашени\w*|меморандум\w*)", re.I)
+# «договор» is the agreement only as «договор о сотрудничестве / взаимодействии / партнёрстве»
+# (alone it is as often a contract: аренды, подряда, поставки).
+_NOUN = re.compile(
+    r"\b(соглашени\w*|меморандум\w*|договор(?:а|у|ом|е|ы|ов|ам|ами|ах)?"
+    r"(?=\s+(?:о|об)\s+(?:[а-яё]+\s+)?(?:сотрудничеств|взаимодействи|партн[её]рств)))",
+    re.I,
+)
 # «соглашения» is also the genitive singular («подписание соглашения»): the tagger decides that one.
 _PLURAL_NOUN = {
     "соглашений",
@@ -49,6 +55,10 @@ _PLURAL_NOUN = {
     "меморандумы",
     "меморандумов",
     "меморандумами",
+    "договоры",
+    "договоров",
+    "договорами",
+    "договорах",
 }
 _SIGNING = re.compile(
     r"\b(подписал\w*|подписан\w*|подписыва\w*|заключил\w*|заключ[её]н\w*|подписи|подписями|"
@@ -171,6 +181,17 @@ _DOCUMENT_SIGNED = re.compile(
     r"[^.]{0,40}?\b(?:подписал\w*|подписан\w*|заключ\w*|скрепил\w*)"
     r"|\bдокумент\w*\s+(?:о|об)\s+(?:сотрудничеств|взаимодействи|партн[её]рств)\w*",
     re.I,
+)
+# «состоялась церемония подписания соглашений», «стала череда подписаний»: a run of signings that
+# the next sentences tell one by one.
+_RUN_ANNOUNCED = re.compile(
+    r"подписани\w*\s+(?:[а-яё]+\s+){0,3}?(?:соглашений|меморандумов|договоров|документов)\b"
+    r"|(?:сери|черед)\w*\s+подписаний",
+    re.I,
+)
+# «Третий документ», «Ещё один документ»: «документ» marked as a new one.
+_ORDINAL_DOCUMENT = re.compile(
+    r"^\s*(?:ещ[её]\s+один|втор\w+|трет\w+|четв[её]рт\w+|пят\w+|последн\w+)\s+документ", re.I
 )
 # «1) между A и B — о …», «— с фондом …»: an item of a list under a heading.
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[).]|[–—•*-])\s+")
@@ -346,6 +367,13 @@ def _leading_circumstances(subject: str) -> str:
         r"^\s*(?:в|во|на)\s+(?:[а-яё]+\s+)?день(?:\s+[а-яё]+)?[,\s]*", "", subject, flags=re.I
     )
     subject = re.sub(r"^\s*(?:на|в|во)\s+(?:закрытии|открытии)[,\s]*", "", subject, flags=re.I)
+    subject = re.sub(
+        r"^\s*(?:в|во)\s+(?:(?:минувш|прошл|эт)\w+\s+)?(?:понедельник|вторник|среду|четверг"
+        r"|пятницу|субботу|воскресенье)[,\s]*",
+        "",
+        subject,
+        flags=re.I,
+    )
     subject = re.sub(r"^(?:(?:[Вв]о?|[Нн]а)\s+[а-яё\s-]+,\s*)+", "", subject)
     subject = re.sub(
         r"^(?:в\s+ходе|в\s+рамках|на\s+полях|на\s+площадке)\s+[^«]*?(?=«)", "", subject, flags=re.I
@@ -429,7 +457,7 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
             return after, len(after), "subjects after the verb («соглашение заключили A и B»)"
         counted = _syntax_subjects(document, index, plural.start())
         if counted >= 2:
-            after = sentence[plural.end() :].strip(" .")
+            after = re.split(r"[:;]|\s[–—]\s", sentence[plural.end() :])[0].strip(" .")
             return _split_top_level(after) or [after], counted, "subjects after the verb (syntax)"
     passive = re.search(r"\bподписан[оа]?\b", sentence)
     if passive:
@@ -841,17 +869,24 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
     announced: list[tuple[int, int]] = []  # (sentence index, how many agreements it announced)
     listed_left = 0
     last_index = -10
+    run_until = (
+        -1
+    )  # the last sentence a run of signings («церемония подписания соглашений») reaches
     for index, sentence in enumerate(document.sentences):
         count_heading = _listed_count(document, index)
         if count_heading:
             listed_left = count_heading
             continue
+        if _RUN_ANNOUNCED.search(sentence.text):
+            run_until = index + 6
         announced_count = _announced_count(document, index)
         if announced_count:
             announced.append((index, announced_count))
         noun = _agreement_noun(document, sentence)
         listed_item = listed_left > 0 and bool(_LIST_ITEM.match(sentence.text))
         named_document = noun is None and not found and _document_for_agreement(document, sentence)
+        run_item = noun is None and index <= run_until and _is_run_item(sentence)
+        named_document = named_document or run_item
         if noun is None and not _sides(sentence.text) and not (listed_item or named_document):
             if found and index - last_index <= 2 and _is_follow_up(sentence):
                 last_start = document.sentences[last_index].start
@@ -882,7 +917,7 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
             if agreement.date and not agreement.explicit_date:
                 series = _series_date(document, index)
                 agreement.date = series or agreement.date
-        found.append((agreement, in_list or bool(noun and noun.another)))
+        found.append((agreement, in_list or run_item or bool(noun and noun.another)))
         last_index = index
     agreements = _one_per_agreement(found)
     for index, count in announced:
@@ -965,6 +1000,20 @@ def _document_for_agreement(document: Document, sentence: Sentence) -> bool:
         and _NOUN.search(document.text)
         and not _is_intent(sentence)
     )
+
+
+def _is_run_item(sentence: Sentence) -> bool:
+    """Inside a run of signings, a sentence that tells one more signing without the noun: its own
+    signing cue («Первым свои подписи поставили A и B»), or «документ» with an ordinal («Третий
+    документ … подписали …»); a plain follow-up («Документ подписали …») completes the one
+    before."""
+    if (
+        not _SIGNING.search(sentence.text)
+        or _RUN_ANNOUNCED.search(sentence.text)
+        or _is_intent(sentence)
+    ):
+        return False
+    return bool(_ORDINAL_DOCUMENT.match(sentence.text)) or not _is_follow_up(sentence)
 
 
 def _is_follow_up(sentence: Sentence) -> bool:
