@@ -435,3 +435,18 @@ def test_a_weekday_phrase_is_not_part_of_the_first_party():
     )
     (agreement,) = extract_agreements(annotate(text))
     assert agreement.parties[0] == "Смоленский зоопарк"
+
+
+def test_an_agreement_in_force_dated_only_in_a_participle_clause_is_background():
+    """Met on real pages (PHRASINGS.md §11), in no dev set: a full day of an earlier year in
+    «…, подписанном …» with no signing in the main clause."""
+    text = PAGE + (
+        "Дружба двух городов опирается на соглашение о побратимстве, подписанное 9 октября 2011 "
+        "года. Сейчас стороны готовят общий молодёжный лагерь."
+    )
+    assert _agreements(text) == []
+    renewed = PAGE + (
+        "Города продлили соглашение о побратимстве, подписанное 9 октября 2011 года, ещё на пять "
+        "лет."
+    )
+    assert _agreements(renewed) == [("2023-09-14", 2)]

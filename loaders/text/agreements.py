@@ -619,19 +619,22 @@ def _sentence_day(document: Document, index: int) -> DateSpan | None:
     """The day a sentence is dated by: a single day of its own; else, when its only dates span
     several days («на форуме, который проходит 26–28 ноября»), the programme day it names («Во
     второй день») or the span's first day."""
-    own = _day_dates(document, document.sentences[index])
+    sentence = document.sentences[index]
+    own = _day_dates(document, sentence, skip=_earlier_signing_clauses(sentence))
     single = [span for span in own if span.end == span.start]
     if single or not own:
         return single[0] if single else None
     return _programme_day(document, index) or own[0]
 
 
-def _day_dates(document: Document, sentence: Sentence) -> list[DateSpan]:
+def _day_dates(
+    document: Document, sentence: Sentence, skip: list[tuple[int, int]] = ()
+) -> list[DateSpan]:
     """Day-precise dates of a sentence; a day written without a year takes the page's year (the
     default year can come from a decree's date elsewhere in the text)."""
     found = []
     for start, end, span in document.dates_in(sentence.start, sentence.end):
-        if span.precision != "day":
+        if span.precision != "day" or any(a <= start < b for a, b in skip):
             continue
         written = sentence.text[start:end]
         if document.published and not re.search(r"\d{4}|\.\d{2}\b", written):
@@ -672,8 +675,10 @@ def _in_year(span: DateSpan, published: dt.date) -> DateSpan:
 def _is_past_background(document: Document, sentence: Sentence) -> bool:
     """«Первое соглашение заключили в 2021 году»: a year (or month) before the page's year and no
     day of its own."""
-    if not document.published or _day_dates(document, sentence):
+    if not document.published:
         return False
+    if _day_dates(document, sentence):
+        return _signed_only_in_a_past_clause(document, sentence)
     earlier = _earlier_signing_clauses(sentence)
     return any(
         span.precision in ("year", "month", "quarter")
@@ -681,6 +686,24 @@ def _is_past_background(document: Document, sentence: Sentence) -> bool:
         and not any(clause_start <= start < clause_end for clause_start, clause_end in earlier)
         for start, _, span in document.dates_in(sentence.start, sentence.end)
     )
+
+
+def _signed_only_in_a_past_clause(document: Document, sentence: Sentence) -> bool:
+    """«Партнёрство строится на соглашении, подписанном 18 апреля 2008 года»: the only signing
+    cue is a participle clause dated by a day of an earlier year than the page's — an agreement
+    in force, not one signed now."""
+    clauses = [m.span() for m in _EARLIER_SIGNING_CLAUSE.finditer(sentence.text)]
+    if not clauses:
+        return False
+    cues = [m.start() for m in _SIGNING.finditer(sentence.text)]
+    if not cues or not all(any(a <= cue < b for a, b in clauses) for cue in cues):
+        return False
+    days = [
+        span
+        for start, _, span in document.dates_in(sentence.start, sentence.end)
+        if any(a <= start < b for a, b in clauses)
+    ]
+    return bool(days) and all(span.end.year < document.published.year for span in days)
 
 
 def _earlier_signing_clauses(sentence: Sentence) -> list[tuple[int, int]]:
