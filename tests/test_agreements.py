@@ -450,3 +450,17 @@ def test_an_agreement_in_force_dated_only_in_a_participle_clause_is_background()
         "лет."
     )
     assert _agreements(renewed) == [("2023-09-14", 2)]
+
+
+def test_subjects_after_the_verb_need_no_known_head_word():
+    text = PAGE + (
+        "Соглашение о партнёрстве заключили экологический центр «Зелёный дом», детская школа "
+        "искусств № 1 и городской парк культуры. Договор о сотрудничестве заключили городская "
+        "библиотека и местное отделение Русского географического общества."
+    )
+    agreements = extract_agreements(annotate(text))
+    assert [a.parties_count for a in agreements] == [3, 2]
+    assert agreements[1].parties == [
+        "городская библиотека",
+        "местное отделение Русского географического общества",
+    ]

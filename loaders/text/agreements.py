@@ -333,6 +333,17 @@ def _party_start_test(phrase: str, cases: dict[str, str] | None):
     return starts_party
 
 
+def _is_body(part: str, cases: dict[str, str]) -> bool:
+    """A coordinated part that names a body: a known head word, or a noun phrase in the direct
+    case («детская школа искусств», «городская библиотека»)."""
+    word = re.match(r"[А-ЯЁа-яё-]+", part)
+    return bool(
+        _PARTY_HEAD.match(part)
+        or word
+        and _CASE_GROUPS.get(cases.get(word.group(0).lower(), "")) == "direct"
+    )
+
+
 def _sentence_cases(document: Document, index: int) -> dict[str, str]:
     """The case natasha's tagger gave each noun and adjective of a sentence, by lower-cased word
     (the first reading of a repeated word)."""
@@ -455,7 +466,7 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
             return listed, len(listed), "subjects of the plural verb"
         after = _split_top_level(sentence[plural.end() :].strip(" ."), cases)
         object_first = noun or re.search(r"документ", sentence[: plural.start()], re.I)
-        if object_first and len(after) >= 2 and all(_PARTY_HEAD.match(part) for part in after):
+        if object_first and len(after) >= 2 and all(_is_body(part, cases) for part in after):
             return after, len(after), "subjects after the verb («соглашение заключили A и B»)"
         counted = _syntax_subjects(document, index, plural.start())
         if counted >= 2:
