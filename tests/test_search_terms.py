@@ -125,6 +125,40 @@ def test_loading_the_same_files_again_writes_no_terms_twice(fixture_db, tmp_path
         assert connection.execute("SELECT count(*) FROM search_terms").fetchone()[0] == before
 
 
+def test_terms_computed_by_the_workers_are_those_of_the_rows_kept(tmp_path):
+    """Workers send each file's terms with its rows; when a row merges into one already known, its
+    terms must not be written: what ingest stores equals the terms derived from the stored rows."""
+    from loaders.paths import ROOT
+    from loaders.pipeline.ingest import ingest_documents
+
+    first, second = [
+        path.read_text(encoding="utf-8")
+        for path in sorted((ROOT / "data" / "demo" / "documents").glob("event_news_*.txt"))[:2]
+    ]
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "1.txt").write_text(first, encoding="utf-8")
+    # the first text again, then another: some of its rows merge into known ones, some are new
+    (folder / "2.txt").write_text(f"{first}\n\n{second}", encoding="utf-8")
+    path = tmp_path / "merged.duckdb"
+    summary = ingest_documents([folder], path, workers=2)
+    assert len(summary.stored) == 2 and not summary.failed
+    connection = connect(path)
+    try:
+        stored = connection.execute("SELECT * FROM search_terms ORDER BY ALL").fetchall()
+        merged = connection.execute(
+            "SELECT count(*) FROM sources WHERE merge_reason IS NOT NULL"
+        ).fetchone()[0]
+        connection.execute("BEGIN")
+        terms.rebuild_search_terms(connection)
+        derived = connection.execute("SELECT * FROM search_terms ORDER BY ALL").fetchall()
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+    assert merged > 0  # the copies did merge, so rows were dropped after the workers sent terms
+    assert stored and stored == derived
+
+
 # ---------------------------------------------------------------- the search, on the demo store
 
 

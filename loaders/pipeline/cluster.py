@@ -99,7 +99,6 @@ def extraction_client(workers: int, scheduler: str | None = None) -> Iterator[Cl
             yield client
         return
     load_extraction_models()
-    memory_mb = current_limits().worker_memory_mb
     with (
         dask.config.set(_local_config()),
         LocalCluster(
@@ -109,7 +108,11 @@ def extraction_client(workers: int, scheduler: str | None = None) -> Iterator[Cl
             host="127.0.0.1",
             scheduler_port=0,
             dashboard_address=None,
-            memory_limit=f"{memory_mb}MiB" if memory_mb > 0 else 0,
+            # no nanny memory policing: the cap is RLIMIT_AS inside each worker (ExtractionSetup),
+            # which fails the one file that asks too much. The nanny's limit killed a worker whose
+            # inherited models already exceeded a small cap before the setup could say so, and
+            # polled every worker's memory ten times a second in this, the writing, process.
+            memory_limit=0,
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,

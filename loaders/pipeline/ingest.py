@@ -34,6 +34,7 @@ from loaders.model.schema import (
     PLACES,
     PRACTICE_LINKS,
     REPORT_ITEMS,
+    SEARCH_TERMS,
     SOURCES,
     SchemaError,
     frame_from_rows,
@@ -47,6 +48,7 @@ from loaders.store.database import (
     stored_hashes,
     validated_tables,
 )
+from loaders.store.search_terms import file_search_terms
 
 STORE_BATCH = 50  # files per write transaction
 
@@ -124,6 +126,7 @@ def _prepare_file(path: str, data: bytes, is_demo: bool) -> ExtractedFile:
         frames = validated_tables(bundle)
     except SchemaError as error:
         return ExtractedFile(path, error=f"{Path(path).name}: {error}")
+    frames[SEARCH_TERMS.name] = file_search_terms(frames)
     return ExtractedFile(path, frames=frames, warnings=bundle.warnings)
 
 

@@ -38,7 +38,7 @@ from loaders.model.schema import (
 from loaders.paths import REGIONS_CSV, database_target
 from loaders.store.derive import JOINT_EVENT_ENTITY, derive_joint_event_links
 from loaders.store.merge import merge_batch
-from loaders.store.search_terms import rebuild_search_terms, store_search_terms
+from loaders.store.search_terms import rebuild_search_terms, store_written_search_terms
 from loaders.store.postgres import ServerConnection, is_server_url
 
 REGIONS_HASH_KEY = "regions_csv_sha256"
@@ -394,6 +394,8 @@ def write_in_transaction(
     merged = iter(merge_batch(connection, [frames for frames, is_new in zip(batch, new) if is_new]))
     written = [next(merged) if is_new else None for is_new in new]
     for name in TABLES_BY_NAME:
+        if name == SEARCH_TERMS.name:
+            continue  # derived: written below, for the rows kept
         parts = [
             frames[name]
             for frames in written
@@ -405,13 +407,14 @@ def write_in_transaction(
                 name,
                 pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0],
             )
-    for frames in written:
-        for table in FACT_TABLES:
-            if frames is not None and table.name in frames:
-                store_search_terms(connection, table.name, frames[table.name])
+    store_written_search_terms(connection, [frames for frames in written if frames is not None])
     _store_joint_event_links(connection, _new_event_ids(written))
     return [
-        {name: len(frame) for name, frame in frames.items() if name != DOCUMENTS.name}
+        {
+            name: len(frame)
+            for name, frame in frames.items()
+            if name not in (DOCUMENTS.name, SEARCH_TERMS.name)
+        }
         if frames is not None
         else None
         for frames in written

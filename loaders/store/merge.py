@@ -166,11 +166,12 @@ def _none_if_missing(value):
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts with None (not NaN/NaT) for missing values."""
-    return [
-        {key: _none_if_missing(value) for key, value in row.items()}
-        for row in frame.to_dict("records")
-    ]
+    """Rows as dicts with None (not NaN/NaT) for missing values. Built column by column: the
+    string columns are Arrow-backed, and pandas' row-wise to_dict on them was the writer's
+    largest cost (the one process that writes the store must stay light; see cluster.py)."""
+    columns = list(frame.columns)
+    values = [[_none_if_missing(value) for value in frame[column].tolist()] for column in columns]
+    return [dict(zip(columns, row)) for row in zip(*values)]
 
 
 def _stored_events(connection, events: pd.DataFrame) -> list[_EventRow]:
@@ -270,23 +271,42 @@ def _repoint(
     for entity, (table, id_column) in ENTITIES.items():
         if table in tables:
             frame = tables[table]
-            merged[table] = frame[~frame[id_column].map(lambda i: (entity, i) in replaced)]
+            kept = [(entity, i) not in replaced for i in frame[id_column].tolist()]
+            merged[table] = frame[kept] if not all(kept) else frame
     if "report_items" in merged:
         items = merged["report_items"]
         merged["report_items"] = items.assign(
-            event_id=items["event_id"].map(lambda i: replaced.get(("event", i), (i,))[0])
+            event_id=[replaced.get(("event", i), (i,))[0] for i in items["event_id"].tolist()]
         )
     if "sources" in tables:
-        sources = tables["sources"].copy()
-        pairs = list(zip(sources["entity"], sources["entity_id"]))
-        is_merged = pd.Series([pair in replaced for pair in pairs], index=sources.index)
-        sources.loc[is_merged, "merge_reason"] = [replaced[p][1] for p in pairs if p in replaced]
-        sources.loc[is_merged, "entity_id"] = [replaced[p][0] for p in pairs if p in replaced]
-        # two passages of one file merged into one row at the same offset: one source is enough
-        merged["sources"] = sources.drop_duplicates(
-            ["entity", "entity_id", "document_id", "char_start"]
-        )
+        merged["sources"] = _repointed_sources(tables["sources"], replaced)
     return merged
+
+
+def _repointed_sources(
+    sources: pd.DataFrame, replaced: dict[tuple[str, str], tuple[str, str]]
+) -> pd.DataFrame:
+    """Sources of merged rows point at the kept row, with the reason; two passages of one file
+    merged into one row at the same offset keep one source."""
+    pairs = list(zip(sources["entity"].tolist(), sources["entity_id"].tolist()))
+    entity_ids = [replaced[pair][0] if pair in replaced else pair[1] for pair in pairs]
+    reasons = [
+        replaced[pair][1] if pair in replaced else reason
+        for pair, reason in zip(pairs, sources["merge_reason"].tolist())
+    ]
+    seen: set[tuple] = set()
+    first = []
+    for (entity, _), entity_id, document_id, start in zip(
+        pairs, entity_ids, sources["document_id"].tolist(), sources["char_start"].tolist()
+    ):
+        key = (entity, entity_id, document_id, start)
+        first.append(key not in seen)
+        seen.add(key)
+    repointed = sources.assign(
+        entity_id=pd.Series(entity_ids, index=sources.index, dtype=sources["entity_id"].dtype),
+        merge_reason=pd.Series(reasons, index=sources.index, dtype=sources["merge_reason"].dtype),
+    )
+    return repointed[first]
 
 
 def _merge_file(tables: dict[str, pd.DataFrame], known: _Known) -> dict[str, pd.DataFrame]:

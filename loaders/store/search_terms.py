@@ -184,6 +184,62 @@ def refresh_search_terms(connection, table: str, ids: list[str] | None = None) -
     return len(terms)
 
 
+def file_search_terms(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The terms of every fact row of one file's frames. Ingest computes them where the file was
+    extracted (a Dask worker), so that the one process writing the store does not spend its time
+    on morphology; store_written_search_terms keeps those of the rows that survive merging."""
+    parts = [
+        search_term_rows(table, frames[table])
+        for table in SEARCHED_COLUMNS
+        if table in frames and not frames[table].empty
+    ]
+    if not parts:
+        return pd.DataFrame(columns=SEARCH_TERMS.column_names)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _kept_terms(terms: pd.DataFrame, ids_of: dict[str, set[str]]) -> pd.DataFrame:
+    """Terms of rows still present after merging (a row merged into a stored one is not written)."""
+    pairs = zip(terms["entity"], terms["entity_id"])
+    return terms[[entity_id in ids_of.get(entity, ()) for entity, entity_id in pairs]]
+
+
+def store_written_search_terms(connection, written: list[dict[str, pd.DataFrame]]) -> int:
+    """Store the terms of the fact rows a batch of files just wrote, replacing any stored for the
+    same ids: one delete per entity and one insert for the whole batch. A file's terms computed
+    beforehand (frames["search_terms"], see file_search_terms) are used for its kept rows;
+    otherwise they are derived here. Inside the caller's transaction; returns terms written."""
+    from loaders.store.database import _insert
+
+    ids_by_entity: dict[str, list[str]] = {}
+    parts: list[pd.DataFrame] = []
+    for frames in written:
+        ids_of: dict[str, set[str]] = {}
+        for table in SEARCHED_COLUMNS:
+            frame = frames.get(table)
+            if frame is None or frame.empty:
+                continue
+            ids = frame[ID_OF[table]].tolist()
+            ids_by_entity.setdefault(ENTITY_OF[table], []).extend(ids)
+            ids_of[ENTITY_OF[table]] = set(ids)
+            if SEARCH_TERMS.name not in frames:
+                parts.append(search_term_rows(table, frame))
+        if SEARCH_TERMS.name in frames and ids_of:
+            parts.append(_kept_terms(frames[SEARCH_TERMS.name], ids_of))
+    for entity, ids in ids_by_entity.items():
+        connection.execute(
+            f"DELETE FROM {SEARCH_TERMS.name} WHERE entity = ? AND entity_id IN (SELECT unnest(?))",
+            [entity, ids],
+        )
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return 0
+    terms = pd.concat(parts, ignore_index=True)
+    terms = terms.sort_values(["term", "entity_id"], ignore_index=True)
+    _insert(connection, SEARCH_TERMS.name, terms)
+    return len(terms)
+
+
 def store_search_terms(connection, table: str, frame: pd.DataFrame) -> int:
     """Store the terms of rows just written to a fact table (their frame as inserted), replacing any
     stored for the same ids; inside the caller's transaction. Returns terms written."""
