@@ -20,6 +20,7 @@ def test_the_sets_are_found():
         "extraction_dev_b",
         "extraction_dev_c",
         "extraction_sealed4",
+        "extraction_sealed5",
     } <= {folder.name for folder in SETS}
 
 
