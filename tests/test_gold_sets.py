@@ -19,7 +19,7 @@ def test_the_sets_are_found():
         "extraction_sealed",
         "extraction_dev_b",
         "extraction_dev_c",
-        "extraction_sealed4",
+        "extraction_dev_d",
     } <= {folder.name for folder in SETS}
 
 
