@@ -1,5 +1,5 @@
 """Structural check of this set's gold file (not a scorer); the checks live in tests/gold_checks.py.
-Run from the repository root: python tests/extraction_sealed5/validate_gold.py"""
+Run from the repository root: python tests/extraction_dev_e/validate_gold.py"""
 
 import sys
 from pathlib import Path
