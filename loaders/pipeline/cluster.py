@@ -8,14 +8,15 @@ The rules of the hand-made process pool this replaces still hold:
   also reaches workers that join or restart later);
 - the client's limits (ATLAS_*) are in force on every worker, and ATLAS_WORKER_MEMORY_MB caps each
   worker's address space (RLIMIT_AS): an allocation over it is that file's MemoryError;
-- the time limit runs inside the worker (ingest._time_limit); a file not back by that limit plus a
-  grace period after its worker started it (a C call that never returns) is reported as timed out
-  and its worker restarted. Workers announce each start as an event, so that a file waiting behind
-  a stuck one is not counted late;
-- a worker that dies is Dask's to handle: its files go to other workers. A file on which workers
-  kept dying (Dask's KilledWorker) is tried once more alone; if its worker dies again, it is
-  reported as failed. No file is lost; none is stored twice (this process writes each result once,
-  and the store skips bytes it holds).
+- the time limit runs inside the worker (ingest._time_limit). A task (up to FILES_PER_TASK files)
+  not back by that limit per file plus a grace period after its worker started it (a C call that
+  never returns) is given up and its worker restarted: a one-file task's file is reported as timed
+  out, the files of a larger one are tried again one by one. Workers announce each start as an
+  event, so that a task waiting behind a stuck one is not counted late;
+- a worker that dies is Dask's to handle: its tasks go to other workers. The files of a task on
+  which workers kept dying (Dask's KilledWorker) are each tried once more alone; if a worker dies
+  again, that file is reported as failed. No file is lost; none is stored twice (this process
+  writes each result once, and the store skips bytes it holds).
 """
 
 from __future__ import annotations
