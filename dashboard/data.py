@@ -79,12 +79,6 @@ LEFT JOIN demo_rows dr ON dr.entity = 'practice_link' AND dr.entity_id = p.link_
 WHERE p.status <> 'rejected'
 ORDER BY p.date_start, p.link_id
 """
-DOCUMENTS_SQL = """
-SELECT document_id, file_name, title, genre, published_date, source, source_kind, is_demo,
-    ingested_at,
-       length(full_text) AS text_length
-FROM documents ORDER BY file_name
-"""
 JOINT_EVENT_LINKS_SQL = f"""
 WITH {_DEMO_ROWS}
 SELECT j.link_id, j.from_region, j.to_region, j.practice, j.date_start,
@@ -128,26 +122,6 @@ _CATEGORY_COLUMNS = (
 _DATE_COLUMNS = ("date_start", "date_end", "date", "published_date")
 
 
-@dataclass(frozen=True)
-class Atlas:
-    """All tables the pages draw from; treat as read-only (it is shared by the cache)."""
-
-    events: pd.DataFrame
-    agreements: pd.DataFrame
-    report_items: pd.DataFrame
-    practice_links: pd.DataFrame
-    documents: pd.DataFrame
-    regions: pd.DataFrame
-    source_facts: pd.DataFrame
-    joint_event_links: pd.DataFrame
-    # True when a load holds the store's lock and these are the tables read before it began
-    is_stale: bool = False
-
-    @property
-    def is_empty(self) -> bool:
-        return self.events.empty and self.agreements.empty and self.practice_links.empty
-
-
 # A replica asks the server for its data version at most once a second: another replica's write
 # shows
 # here within that second (plus the page's own rerun).
@@ -167,32 +141,6 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
         elif column in _DATE_COLUMNS:
             frame[column] = pd.to_datetime(frame[column])
     return frame
-
-
-# cache_resource, not cache_data: cache_data hands every caller a fresh unpickled copy (49 MB at
-# national
-# scale on every run of every page). The frames are shared and read-only: pages filter and assign,
-# never modify them in place. The version argument makes a load into the store a new entry.
-@st.cache_resource(show_spinner="Загрузка данных…", max_entries=2)
-def _read_atlas(db_path: str, version: str) -> Atlas:
-    from loaders.store.writer import read_connection
-
-    # waits while a save of this server process holds the file; another process's lock raises
-    with read_connection(db_path) as connection:
-
-        def read(sql: str) -> pd.DataFrame:
-            return _tidy(connection.execute(sql).df())
-
-        return Atlas(
-            events=read(EVENTS_SQL),
-            agreements=read(AGREEMENTS_SQL),
-            report_items=read(REPORT_ITEMS_SQL),
-            practice_links=read(PRACTICE_LINKS_SQL),
-            documents=read(DOCUMENTS_SQL),
-            regions=read(REGIONS_SQL),
-            source_facts=read(SOURCE_FACTS_SQL),
-            joint_event_links=read(JOINT_EVENT_LINKS_SQL),
-        )
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -232,12 +180,6 @@ def is_lock_error(error: Exception) -> bool:
     return isinstance(error, duckdb.IOException) and "lock" in str(error).lower()
 
 
-@st.cache_resource(show_spinner=False)
-def _last_read() -> dict[str, Atlas]:
-    """The last Atlas read per store path: shown while a load holds the lock."""
-    return {}
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def _store_is_current(db_path: str, version: str) -> bool:
     from loaders.store.database import store_is_current
@@ -253,31 +195,8 @@ def store_is_current() -> bool:
         return _store_is_current(str(path), database_version(path))
     except duckdb.IOException as error:
         if is_lock_error(error):
-            return True  # a load is writing: the version check waits; load_atlas shows cached data
+            return True  # a load is writing: the version check waits; pages show cached data
         raise
-
-
-def load_atlas() -> Atlas | None:
-    """Every table of the configured store, or None when the store file does not exist yet.
-    Rejected rows are left out here, so no page counts them; proposed rows carry status
-    «proposed».
-
-    While another process writes (DuckDB's lock), the tables read before are returned with
-    is_stale=True; with nothing read before, StoreBusyError."""
-    path = store_path()
-    if not store_exists(path):
-        return None
-    try:
-        atlas = _read_atlas(str(path), database_version(path))
-    except duckdb.IOException as error:
-        if not is_lock_error(error):
-            raise
-        previous = _last_read().get(str(path))
-        if previous is None:
-            raise StoreBusyError(str(path)) from error
-        return replace(previous, is_stale=True)
-    _last_read()[str(path)] = atlas
-    return atlas
 
 
 def review_queue(regions: tuple[str, ...] | None, status: str | None) -> pd.DataFrame:

@@ -20,6 +20,8 @@ def test_the_sets_are_found():
         "extraction_dev_b",
         "extraction_dev_c",
         "extraction_dev_d",
+        "extraction_dev_e",
+        "extraction_dev_f",
     } <= {folder.name for folder in SETS}
 
 

@@ -39,7 +39,13 @@ from loaders.text.events import _relative_day, host_and_participants
 from loaders.text.facts import ExtractedAgreement, Passage
 from loaders.text.morph import lemma
 
-_NOUN = re.compile(r"\b(соглашени\w*|меморандум\w*)", re.I)
+# «договор» is the agreement only as «договор о сотрудничестве / взаимодействии / партнёрстве»
+# (alone it is as often a contract: аренды, подряда, поставки).
+_NOUN = re.compile(
+    r"\b(соглашени\w*|меморандум\w*|договор(?:а|у|ом|е|ы|ов|ам|ами|ах)?"
+    r"(?=\s+(?:о|об)\s+(?:[а-яё]+\s+)?(?:сотрудничеств|взаимодействи|партн[её]рств)))",
+    re.I,
+)
 # «соглашения» is also the genitive singular («подписание соглашения»): the tagger decides that one.
 _PLURAL_NOUN = {
     "соглашений",
@@ -49,6 +55,10 @@ _PLURAL_NOUN = {
     "меморандумы",
     "меморандумов",
     "меморандумами",
+    "договоры",
+    "договоров",
+    "договорами",
+    "договорах",
 }
 _SIGNING = re.compile(
     r"\b(подписал\w*|подписан\w*|подписыва\w*|заключил\w*|заключ[её]н\w*|подписи|подписями|"
@@ -172,6 +182,19 @@ _DOCUMENT_SIGNED = re.compile(
     r"|\bдокумент\w*\s+(?:о|об)\s+(?:сотрудничеств|взаимодействи|партн[её]рств)\w*",
     re.I,
 )
+# «состоялась церемония подписания соглашений», «стала череда подписаний»: a run of signings that
+# the next sentences tell one by one.
+_RUN_ANNOUNCED = re.compile(
+    r"подписани\w*\s+(?:[а-яё]+\s+){0,3}?(?:соглашений|меморандумов|договоров|документов)\b"
+    r"|(?:сери|черед)\w*\s+подписаний",
+    re.I,
+)
+# «Третий документ», «Ещё один документ», «Следующий документ»: «документ» marked as a new one.
+_ORDINAL_DOCUMENT = re.compile(
+    r"^\s*(?:ещ[её]\s+один|втор\w+|трет\w+|четв[её]рт\w+|пят\w+|последн\w+|следующ\w+|друг\w+)"
+    r"\s+документ",
+    re.I,
+)
 # «1) между A и B — о …», «— с фондом …»: an item of a list under a heading.
 _LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[).]|[–—•*-])\s+")
 # «заключено на пять лет с возможностью продления»: «с» starting the agreement's terms, no partner.
@@ -257,10 +280,13 @@ def _subjects_of_sentence(document: Document, index: int) -> list[str]:
     return listed if all(_PARTY_HEAD.match(part) for part in listed) else []
 
 
-def _split_top_level(phrase: str) -> list[str]:
+def _split_top_level(phrase: str, cases: dict[str, str] | None = None) -> list[str]:
     """«A, B (C) и D «E и F»» → [A, B (C), D «E и F»]: commas and «и» outside quotes and brackets,
-    and only before a new party («министр природных ресурсов и экологии» stays one)."""
+    and only before a new party («министр природных ресурсов и экологии» stays one). A new party
+    starts with a name, a known head word, or — given the sentence's `cases` — a word in the case
+    of the list's first word («заповедник …, колледж и туристическая компания …»: nominatives)."""
     phrase = re.sub(r",?\s+а\s+также\s+", ", ", phrase)
+    starts_party = _party_start_test(phrase, cases)
     parts, depth, current, index = [], 0, "", 0
     while index < len(phrase):
         char = phrase[index]
@@ -268,13 +294,11 @@ def _split_top_level(phrase: str) -> list[str]:
         depth -= char in "»)" and 1 or 0
         depth = max(depth, 0)
         rest = phrase[index + 1 :].lstrip()
-        if depth == 0 and char == "," and _PARTY_HEAD.match(rest):
+        if depth == 0 and char == "," and starts_party(rest):
             parts.append(current)
             current = ""
         elif (
-            depth == 0
-            and phrase[index : index + 3] == " и "
-            and _PARTY_HEAD.match(phrase[index + 3 :])
+            depth == 0 and phrase[index : index + 3] == " и " and starts_party(phrase[index + 3 :])
         ):
             parts.append(current)
             current, index = "", index + 2
@@ -283,6 +307,51 @@ def _split_top_level(phrase: str) -> list[str]:
         index += 1
     parts.append(current)
     return [p.strip(" ,*–—-") for p in parts if len(p.strip(" ,*–—-")) > 1]
+
+
+# Cases in which conjoined parties are told apart from a name's dependents (genitives).
+_CASE_GROUPS = {"Nom": "direct", "Acc": "direct", "Ins": "instrumental"}
+
+
+def _party_start_test(phrase: str, cases: dict[str, str] | None):
+    """Whether a text starts a new coordinated party: a known head, or a noun or adjective in the
+    case of the list's first word when that case is the nominative (the tagger often says
+    accusative for the same form) or the instrumental. A genitive list cannot tell «A и B» from
+    «министерство природы и экологии», so it keeps to the head words."""
+    words = re.findall(r"[А-ЯЁа-яё-]+", phrase)
+    first = next(
+        (_CASE_GROUPS.get(cases[w.lower()]) for w in words if w.lower() in (cases or {})), None
+    )
+    if first is None:
+        return _PARTY_HEAD.match
+
+    def starts_party(rest: str):
+        word = re.match(r"[А-ЯЁа-яё-]+", rest)
+        case = cases.get(word.group(0).lower()) if word else None
+        return _PARTY_HEAD.match(rest) or _CASE_GROUPS.get(case) == first
+
+    return starts_party
+
+
+def _is_body(part: str, cases: dict[str, str]) -> bool:
+    """A coordinated part that names a body: a known head word, or a noun phrase in the direct
+    case («детская школа искусств», «городская библиотека»)."""
+    word = re.match(r"[А-ЯЁа-яё-]+", part)
+    return bool(
+        _PARTY_HEAD.match(part)
+        or word
+        and _CASE_GROUPS.get(cases.get(word.group(0).lower(), "")) == "direct"
+    )
+
+
+def _sentence_cases(document: Document, index: int) -> dict[str, str]:
+    """The case natasha's tagger gave each noun and adjective of a sentence, by lower-cased word
+    (the first reading of a repeated word)."""
+    cases: dict[str, str] = {}
+    for token in document.sentences[index].tokens:
+        if token.pos in ("NOUN", "PROPN", "ADJ") and "Case" in token.feats:
+            cases.setdefault(token.text.lower(), token.feats["Case"])
+    return cases
 
 
 def _expand_region_lists(parts: list[str]) -> list[str]:
@@ -311,6 +380,13 @@ def _leading_circumstances(subject: str) -> str:
         r"^\s*(?:в|во|на)\s+(?:[а-яё]+\s+)?день(?:\s+[а-яё]+)?[,\s]*", "", subject, flags=re.I
     )
     subject = re.sub(r"^\s*(?:на|в|во)\s+(?:закрытии|открытии)[,\s]*", "", subject, flags=re.I)
+    subject = re.sub(
+        r"^\s*(?:в|во)\s+(?:(?:минувш|прошл|эт)\w+\s+)?(?:понедельник|вторник|среду|четверг"
+        r"|пятницу|субботу|воскресенье)[,\s]*",
+        "",
+        subject,
+        flags=re.I,
+    )
     subject = re.sub(r"^(?:(?:[Вв]о?|[Нн]а)\s+[а-яё\s-]+,\s*)+", "", subject)
     subject = re.sub(
         r"^(?:в\s+ходе|в\s+рамках|на\s+полях|на\s+площадке)\s+[^«]*?(?=«)", "", subject, flags=re.I
@@ -320,10 +396,12 @@ def _leading_circumstances(subject: str) -> str:
     )
 
 
-def _subject_before(sentence: str, verb_start: int) -> list[str]:
+def _subject_before(
+    sentence: str, verb_start: int, cases: dict[str, str] | None = None
+) -> list[str]:
     """Coordinated subjects right before a signing verb, a leading date or place dropped."""
     subject = _TRAILING_DATE.sub(" ", sentence[:verb_start])
-    return _split_top_level(_leading_circumstances(subject))
+    return _split_top_level(_leading_circumstances(subject), cases)
 
 
 def _syntax_subjects(document: Document, index: int, verb_start: int) -> int:
@@ -355,14 +433,15 @@ def _syntax_subjects(document: Document, index: int, verb_start: int) -> int:
 def _parties(document: Document, index: int) -> tuple[list[str], int | None, str]:
     """(parties as written, how many, rule) of one agreement sentence."""
     sentence = document.sentences[index].text
+    cases = _sentence_cases(document, index)
     between = _BETWEEN.search(sentence)
     if between:
-        listed = _expand_region_lists(_split_top_level(between.group(1)))
+        listed = _expand_region_lists(_split_top_level(between.group(1), cases))
         if len(listed) >= 2:
             return listed, len(listed), "«между A и B»"
     became = _PARTIES_BECAME.search(sentence)
     if became:
-        listed = _split_top_level(became.group(1))
+        listed = _split_top_level(became.group(1), cases)
         if len(listed) >= 2:
             return listed, len(listed), "«сторонами стали A, B и C»"
     if _BOTH_SIDES.search(sentence):
@@ -378,24 +457,24 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
         r"\b(подписали|заключили|продлили|перезаключили|скрепили|поставили)\b", sentence
     )
     if plural:
-        listed = _subject_before(sentence, plural.start())
+        listed = _subject_before(sentence, plural.start(), cases)
         together = re.search(r"\s+совместно\s+со?\s+", listed[-1]) if listed else None
         if together:  # «A совместно с B заключили»
             listed[-1:] = [listed[-1][: together.start()], listed[-1][together.end() :]]
         noun = _NOUN.search(sentence[: plural.start()])
         if len(listed) >= 2 and not (noun and noun.start() < 3):
             return listed, len(listed), "subjects of the plural verb"
-        after = _split_top_level(sentence[plural.end() :].strip(" ."))
+        after = _split_top_level(sentence[plural.end() :].strip(" ."), cases)
         object_first = noun or re.search(r"документ", sentence[: plural.start()], re.I)
-        if object_first and len(after) >= 2 and all(_PARTY_HEAD.match(part) for part in after):
+        if object_first and len(after) >= 2 and all(_is_body(part, cases) for part in after):
             return after, len(after), "subjects after the verb («соглашение заключили A и B»)"
         counted = _syntax_subjects(document, index, plural.start())
         if counted >= 2:
-            after = sentence[plural.end() :].strip(" .")
+            after = re.split(r"[:;]|\s[–—]\s", sentence[plural.end() :])[0].strip(" .")
             return _split_top_level(after) or [after], counted, "subjects after the verb (syntax)"
     passive = re.search(r"\bподписан[оа]?\b", sentence)
     if passive:
-        agents = _subject_before(sentence, passive.start())
+        agents = _subject_before(sentence, passive.start(), cases)
         if len(agents) >= 2 and all(_is_instrumental(document, index, a) for a in agents):
             return agents, len(agents), "agents of «подписано» in the instrumental"
     singular = re.search(r"\b(подписал[аио]?|заключил[аио]?)\b", sentence)
@@ -411,7 +490,7 @@ def _parties(document: Document, index: int) -> tuple[list[str], int | None, str
             return [signer, partner.group(1).strip()], 2, "«соглашение … с B подписал A»"
     elided = re.match(r"\s*(.+?)\s+[–—-]\s+(?:соглашени|меморандум)", sentence)
     if elided:  # a list item with the verb elided: «A и B — соглашение между …»
-        listed = _split_top_level(_leading_circumstances(elided.group(1)))
+        listed = _split_top_level(_leading_circumstances(elided.group(1)), cases)
         if len(listed) >= 2:
             return listed, len(listed), "subjects of an item whose verb is elided"
     genitive = _genitive_parties(document, index)
@@ -541,18 +620,32 @@ def _series_date(document: Document, index: int) -> DateSpan | None:
             r"подписани|подписал|подписан|заключ", previous.text, re.I
         )
         if announces or re.search(r"\bподписани[йя]\b", previous.text, re.I):
-            dates = _day_dates(document, previous) or [_programme_day(document, back)]
-            if dates[0]:
-                return dates[0]
+            day = _sentence_day(document, back) or _programme_day(document, back)
+            if day:
+                return day
     return None
 
 
-def _day_dates(document: Document, sentence: Sentence) -> list[DateSpan]:
+def _sentence_day(document: Document, index: int) -> DateSpan | None:
+    """The day a sentence is dated by: a single day of its own; else, when its only dates span
+    several days («на форуме, который проходит 26–28 ноября»), the programme day it names («Во
+    второй день») or the span's first day."""
+    sentence = document.sentences[index]
+    own = _day_dates(document, sentence, skip=_earlier_signing_clauses(sentence))
+    single = [span for span in own if span.end == span.start]
+    if single or not own:
+        return single[0] if single else None
+    return _programme_day(document, index) or own[0]
+
+
+def _day_dates(
+    document: Document, sentence: Sentence, skip: list[tuple[int, int]] = ()
+) -> list[DateSpan]:
     """Day-precise dates of a sentence; a day written without a year takes the page's year (the
     default year can come from a decree's date elsewhere in the text)."""
     found = []
     for start, end, span in document.dates_in(sentence.start, sentence.end):
-        if span.precision != "day":
+        if span.precision != "day" or any(a <= start < b for a, b in skip):
             continue
         written = sentence.text[start:end]
         if document.published and not re.search(r"\d{4}|\.\d{2}\b", written):
@@ -579,20 +672,24 @@ def _year_of_weekday(span: DateSpan, weekday: str) -> DateSpan:
 
 
 def _in_year(span: DateSpan, published: dt.date) -> DateSpan:
+    """The span moved to the page's year (the year before when that would be over a month after
+    the page), its length kept («26–28 ноября» stays three days)."""
     try:
         day = span.start.replace(year=published.year)
     except ValueError:  # 29 February
         return span
     if day > published + dt.timedelta(days=31):
         day = day.replace(year=published.year - 1)
-    return DateSpan(day, day, "day")
+    return DateSpan(day, day + (span.end - span.start), "day")
 
 
 def _is_past_background(document: Document, sentence: Sentence) -> bool:
     """«Первое соглашение заключили в 2021 году»: a year (or month) before the page's year and no
     day of its own."""
-    if not document.published or _day_dates(document, sentence):
+    if not document.published:
         return False
+    if _day_dates(document, sentence):
+        return _signed_only_in_a_past_clause(document, sentence)
     earlier = _earlier_signing_clauses(sentence)
     return any(
         span.precision in ("year", "month", "quarter")
@@ -600,6 +697,24 @@ def _is_past_background(document: Document, sentence: Sentence) -> bool:
         and not any(clause_start <= start < clause_end for clause_start, clause_end in earlier)
         for start, _, span in document.dates_in(sentence.start, sentence.end)
     )
+
+
+def _signed_only_in_a_past_clause(document: Document, sentence: Sentence) -> bool:
+    """«Партнёрство строится на соглашении, подписанном 18 апреля 2008 года»: the only signing
+    cue is a participle clause dated by a day of an earlier year than the page's — an agreement
+    in force, not one signed now."""
+    clauses = [m.span() for m in _EARLIER_SIGNING_CLAUSE.finditer(sentence.text)]
+    if not clauses:
+        return False
+    cues = [m.start() for m in _SIGNING.finditer(sentence.text)]
+    if not cues or not all(any(a <= cue < b for a, b in clauses) for cue in cues):
+        return False
+    days = [
+        span
+        for start, _, span in document.dates_in(sentence.start, sentence.end)
+        if any(a <= start < b for a, b in clauses)
+    ]
+    return bool(days) and all(span.end.year < document.published.year for span in days)
 
 
 def _earlier_signing_clauses(sentence: Sentence) -> list[tuple[int, int]]:
@@ -652,9 +767,9 @@ def _programme_days(document: Document, index: int) -> tuple[dt.date, dt.date] |
 
 def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
     sentence = document.sentences[index]
-    own = _day_dates(document, sentence)
+    own = _sentence_day(document, index)
     if own:
-        return own[0], "date in its sentence", True
+        return own, "date in its sentence", True
     if _SAME_DAY.search(sentence.text):
         for back in range(index - 1, max(-1, index - 4), -1):
             earlier = _day_dates(document, document.sentences[back])
@@ -672,7 +787,24 @@ def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
     if document.published:
         published = document.published
         return DateSpan(published, published, "day"), "page date", False
+    dateline = _dateline_day(document)
+    if dateline:
+        return dateline, "the dateline's day, its year from the text (no page date)", False
     return None, "no date", False
+
+
+def _dateline_day(document: Document) -> DateSpan | None:
+    """«Краснодар, 22 апреля.»: a day written without a year in the first lines, the year taken
+    from the text's other dates (the page date proper needs a year)."""
+    head_end = sum(len(line) + 1 for line in document.text.split("\n")[:4])
+    return next(
+        (
+            span
+            for start, end, span in document.dates
+            if end <= head_end and span.precision == "day" and span.end == span.start
+        ),
+        None,
+    )
 
 
 def _key_words(party: str) -> set[str]:
@@ -773,17 +905,24 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
     announced: list[tuple[int, int]] = []  # (sentence index, how many agreements it announced)
     listed_left = 0
     last_index = -10
+    run_until = (
+        -1
+    )  # the last sentence a run of signings («церемония подписания соглашений») reaches
     for index, sentence in enumerate(document.sentences):
         count_heading = _listed_count(document, index)
         if count_heading:
             listed_left = count_heading
             continue
+        if _RUN_ANNOUNCED.search(sentence.text):
+            run_until = index + 6
         announced_count = _announced_count(document, index)
         if announced_count:
             announced.append((index, announced_count))
         noun = _agreement_noun(document, sentence)
         listed_item = listed_left > 0 and bool(_LIST_ITEM.match(sentence.text))
         named_document = noun is None and not found and _document_for_agreement(document, sentence)
+        run_item = noun is None and index <= run_until and _is_run_item(sentence)
+        named_document = named_document or run_item
         if noun is None and not _sides(sentence.text) and not (listed_item or named_document):
             if found and index - last_index <= 2 and _is_follow_up(sentence):
                 last_start = document.sentences[last_index].start
@@ -814,12 +953,23 @@ def extract_agreements(document: Document) -> list[ExtractedAgreement]:
             if agreement.date and not agreement.explicit_date:
                 series = _series_date(document, index)
                 agreement.date = series or agreement.date
-        found.append((agreement, in_list or bool(noun and noun.another)))
+        found.append((agreement, in_list or run_item or bool(noun and noun.another)))
         last_index = index
     agreements = _one_per_agreement(found)
     for index, count in announced:
         agreements = _with_announced(document, agreements, index, count)
+    for agreement in agreements:
+        if agreement.parties_count is None:
+            _count_two_by_default(agreement)
     return agreements
+
+
+def _count_two_by_default(agreement: ExtractedAgreement) -> None:
+    """A signing whose parties no rule could count is taken as bilateral: four in five real
+    agreements are (tests/extraction_dev/PHRASINGS.md §11), and «unknown» is always wrong. The
+    confidence stays without the count's share, and the reason says it is a default."""
+    agreement.parties_count = 2
+    agreement.reason += "; parties not readable: 2 by default (most agreements are bilateral)"
 
 
 def _announced_count(document: Document, index: int) -> int | None:
@@ -886,6 +1036,20 @@ def _document_for_agreement(document: Document, sentence: Sentence) -> bool:
         and _NOUN.search(document.text)
         and not _is_intent(sentence)
     )
+
+
+def _is_run_item(sentence: Sentence) -> bool:
+    """Inside a run of signings, a sentence that tells one more signing without the noun: its own
+    signing cue («Первым свои подписи поставили A и B»), or «документ» with an ordinal («Третий
+    документ … подписали …»); a plain follow-up («Документ подписали …») completes the one
+    before."""
+    if (
+        not _SIGNING.search(sentence.text)
+        or _RUN_ANNOUNCED.search(sentence.text)
+        or _is_intent(sentence)
+    ):
+        return False
+    return bool(_ORDINAL_DOCUMENT.match(sentence.text)) or not _is_follow_up(sentence)
 
 
 def _is_follow_up(sentence: Sentence) -> bool:

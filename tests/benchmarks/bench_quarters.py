@@ -39,8 +39,14 @@ def main() -> None:
             f"SELECT {', '.join(keys)}, {measure} FROM rows_frame GROUP BY ALL"
         ).df()
 
-    atlas = data.load_atlas()
-    events = atlas.events
+    from loaders.store.readers import open_reader
+
+    reader = open_reader(data.store_path())
+    try:
+        events = data._tidy(reader.execute(data.EVENTS_SQL).df())  # what the pages once loaded
+        regions = reader.execute(data.REGIONS_SQL).df()
+    finally:
+        reader.close()
     quarters = filters.available_quarters(events)
     cases = {
         "events per quarter × type": (
@@ -63,7 +69,7 @@ def main() -> None:
     seconds = timed(lambda: chronicle.per_quarter(events, quarters, "event_type", None))
     print(f"  per_quarter by type: {seconds * 1000:.1f} ms")
     seconds = timed(
-        lambda: chronicle.compare_quarters(events, None, quarters[-2], quarters[-1], atlas.regions)
+        lambda: chronicle.compare_quarters(events, None, quarters[-2], quarters[-1], regions)
     )
     print(f"  compare_quarters:    {seconds * 1000:.1f} ms")
 
