@@ -287,18 +287,25 @@ def _split_top_level(phrase: str, cases: dict[str, str] | None = None) -> list[s
     of the list's first word («заповедник …, колледж и туристическая компания …»: nominatives)."""
     phrase = re.sub(r",?\s+а\s+также\s+", ", ", phrase)
     starts_party = _party_start_test(phrase, cases)
-    parts, depth, current, index = [], 0, "", 0
+    parts, depth, quotes, current, index = [], 0, 0, "", 0
     while index < len(phrase):
         char = phrase[index]
-        depth += char in "«(" and 1 or 0
-        depth -= char in "»)" and 1 or 0
+        depth += char == "(" and 1 or 0
+        depth -= char == ")" and 1 or 0
         depth = max(depth, 0)
+        quotes = _quote_depth(phrase, index, quotes)
         rest = phrase[index + 1 :].lstrip()
-        if depth == 0 and char == "," and starts_party(rest):
+        if (
+            depth + quotes == 0
+            and char == ","
+            and (starts_party(rest) or _SIGNATORY_ENDS.search(current) and rest[:1].islower())
+        ):
             parts.append(current)
             current = ""
         elif (
-            depth == 0 and phrase[index : index + 3] == " и " and starts_party(phrase[index + 3 :])
+            depth + quotes == 0
+            and phrase[index : index + 3] == " и "
+            and starts_party(phrase[index + 3 :])
         ):
             parts.append(current)
             current, index = "", index + 2
@@ -307,6 +314,25 @@ def _split_top_level(phrase: str, cases: dict[str, str] | None = None) -> list[s
         index += 1
     parts.append(current)
     return [p.strip(" ,*–—-") for p in parts if len(p.strip(" ,*–—-")) > 1]
+
+
+# «директор ФГБУ … Николай Будаев, генеральный директор ООО …»: a part ending in a person's
+# first name and surname; a comma after it and a title in lower case start the next signatory.
+_SIGNATORY_ENDS = re.compile(
+    r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:ов|ев|ин|ын|ий|ой|ая|ова|ева|ина|ына)$"
+)
+
+
+def _quote_depth(phrase: str, index: int, depth: int) -> int:
+    """Open «» quotes after the character at `index`. Russian nests quotes by collapsing them:
+    «Национальный парк «Мещерские озёра» has one closing mark, so a » not followed by another
+    closes every open quote."""
+    char = phrase[index]
+    if char == "«":
+        return depth + 1
+    if char == "»":
+        return max(depth - 1, 0) if phrase[index + 1 : index + 2] == "»" else 0
+    return depth
 
 
 # Cases in which conjoined parties are told apart from a name's dependents (genitives).
