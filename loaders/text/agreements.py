@@ -1263,6 +1263,8 @@ def _same_agreement(one: ExtractedAgreement, other: ExtractedAgreement) -> bool:
         return False
     if one.explicit_date and other.explicit_date and one.date != other.date:
         return False
+    if _signatories_only(one.parties) != _signatories_only(other.parties):
+        return True  # bodies in one mention, the people who signed for them in the other
     if len(one.parties) >= 2 and len(other.parties) >= 2:
         return bool(_key_words(one.parties[-1]) & _key_words(other.parties[-1])) or bool(
             _key_words(" ".join(one.parties)) & _key_words(" ".join(other.parties))
@@ -1271,3 +1273,9 @@ def _same_agreement(one: ExtractedAgreement, other: ExtractedAgreement) -> bool:
             and one.parties_count > 2
         )
     return True
+
+
+def _signatories_only(parties: list[str]) -> bool:
+    """«Председатель Правительства республики Таймураз Гагиев», «директор фонда Виктор Лосев»:
+    every party is a person's title and name, so its words cannot be matched with the bodies'."""
+    return len(parties) >= 2 and all(_SIGNATORY_ENDS.search(party) for party in parties)
