@@ -90,7 +90,8 @@ _BOTH_SIDES = re.compile(r"\b(обе\s+стороны|обеими\s+сторо�
 _NOT_SIGNED = re.compile(
     r"планиру\w*|запланирован\w*|(?<!о\s)намерен\w*|подпишут|подпишем|будет\s+подписан\w*|предстоит"
     r"|готов\w+\s+к\s+подписани|договорил\w+\s+о\s+подписани|ожида\w+\s+подписани"
-    r"|решени\w+\s+о\s+подписании|проект\w*\s+(?:соглашени|меморандум)|уточняется"
+    r"|(?:решени|распоряжени|постановлени|приказ)\w*\s+о\s+(?:подписании|заключении)"
+    r"|одобр\w+\s+(?:заключени|подписани)|проект\w*\s+(?:соглашени|меморандум)|уточняется"
     r"|разработан\w*\s+(?:\w+\s+){0,2}(?:соглашени|меморандум)"
     r"|ранее|напомним|аналогичн\w*|подобн\w+\s+(?:соглашени|документ)|\bуже\s+подписыва"
     r"|\bуже\s+заключ|уже\s+действующ|в\s+прошлом\s+году",
@@ -207,8 +208,8 @@ _TERMS_AFTER_WITH = re.compile(
 _REPEATED_WITH = re.compile(r",?\s+и\s+со?\s+(?=[«\"A-ZА-ЯЁ]|[а-яё]+\s+[«\"A-ZА-ЯЁ])")
 # «В первый день форума», «В день открытия», «Во второй день», «На закрытии»: a day of a programme.
 _PROGRAMME_DAY = re.compile(
-    r"\b(?:(?:в|во|на)\s+(первый|второй|третий|четв[её]ртый|заключительный|последний)\s+день"
-    r"|(?:в|во)\s+день\s+(открытия|закрытия)|на\s+(открытии|закрытии))\b",
+    r"(?:(?:\b(?:в|во|на)\s+|^\s*)(первый|второй|третий|четв[её]ртый|заключительный|последний)"
+    r"\s+день|\b(?:в|во)\s+день\s+(открытия|закрытия)|\bна\s+(открытии|закрытии))\b",
     re.I,
 )
 _PROGRAMME_ORDINALS = {"первый": 0, "второй": 1, "третий": 2, "четвёртый": 3, "четвертый": 3}
@@ -287,18 +288,25 @@ def _split_top_level(phrase: str, cases: dict[str, str] | None = None) -> list[s
     of the list's first word («заповедник …, колледж и туристическая компания …»: nominatives)."""
     phrase = re.sub(r",?\s+а\s+также\s+", ", ", phrase)
     starts_party = _party_start_test(phrase, cases)
-    parts, depth, current, index = [], 0, "", 0
+    parts, depth, quotes, current, index = [], 0, 0, "", 0
     while index < len(phrase):
         char = phrase[index]
-        depth += char in "«(" and 1 or 0
-        depth -= char in "»)" and 1 or 0
+        depth += char == "(" and 1 or 0
+        depth -= char == ")" and 1 or 0
         depth = max(depth, 0)
+        quotes = _quote_depth(phrase, index, quotes)
         rest = phrase[index + 1 :].lstrip()
-        if depth == 0 and char == "," and starts_party(rest):
+        if (
+            depth + quotes == 0
+            and char == ","
+            and (starts_party(rest) or _SIGNATORY_ENDS.search(current) and rest[:1].islower())
+        ):
             parts.append(current)
             current = ""
         elif (
-            depth == 0 and phrase[index : index + 3] == " и " and starts_party(phrase[index + 3 :])
+            depth + quotes == 0
+            and phrase[index : index + 3] == " и "
+            and starts_party(phrase[index + 3 :])
         ):
             parts.append(current)
             current, index = "", index + 2
@@ -307,6 +315,25 @@ def _split_top_level(phrase: str, cases: dict[str, str] | None = None) -> list[s
         index += 1
     parts.append(current)
     return [p.strip(" ,*–—-") for p in parts if len(p.strip(" ,*–—-")) > 1]
+
+
+# «директор ФГБУ … Николай Будаев, генеральный директор ООО …»: a part ending in a person's
+# first name and surname; a comma after it and a title in lower case start the next signatory.
+_SIGNATORY_ENDS = re.compile(
+    r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:ов|ев|ин|ын|ий|ой|ая|ова|ева|ина|ына)$"
+)
+
+
+def _quote_depth(phrase: str, index: int, depth: int) -> int:
+    """Open «» quotes after the character at `index`. Russian nests quotes by collapsing them:
+    «Национальный парк «Мещерские озёра» has one closing mark, so a » not followed by another
+    closes every open quote."""
+    char = phrase[index]
+    if char == "«":
+        return depth + 1
+    if char == "»":
+        return max(depth - 1, 0) if phrase[index + 1 : index + 2] == "»" else 0
+    return depth
 
 
 # Cases in which conjoined parties are told apart from a name's dependents (genitives).
@@ -781,6 +808,12 @@ def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
     relative = _relative_day(document, sentence)
     if relative:
         return relative, "a day named relative to the page date", True
+    context = None
+    if not _is_headline(document, sentence):  # a headline is dated through the body it sums up
+        context = _told_after(document, index) or _paragraph_day(document, index)
+        context = context or _frame_day(document, index)
+    if context:
+        return context[0], context[1], True
     series = _series_date(document, index)
     if series:
         return series, "date of the sentence announcing the signing", True
@@ -791,6 +824,67 @@ def _date(document: Document, index: int) -> tuple[DateSpan | None, str, bool]:
     if dateline:
         return dateline, "the dateline's day, its year from the text (no page date)", False
     return None, "no date", False
+
+
+# «документ был подписан 2 апреля», «Подписи под продлением поставили в среду, 9 июля», «Это
+# случилось 3 июня»: a later sentence that tells the same signing and can carry its day.
+_TELLS_THE_SIGNING = re.compile(
+    r"подпис|документ|церемони|\b(?:это|что)\s+(?:случилось|произошло|было)\b", re.I
+)
+# «В ходе заседания подписано …», «на форуме подписали …»: the signing inside an event told earlier.
+_EVENT_FRAME = re.compile(
+    r"\b(?:в\s+ходе|во\s+время|в\s+рамках|на)\s+(?:[а-яё]+\s+)?"
+    r"(заседани|форум|совещани|встреч|конференци|сесси|съезд|сл[её]т|фестивал|выставк)\w*",
+    re.I,
+)
+
+
+def _told_after(document: Document, index: int) -> tuple[DateSpan, str] | None:
+    """An undated signing whose day is told in one of the next two sentences about the same
+    signing («… объявили о заключении соглашения. Как уточнили в пресс-службе, документ был
+    подписан 2 апреля»); a sentence telling another agreement ends the search."""
+    for ahead in range(index + 1, min(index + 3, len(document.sentences))):
+        sentence = document.sentences[ahead]
+        noun = _agreement_noun(document, sentence)
+        if (noun and (noun.another or noun.plural)) or _is_intent(sentence):
+            return None
+        if not _TELLS_THE_SIGNING.search(sentence.text):
+            continue
+        days = [span for span in _day_dates(document, sentence) if span.start == span.end]
+        if days:
+            return days[0], "date of a later sentence telling the same signing"
+    return None
+
+
+def _paragraph_day(document: Document, index: int) -> tuple[DateSpan, str] | None:
+    """An undated signing takes the day of the sentence before it in the same paragraph («27
+    ноября в Казани пять организаций объединились. … соглашение подписали …»), or the programme
+    day told there («Второй день был посвящён … . Здесь свои подписи поставили …»)."""
+    for back in range(index - 1, max(-1, index - 3), -1):
+        between = document.text[document.sentences[back].end : document.sentences[back + 1].start]
+        if "\n" in between:
+            return None
+        day = _sentence_day(document, back) or _programme_day(document, back)
+        if day and day.start == day.end and day.start != document.published:
+            return day, "date of the sentence before, in the same paragraph"
+    return None
+
+
+def _frame_day(document: Document, index: int) -> tuple[DateSpan, str] | None:
+    """«В ходе заседания подписано соглашение»: the day of the nearest earlier sentence that
+    names that event with a day of its own («5 февраля в Перми прошло заседание …»)."""
+    frame = _EVENT_FRAME.search(document.sentences[index].text)
+    if not frame:
+        return None
+    stem = frame.group(1).lower().replace("ё", "е")
+    for back in range(index - 1, -1, -1):
+        earlier = document.sentences[back]
+        if stem not in earlier.text.lower().replace("ё", "е"):
+            continue
+        day = _sentence_day(document, back)
+        if day:
+            return day, "the day of the event the signing was part of"
+    return None
 
 
 def _dateline_day(document: Document) -> DateSpan | None:
@@ -1170,6 +1264,8 @@ def _same_agreement(one: ExtractedAgreement, other: ExtractedAgreement) -> bool:
         return False
     if one.explicit_date and other.explicit_date and one.date != other.date:
         return False
+    if _signatories_only(one.parties) != _signatories_only(other.parties):
+        return True  # bodies in one mention, the people who signed for them in the other
     if len(one.parties) >= 2 and len(other.parties) >= 2:
         return bool(_key_words(one.parties[-1]) & _key_words(other.parties[-1])) or bool(
             _key_words(" ".join(one.parties)) & _key_words(" ".join(other.parties))
@@ -1178,3 +1274,9 @@ def _same_agreement(one: ExtractedAgreement, other: ExtractedAgreement) -> bool:
             and one.parties_count > 2
         )
     return True
+
+
+def _signatories_only(parties: list[str]) -> bool:
+    """«Председатель Правительства республики Таймураз Гагиев», «директор фонда Виктор Лосев»:
+    every party is a person's title and name, so its words cannot be matched with the bodies'."""
+    return len(parties) >= 2 and all(_SIGNATORY_ENDS.search(party) for party in parties)

@@ -234,7 +234,8 @@ def document_date(text: str) -> dt.date | None:
     """The page date: a letter's registration date («№ 11114-1 от 14.11.2022»), else a short line
     near
     the top that holds a day-precise date («24.06.2024, 09:40», «08 июня, 2024 | 19:02», «Омск.
-    19.08.2024»), else a day-precise date in the first lines (also glued to the first line)."""
+    19.08.2024»), else a day-precise date in the first lines (also glued to the first line), else a
+    date line at the foot."""
     for start, _, span in find_dates(text[:3000]):
         before = text[max(0, start - 40) : start]
         if (
@@ -253,6 +254,20 @@ def document_date(text: str) -> dt.date | None:
     for _, _, span in find_dates(head):
         if span.precision == "day":
             return span.start
+    return _footer_date(text)
+
+
+def _footer_date(text: str) -> dt.date | None:
+    """A press service's page ends with the date on a line of its own («Пресс-служба …» then
+    «24.04.2025»): with no date at the top, one of the last three lines that is a day-precise date
+    and hardly anything else is the page date."""
+    tail = [line.strip() for line in text.split("\n") if line.strip()][-3:]
+    for line in reversed(tail):
+        if len(line.split()) > 4:
+            continue
+        found = [span for _, _, span in find_dates(line) if span.precision == "day"]
+        if found and found[0].start.year >= 1990:
+            return found[0].start
     return None
 
 
