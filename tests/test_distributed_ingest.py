@@ -89,9 +89,19 @@ def test_two_local_workers_store_the_same_rows_as_one(tmp_path):
         pd.testing.assert_frame_equal(_table(tmp_path / "two.duckdb", table.name), one_rows)
 
 
-def test_a_file_stuck_in_a_c_call_is_given_up_and_its_worker_restarted(tmp_path, monkeypatch):
+@pytest.fixture(params=[1, 3], ids=["one-file-tasks", "three-file-tasks"])
+def files_per_task(request, monkeypatch) -> int:
+    """Tasks of one file (a small run's) or of several (a large run's), whatever the file count."""
+    monkeypatch.setattr(cluster, "files_per_task", lambda waiting, threads: request.param)
+    return request.param
+
+
+def test_a_file_stuck_in_a_c_call_is_given_up_and_its_worker_restarted(
+    tmp_path, monkeypatch, files_per_task
+):
     """time.sleep never returns to Python, so the in-worker limit cannot stop it: the client's
-    deadline reports the file and restarts the one worker, which then takes the files after it."""
+    deadline gives up the task and restarts the one worker, which then takes the files after it.
+    A task of several files is tried again file by file, so only the stuck one is reported."""
     # a good document needs ~0.2 s of CPU; a busy shared machine stretches that tenfold
     monkeypatch.setenv("ATLAS_SECONDS_PER_FILE", "10")
     real = ingest._prepare_file
@@ -107,14 +117,19 @@ def test_a_file_stuck_in_a_c_call_is_given_up_and_its_worker_restarted(tmp_path,
         (tmp_path / f"doc{index}.txt").write_text(text, encoding="utf-8")
     (tmp_path / "doc1_stuck.txt").write_text(GOOD_DOCUMENT + "\nЕщё.", encoding="utf-8")
     summary = _ingest_within(
-        cluster.deadline_seconds() + 120, [tmp_path], tmp_path / "s.duckdb", workers=1
+        cluster.deadline_seconds(files_per_task) + cluster.deadline_seconds() + 120,
+        [tmp_path],
+        tmp_path / "s.duckdb",
+        workers=1,
     )
     assert list(summary.failed) == [str(tmp_path / "doc1_stuck.txt")]
     assert "ATLAS_SECONDS_PER_FILE" in summary.failed[str(tmp_path / "doc1_stuck.txt")]
     assert summary.stored == [str(tmp_path / f"doc{index}.txt") for index in range(4)]
 
 
-def test_a_file_whose_worker_dies_once_is_retried_and_stored_once(tmp_path, monkeypatch):
+def test_a_file_whose_worker_dies_once_is_retried_and_stored_once(
+    tmp_path, monkeypatch, files_per_task
+):
     marker = tmp_path / "died-once"
     real = ingest._prepare_file
 

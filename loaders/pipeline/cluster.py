@@ -8,14 +8,15 @@ The rules of the hand-made process pool this replaces still hold:
   also reaches workers that join or restart later);
 - the client's limits (ATLAS_*) are in force on every worker, and ATLAS_WORKER_MEMORY_MB caps each
   worker's address space (RLIMIT_AS): an allocation over it is that file's MemoryError;
-- the time limit runs inside the worker (ingest._time_limit); a file not back by that limit plus a
-  grace period after its worker started it (a C call that never returns) is reported as timed out
-  and its worker restarted. Workers announce each start as an event, so that a file waiting behind
-  a stuck one is not counted late;
-- a worker that dies is Dask's to handle: its files go to other workers. A file on which workers
-  kept dying (Dask's KilledWorker) is tried once more alone; if its worker dies again, it is
-  reported as failed. No file is lost; none is stored twice (this process writes each result once,
-  and the store skips bytes it holds).
+- the time limit runs inside the worker (ingest._time_limit). A task (up to FILES_PER_TASK files)
+  not back by that limit per file plus a grace period after its worker started it (a C call that
+  never returns) is given up and its worker restarted: a one-file task's file is reported as timed
+  out, the files of a larger one are tried again one by one. Workers announce each start as an
+  event, so that a task waiting behind a stuck one is not counted late;
+- a worker that dies is Dask's to handle: its tasks go to other workers. The files of a task on
+  which workers kept dying (Dask's KilledWorker) are each tried once more alone; if a worker dies
+  again, that file is reported as failed. No file is lost; none is stored twice (this process
+  writes each result once, and the store skips bytes it holds).
 """
 
 from __future__ import annotations
@@ -57,6 +58,11 @@ STARTED_TOPIC = "atlas-extraction-started"  # the event a worker logs as it star
 POLL_SECONDS = 0.5  # how often overdue files are looked for while waiting
 THREADS_RECOUNT_SECONDS = 2.0  # the cluster's size is asked again after this
 FILES_AHEAD = 256  # files sent ahead of the oldest one not back yet (bounds results held here)
+# Files one task carries while many wait. Dask's own work per task (scheduling, messages, the start
+# event) cost this process about 6 ms of CPU, measured with tasks that do nothing; this process also
+# writes the store, and on a 2-core machine its CPU is taken from the workers. Near the end of a run
+# tasks shrink to one file, so that no worker is left idle while another works through a chunk.
+FILES_PER_TASK = 4
 
 
 class ClusterUnavailableError(RuntimeError):
@@ -149,19 +155,27 @@ def _set_up_workers(client: Client) -> None:
         ) from error
 
 
-def deadline_seconds() -> float:
-    """How long after a worker started a file the client gives up on it (0: never)."""
+def deadline_seconds(files: int = 1) -> float:
+    """How long after a worker started a task of `files` files the client gives up on it (0:
+    never)."""
     seconds = current_limits().seconds_per_file
-    return seconds + DEADLINE_GRACE_SECONDS if seconds > 0 else 0
+    return files * seconds + DEADLINE_GRACE_SECONDS if seconds > 0 else 0
 
 
-def prepare_announced(path: str, data: bytes, is_demo: bool) -> ExtractedFile:
-    """prepare_file on a worker, after telling the client (an event) that this file starts now."""
+def prepare_announced(files: list[tuple[str, bytes]], is_demo: bool) -> list[ExtractedFile]:
+    """prepare_file on a worker for each file of a task, after telling the client (an event) that
+    the task starts now."""
     from distributed import get_worker
 
     worker = get_worker()
     worker.log_event(STARTED_TOPIC, worker.get_current_task())
-    return prepare_file(path, data, is_demo)
+    return [prepare_file(path, data, is_demo) for path, data in files]
+
+
+def files_per_task(waiting: int, threads: int) -> int:
+    """FILES_PER_TASK while at least four such tasks per worker thread wait, fewer towards the end
+    of a run (and for a few files, such as an upload's: one)."""
+    return min(FILES_PER_TASK, max(1, waiting // (4 * threads)))
 
 
 def extracted_on_cluster(
@@ -174,14 +188,13 @@ def extracted_on_cluster(
 
 @dataclass
 class _Job:
-    index: int
-    path: str
+    files: list[tuple[int, str]]  # (input index, path) of each file the task carries
     alone: bool = False  # a suspect retried with no other file on the cluster
 
 
 class _ClusterRun:
-    """One pass over the files: keeps about two per worker thread in flight, watches the deadline,
-    retries suspects alone, and hands results back in input order."""
+    """One pass over the files: keeps about two tasks per worker thread in flight, watches the
+    deadline, retries suspects alone, and hands results back in input order."""
 
     def __init__(self, client: Client, paths: list[str], is_demo: bool) -> None:
         self.client = client
@@ -191,7 +204,7 @@ class _ClusterRun:
         self.in_flight: dict[Future, _Job] = {}
         self.finished: dict[int, ExtractedFile] = {}
         self.next_index = 0
-        self.deadline = deadline_seconds()
+        self.deadline = deadline_seconds()  # > 0: deadlines are watched
         self.started: dict[str, float] = {}  # task key → time.monotonic() its worker started it
         self._threads = 1
         self._threads_counted_at = float("-inf")
@@ -224,15 +237,16 @@ class _ClusterRun:
     def _send_more(self) -> None:
         if self.suspects:  # a suspect goes alone: wait until nothing else is in flight
             if not self.in_flight:
-                self._send(*self.suspects.popleft(), alone=True)
+                self._send([self.suspects.popleft()], alone=True)
             return
-        capacity = 2 * self._thread_count()
+        threads = self._thread_count()
         while (
             self.waiting
-            and len(self.in_flight) < capacity
+            and len(self.in_flight) < 2 * threads
             and self.waiting[0][0] - self.next_index < FILES_AHEAD
         ):
-            self._send(*self.waiting.popleft())
+            size = min(files_per_task(len(self.waiting), threads), len(self.waiting))
+            self._send([self.waiting.popleft() for _ in range(size)])
 
     def _thread_count(self) -> int:
         """Worker threads in the cluster now (workers may join, die or restart), asked at most
@@ -251,20 +265,23 @@ class _ClusterRun:
             self._threads_counted_at = now
         return self._threads
 
-    def _send(self, index: int, path: str, alone: bool = False) -> None:
-        """Read the file here (workers need no shared disk) and submit its bytes."""
-        try:
-            data = read_document_bytes(Path(path))
-        except UnreadableFileError as error:
-            self.finished[index] = ExtractedFile(path, error=str(error))
-            return
-        except OSError as error:
-            self.finished[index] = ExtractedFile(
-                path, error=f"{Path(path).name}: не удалось прочитать / cannot read ({error})"
-            )
-            return
-        future = self.client.submit(prepare_announced, path, data, self.is_demo, pure=False)
-        self.in_flight[future] = _Job(index, path, alone)
+    def _send(self, files: list[tuple[int, str]], alone: bool = False) -> None:
+        """Read the files here (workers need no shared disk) and submit their bytes as one task;
+        a file that cannot be read is finished here with its error."""
+        readable, contents = [], []
+        for index, path in files:
+            try:
+                contents.append((path, read_document_bytes(Path(path))))
+                readable.append((index, path))
+            except UnreadableFileError as error:
+                self.finished[index] = ExtractedFile(path, error=str(error))
+            except OSError as error:
+                self.finished[index] = ExtractedFile(
+                    path, error=f"{Path(path).name}: не удалось прочитать / cannot read ({error})"
+                )
+        if readable:
+            future = self.client.submit(prepare_announced, contents, self.is_demo, pure=False)
+            self.in_flight[future] = _Job(readable, alone)
 
     def _collect(self) -> None:
         if not self.in_flight:
@@ -283,22 +300,27 @@ class _ClusterRun:
 
     def _take(self, future: Future, job: _Job) -> None:
         try:
-            self.finished[job.index] = future.result()
+            for (index, _), prepared in zip(job.files, future.result(), strict=True):
+                self.finished[index] = prepared
         except KilledWorker:
             if job.alone:
-                self.finished[job.index] = worker_died(job.path)
-            else:
-                self.suspects.append((job.index, job.path))
+                index, path = job.files[0]
+                self.finished[index] = worker_died(path)
+            else:  # which file of the task killed its workers is not known: each is tried alone
+                self.suspects.extend(job.files)
         except CancelledError as error:  # the scheduler went away
             raise _lost(error) from error
         except Exception as error:  # noqa: BLE001 — e.g. a result that could not be sent back
-            self.finished[job.index] = ExtractedFile(
-                job.path, error=f"{Path(job.path).name}: ошибка обработки / failed: {error!r}"
-            )
+            for index, path in job.files:
+                self.finished[index] = ExtractedFile(
+                    path, error=f"{Path(path).name}: ошибка обработки / failed: {error!r}"
+                )
 
     def _give_up_overdue(self) -> None:
-        """Files past the deadline are reported as timed out; their workers are restarted (the
-        thread stuck in them cannot be stopped otherwise)."""
+        """Tasks past their deadline are given up and their workers restarted (the thread stuck in
+        them cannot be stopped otherwise). A one-file task's file is reported as timed out; the
+        files of a larger task are each tried again alone, since which one was stuck is not
+        known."""
         if not self.deadline:
             return
         if len(self.started) > 2 * len(self.in_flight) + 100:  # starts announced after the result
@@ -308,8 +330,8 @@ class _ClusterRun:
         now = time.monotonic()
         overdue = [
             future
-            for future in self.in_flight
-            if now - self.started.get(future.key, now) > self.deadline
+            for future, job in self.in_flight.items()
+            if now - self.started.get(future.key, now) > deadline_seconds(len(job.files))
         ]
         if not overdue:
             return
@@ -323,7 +345,11 @@ class _ClusterRun:
         for future in overdue:
             job = self.in_flight.pop(future)
             self.started.pop(future.key, None)
-            self.finished[job.index] = timed_out(job.path)
+            if len(job.files) == 1:
+                index, path = job.files[0]
+                self.finished[index] = timed_out(path)
+            else:
+                self.suspects.extend(job.files)
 
 
 def _lost(error: BaseException) -> ClusterUnavailableError:
