@@ -22,6 +22,8 @@ def test_the_sets_are_found():
         "extraction_dev_d",
         "extraction_dev_e",
         "extraction_dev_f",
+        "extraction_sealed7",
+        "extraction_sealed8",
     } <= {folder.name for folder in SETS}
 
 
