@@ -68,17 +68,7 @@ class AppServer:
         return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
 
     def wait_until_healthy(self, timeout: float = HEALTH_TIMEOUT_SECONDS) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"streamlit exited early:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        pytest.fail(f"streamlit did not answer its health check in time:\n{self.log_tail()}")
+        wait_for_health(self.url, self.process, "streamlit", self.log_tail, timeout)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -157,3 +147,25 @@ class LiveApp:
                 pass
         for server in self.servers:
             server.stop()
+
+
+def wait_for_health(
+    url: str,
+    process: subprocess.Popen,
+    name: str,
+    log_tail: Callable[[], str],
+    timeout: float = HEALTH_TIMEOUT_SECONDS,
+) -> None:
+    """Until Streamlit's health endpoint at `url` (directly or through a proxy) answers 200; the
+    test fails with the process's log if it exits or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited early:\n{log_tail()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{name} did not answer its health check in time:\n{log_tail()}")

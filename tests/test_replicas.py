@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from loaders.pipeline.load_tables import load_tables
 from loaders.review import reject
 from loaders.store.writer import write_session
 from tests.conftest import write_fixture_tables
-from tests.live_app import ROOT, free_port
+from tests.live_app import ROOT, free_port, wait_for_health
 
 pytestmark = [
     pytest.mark.server,
@@ -101,17 +100,9 @@ def proxy(tmp_path):
 
 
 def _wait_for_health(url: str, process: subprocess.Popen, folder: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"nginx exited: {(folder / 'error.log').read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"nginx did not pass the health check: {(folder / 'error.log').read_text()}")
+    wait_for_health(
+        url, process, "nginx", lambda: (folder / "error.log").read_text(errors="replace"), 30
+    )
 
 
 def shown_events(page, base_url: str) -> str:
