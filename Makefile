@@ -32,6 +32,8 @@ bench: $(STAMP)
 	$(PY) tests/benchmarks/bench_schema.py
 	$(PY) tests/benchmarks/bench_queries.py
 	$(PY) tests/benchmarks/bench_explore.py
+	$(PY) tests/benchmarks/bench_distributed.py
+	$(PY) tests/benchmarks/bench_client.py
 
 clean-db:
 	rm -f data/atlas.duckdb data/atlas.duckdb.wal

@@ -93,7 +93,8 @@ def _local_config() -> dict:
         "distributed.worker.profile.enabled": False,
         # every server (scheduler, nannies, client here; each worker) checks its event loop for
         # stalls at this interval (20 ms by default): 2.6% of a core in this process with nothing
-        # to do, 0.9% at 1 s; only the resolution of the «event loop unresponsive» warning changes
+        # to do, about 1% at 1 s (bench_client.py); only the resolution of the «event loop
+        # unresponsive» warning changes
         "distributed.admin.tick.interval": "1s",
         # files are handed out about two tasks per worker thread: nothing to steal, yet the
         # scheduler (in this process) looks ten times a second
